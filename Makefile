@@ -1,0 +1,143 @@
+# Lectern — Pelican quickstart target names, plus the publish and brand steps.
+# Every target first ensures a local virtualenv built from the pinned requirements
+# (re-installed only when a requirements file changes).
+
+PY?=python3
+PELICAN?=$(VENV)/bin/pelican
+PELICANOPTS=
+
+BASEDIR=$(CURDIR)
+INPUTDIR=$(BASEDIR)/content
+OUTPUTDIR=$(BASEDIR)/output
+CONFFILE=$(BASEDIR)/pelicanconf.py
+PUBLISHCONF=$(BASEDIR)/publishconf.py
+
+VENV?=$(BASEDIR)/.venv
+VPY=$(VENV)/bin/python
+STAMP=$(VENV)/.lectern-runtime
+DEVSTAMP=$(VENV)/.lectern-dev
+NODESTAMP=tests/node_modules/.lectern-stamp
+
+GITHUB_PAGES_BRANCH=gh-pages
+GITHUB_PAGES_COMMIT_MESSAGE=Generate Pelican site
+
+SSH_HOST?=localhost
+SSH_PORT?=22
+SSH_USER?=root
+SSH_TARGET_DIR?=/var/www
+
+PORT?=8000
+BIND?=127.0.0.1
+N?=1000
+FORMAT?=text
+FILES?=
+
+DEBUG ?= 0
+ifeq ($(DEBUG), 1)
+	PELICANOPTS += -D
+endif
+
+RELATIVE ?= 0
+ifeq ($(RELATIVE), 1)
+	PELICANOPTS += --relative-urls
+endif
+
+SERVER ?= "0.0.0.0"
+
+.DEFAULT_GOAL := help
+
+# ---------------------------------------------------------------- install
+# Chatter goes to stderr so `make brand FORMAT=json` keeps stdout clean.
+$(STAMP): requirements.txt
+	@test -x $(VPY) || { echo "lectern: creating virtualenv in $(VENV)" >&2; $(PY) -m venv $(VENV) >&2; }
+	@echo "lectern: installing pinned requirements" >&2
+	@$(VPY) -m pip install --disable-pip-version-check -q -r requirements.txt >&2
+	@touch $@
+
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	@echo "lectern: installing test requirements" >&2
+	@$(VPY) -m pip install --disable-pip-version-check -q -r requirements-dev.txt >&2
+	@touch $@
+
+$(NODESTAMP): tests/package.json tests/package-lock.json
+	@echo "lectern: installing axe-core for the browser test" >&2
+	@cd tests && npm ci --no-audit --no-fund --loglevel=error >&2
+	@touch $@
+
+venv: $(STAMP) ## Create .venv from the pinned requirements (automatic for every target)
+
+chromium: ## Install Debian's chromium for the browser test when it is missing
+	@command -v chromium >/dev/null 2>&1 || { echo "lectern: installing Debian chromium" >&2; \
+	  (apt-get install -y -q chromium >&2 || (apt-get update -q >&2 && apt-get install -y -q chromium >&2)); }
+
+lock: ## Regenerate requirements*.txt from requirements*.in in a scratch venv
+	@rm -rf .lock-venv && $(PY) -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements.in
+	@.lock-venv/bin/pip freeze > requirements.txt
+	@.lock-venv/bin/pip install -q -r requirements-dev.in && .lock-venv/bin/pip freeze | sort > .lock-all
+	@sort requirements.txt | comm -13 - .lock-all > requirements-dev.txt; rm -rf .lock-venv .lock-all
+
+# ---------------------------------------------------------------- site
+html: $(STAMP) ## Build the site for local preview into output/
+	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+clean: ## Remove the generated site and build reports
+	@[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	@rm -rf build preview
+
+regenerate: $(STAMP) ## Rebuild whenever content or theme changes
+	@"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+
+serve: html ## Build, then serve output/ at http://localhost:$(PORT)
+	@"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(BIND)
+
+serve-global: html ## Serve on all interfaces ($(SERVER))
+	@"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
+
+devserver: $(STAMP) ## Serve and rebuild on every change (auto-reload)
+	@"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(BIND)
+
+devserver-global: $(STAMP) ## devserver on all interfaces
+	@"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b 0.0.0.0
+
+build-prod: $(STAMP) ## Production build with publishconf.py (fails on broken posts or brand errors)
+	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
+	@$(VPY) -m plugins.post_contract.new --title "$(TITLE)" --author "$(AUTHOR)" --content "$(INPUTDIR)"
+
+# ---------------------------------------------------------------- brand & publish
+brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github]
+	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(FILES),$(FILES),$(INPUTDIR))
+
+preview: build-prod ## Plan and compose social posts, write preview/ (posts nothing)
+	@$(VPY) -m publish --preview-only
+
+publish: build-prod ## Build for production, then syndicate new posts (live only with credentials)
+	@$(VPY) -m publish
+	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+
+ssh_upload: build-prod ## Upload output/ with scp
+	scp -P $(SSH_PORT) -r "$(OUTPUTDIR)"/* "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+
+rsync_upload: build-prod ## Upload output/ with rsync over ssh
+	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+
+github: build-prod ## Push output/ to the gh-pages branch with ghp-import
+	$(VENV)/bin/ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)" --no-jekyll
+	git push origin $(GITHUB_PAGES_BRANCH)
+
+# ---------------------------------------------------------------- quality
+test: $(DEVSTAMP) $(NODESTAMP) chromium ## Install test needs (incl. chromium, axe-core) and run pytest
+	@$(VPY) -m pytest -q $(PYTESTOPTS)
+
+lint: $(DEVSTAMP) ## Run ruff over the code
+	@$(VENV)/bin/ruff check .
+
+bench: $(DEVSTAMP) ## Benchmark against vanilla Pelican: [N=1000] [PROFILE=1]
+	@$(VPY) bench/run.py --posts $(N) $(if $(filter 1,$(PROFILE)),--profile,)
+
+help: ## List the targets
+	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
+
+.PHONY: venv chromium lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish ssh_upload rsync_upload github test lint bench help

@@ -1,0 +1,147 @@
+"""Lectern development settings (``make html``).
+
+``publishconf.py`` imports everything from here and adds production overrides, the same split as
+Pelican's quickstart. Settings Lectern adds are documented in README.md ("Configuration reference").
+"""
+
+import os
+import sys
+
+# Pelican imports this file by path; make the repo root importable so plugins can share `publish/`.
+_ROOT = os.path.dirname(os.path.abspath(__file__))
+if _ROOT not in sys.path:
+    sys.path.insert(0, _ROOT)
+
+AUTHOR = "Dana Whitfield"
+SITENAME = "Northwind Ledger — Insights"
+SITESUBTITLE = "Field notes on trusted B2B finance operations from the Northwind Ledger leadership team"
+SITEURL = "http://localhost:8000"
+SITE_LOCALE = "en_US"
+COMPANY = "Northwind Ledger"
+
+PATH = "content"
+ARTICLE_PATHS = ["posts"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS = ["images", "extra/robots.txt"]
+EXTRA_PATH_METADATA = {"extra/robots.txt": {"path": "robots.txt"}}
+
+TIMEZONE = "Europe/London"
+DEFAULT_LANG = "en"
+DEFAULT_DATE_FORMAT = "%-d %B %Y"
+
+THEME = "theme"
+DEFAULT_PAGINATION = 6
+PAGINATION_PATTERNS = (
+    (1, "{url}", "{save_as}"),
+    (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+)
+
+# Clean URLs
+ARTICLE_URL = "posts/{date:%Y}/{slug}/"
+ARTICLE_SAVE_AS = "posts/{date:%Y}/{slug}/index.html"
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+CATEGORY_URL = "category/{slug}/"
+CATEGORY_SAVE_AS = "category/{slug}/index.html"
+TAG_URL = "tag/{slug}/"
+TAG_SAVE_AS = "tag/{slug}/index.html"
+AUTHOR_URL = "author/{slug}/"
+AUTHOR_SAVE_AS = "author/{slug}/index.html"
+ARCHIVES_SAVE_AS = "archives/index.html"
+TAGS_SAVE_AS = "tags/index.html"
+CATEGORIES_SAVE_AS = "categories/index.html"
+AUTHORS_SAVE_AS = "authors/index.html"
+# Drafts (and scheduled posts, which Pelican turns into drafts) are never written to output/.
+DRAFT_SAVE_AS = ""
+DRAFT_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_URL = ""
+WITH_FUTURE_DATES = False
+SLUGIFY_SOURCE = "title"
+
+# Pelican's own feed writer is off: plugins/feeds (feedgen) is the single feed writer.
+FEED_ALL_ATOM = None
+FEED_ALL_RSS = None
+CATEGORY_FEED_ATOM = None
+CATEGORY_FEED_RSS = None
+TAG_FEED_ATOM = None
+TAG_FEED_RSS = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+TRANSLATION_FEED_ATOM = None
+TRANSLATION_FEED_RSS = None
+FEED_ATOM = None
+FEED_RSS = None
+FEED_MAX_ITEMS = 20
+LECTERN_FEEDS = True  # site, category, tag and author feeds (Atom + RSS) under feeds/
+
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.codehilite": {"css_class": "highlight"},
+        "markdown.extensions.extra": {},
+        "markdown.extensions.meta": {},
+        "markdown.extensions.toc": {"permalink": False},
+        "markdown.extensions.smarty": {},
+    },
+    "output_format": "html5",
+}
+
+PLUGIN_PATHS = ["plugins"]
+PLUGINS = [
+    "post_contract",
+    "brand_guard",
+    "feeds",
+    "syndication",
+    "pelican.plugins.sitemap",
+    "pelican.plugins.neighbors",
+    "pelican.plugins.related_posts",
+    "pelican.plugins.readtime",
+]
+
+SITEMAP = {
+    "format": "xml",
+    "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
+    "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
+    "exclude": ["tag/", "category/", "author/"],
+}
+RELATED_POSTS_MAX = 3
+READTIME_WPM = 230
+
+# Authors: display data for bylines, author pages, OpenGraph and `fediverse:creator`.
+AUTHORS_INFO = {
+    "Dana Whitfield": {
+        "role": "Chief Executive Officer",
+        "bio": "Dana co-founded Northwind Ledger after fifteen years running finance operations for mid-market manufacturers.",
+        "fediverse": "@dana@social.northwindledger.example",
+        "x": "danawhitfield",
+        "linkedin": "https://www.linkedin.com/in/dana-whitfield-example",
+    },
+    "Marcus Oyelaran": {
+        "role": "Chief Technology Officer",
+        "bio": "Marcus leads engineering and security at Northwind Ledger.",
+        "fediverse": "@marcus@social.northwindledger.example",
+        "x": "moyelaran",
+    },
+    "Priya Raman": {
+        "role": "Chief Customer Officer",
+        "bio": "Priya runs customer success and partnerships, and writes about long customer relationships.",
+        "linkedin": "https://www.linkedin.com/in/priya-raman-example",
+    },
+}
+SOCIAL_X_SITE = "northwindledger"
+
+# Sidebar / footer links (plain links: no third-party scripts, no trackers).
+MENUITEMS = [("Archives", "/archives/"), ("Topics", "/tags/")]
+DISPLAY_PAGES_ON_MENU = True
+DISPLAY_CATEGORIES_ON_MENU = False
+
+# Lectern: brand guard, syndication and build reports.
+BRAND_CONFIG = os.path.join(_ROOT, "brand.yml")
+BRAND_STRICT = False  # dev build: report, never fail because of the brand
+LECTERN_STRICT = False  # dev build: broken posts are reported and skipped
+LECTERN_BUILD_DIR = os.path.join(_ROOT, "build")  # never deployed: manifest, brand report
+SYNDICATION_LEDGER = os.path.join(_ROOT, "ledger", "syndication.jsonl")
+SYNDICATION_MANIFEST = os.path.join(LECTERN_BUILD_DIR, "manifest.json")
+
+LOAD_CONTENT_CACHE = False
+RELATIVE_URLS = False
