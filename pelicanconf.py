@@ -73,7 +73,15 @@ TRANSLATION_FEED_RSS = None
 FEED_ATOM = None
 FEED_RSS = None
 FEED_MAX_ITEMS = 20
-LECTERN_FEEDS = True  # site, category, tag and author feeds (Atom + RSS) under feeds/
+# Feed paths written by plugins/feeds ("" turns one kind off). The theme links to them.
+LECTERN_FEED_ALL_ATOM = "feeds/all.atom.xml"
+LECTERN_FEED_ALL_RSS = "feeds/all.rss.xml"
+LECTERN_CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
+LECTERN_CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
+LECTERN_TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
+LECTERN_TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
+LECTERN_AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
+LECTERN_AUTHOR_FEED_RSS = "feeds/author/{slug}.rss.xml"
 
 MARKDOWN = {
     "extension_configs": {
