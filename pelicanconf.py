@@ -58,6 +58,7 @@ DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
 WITH_FUTURE_DATES = False
 SLUGIFY_SOURCE = "title"
+DEFAULT_CATEGORY = "Insights"
 
 # Pelican's own feed writer is off: plugins/feeds (feedgen) is the single feed writer.
 FEED_ALL_ATOM = None

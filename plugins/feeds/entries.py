@@ -1,0 +1,101 @@
+"""Turn Pelican articles into feed-ready data: pure functions, no feedgen, no I/O but file sizes."""
+
+from __future__ import annotations
+
+import mimetypes
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
+
+_URL_ATTR = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
+_SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "#", "//")
+
+
+def absolutize(html: str, base_url: str) -> str:
+    """Rewrite relative href/src values so feed readers, which have no page URL, can follow them."""
+
+    def fix(match: re.Match) -> str:
+        url = match["url"]
+        if not url or url.lower().startswith(_SKIP_SCHEMES):
+            return match.group(0)
+        return f"{match['attr']}={match['q']}{urljoin(base_url, url)}{match['q']}"
+
+    return _URL_ATTR.sub(fix, html)
+
+
+@dataclass
+class FeedItem:
+    url: str
+    title: str
+    content_html: str
+    summary_html: str
+    author: str
+    categories: list[str]
+    published: datetime
+    updated: datetime
+    image_url: str | None = None
+    image_length: int = 0
+    image_type: str | None = None
+    category_slug: str = ""
+    tag_slugs: list[str] = field(default_factory=list)
+    author_slug: str = ""
+
+
+def is_feedable(article, now: datetime) -> bool:
+    """Drafts, hidden, scheduled and internal posts never enter any feed."""
+    if getattr(article, "status", "published") != "published":
+        return False
+    if getattr(article, "audience", "public") != "public":
+        return False
+    date = getattr(article, "date", None)
+    if date is None:
+        return True
+    return date <= (now if date.tzinfo else now.replace(tzinfo=None))
+
+
+def feed_item(article, siteurl: str, output_path: str, static_root: str) -> FeedItem:
+    url = urljoin(siteurl.rstrip("/") + "/", article.url)
+    author = getattr(article, "author", None)
+    tags = list(getattr(article, "tags", []) or [])
+    category = getattr(article, "category", None)
+    image = getattr(article, "card_image", None)
+    length, mime = _image_facts(image, siteurl, output_path, static_root)
+    return FeedItem(
+        url=url,
+        title=_plain_title(article.title),
+        content_html=absolutize(article.content, url),
+        summary_html=absolutize(article.summary or "", url),
+        author=str(author) if author else "",
+        categories=([str(category)] if category else []) + [str(tag) for tag in tags],
+        published=article.date,
+        updated=getattr(article, "modified", None) or article.date,
+        image_url=image,
+        image_length=length,
+        image_type=mime,
+        category_slug=category.slug if category else "",
+        tag_slugs=[tag.slug for tag in tags],
+        author_slug=author.slug if author else "",
+    )
+
+
+def _plain_title(title: str) -> str:
+    return re.sub(r"<[^>]+>", "", title)
+
+
+def _image_facts(
+    image: str | None, siteurl: str, output_path: str, static_root: str
+) -> tuple[int, str | None]:
+    """RSS enclosures need a byte length and a MIME type; read them from the built file if local."""
+    if not image:
+        return 0, None
+    mime = mimetypes.guess_type(urlsplit(image).path)[0] or "image/jpeg"
+    prefix = siteurl.rstrip("/") + "/"
+    if siteurl and image.startswith(prefix):
+        rel = image[len(prefix):]
+        for root in (output_path, static_root):
+            candidate = os.path.join(root, rel)
+            if os.path.isfile(candidate):
+                return os.path.getsize(candidate), mime
+    return 0, mime

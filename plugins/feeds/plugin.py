@@ -1,0 +1,115 @@
+"""Write the feeds after the articles are written (signal receivers at module level)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import defaultdict
+from datetime import UTC, datetime
+
+from feedgen.feed import FeedGenerator
+from pelican import signals
+
+from .atom_links import AtomLinksEntryExtension, AtomLinksExtension
+from .entries import FeedItem, feed_item, is_feedable
+
+logger = logging.getLogger(__name__)
+
+KINDS = ("ALL", "CATEGORY", "TAG", "AUTHOR")
+
+
+def _feed_setting(settings, kind: str, fmt: str) -> str:
+    return settings.get(f"LECTERN_{kind}_FEED_{fmt}" if kind != "ALL" else f"LECTERN_FEED_ALL_{fmt}") or ""
+
+
+def write_feeds(generator, writer=None) -> None:
+    settings = generator.settings
+    siteurl = settings.get("SITEURL", "").rstrip("/")
+    output_path = settings["OUTPUT_PATH"]
+    static_root = settings.get("PATH", "")
+    now = datetime.now(UTC)
+    articles = [a for a in generator.articles if is_feedable(a, now)]
+    items = [feed_item(a, siteurl, output_path, static_root) for a in articles]
+
+    groups: dict[tuple[str, str], list[FeedItem]] = defaultdict(list)
+    names: dict[tuple[str, str], str] = {}
+    for item, article in zip(items, articles, strict=True):
+        groups[("ALL", "")].append(item)
+        if item.category_slug:
+            groups[("CATEGORY", item.category_slug)].append(item)
+            names[("CATEGORY", item.category_slug)] = str(article.category)
+        for tag, slug in zip(getattr(article, "tags", []) or [], item.tag_slugs, strict=True):
+            groups[("TAG", slug)].append(item)
+            names[("TAG", slug)] = str(tag)
+        if item.author_slug:
+            groups[("AUTHOR", item.author_slug)].append(item)
+            names[("AUTHOR", item.author_slug)] = item.author
+
+    limit = settings.get("FEED_MAX_ITEMS") or None
+    written = 0
+    for (kind, slug), group in groups.items():
+        newest = sorted(group, key=lambda i: i.published, reverse=True)[:limit]
+        label = _label(kind, names.get((kind, slug), ""))
+        for fmt in ("ATOM", "RSS"):
+            pattern = _feed_setting(settings, kind, fmt)
+            if not pattern:
+                continue
+            rel = pattern.format(slug=slug)
+            _write(settings, siteurl, rel, fmt, label, newest, output_path)
+            written += 1
+    logger.info("feeds: wrote %d feeds for %d public posts", written, len(items))
+
+
+def _label(kind: str, name: str) -> str:
+    return {"ALL": "", "CATEGORY": f"Category: {name}", "TAG": f"Tag: {name}",
+            "AUTHOR": f"Posts by {name}"}[kind]
+
+
+def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
+    sitename = settings.get("SITENAME", "")
+    feed_url = f"{siteurl}/{rel}"
+    fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media", atom=True, rss=True)
+    fg.register_extension("atomlinks", AtomLinksExtension, AtomLinksEntryExtension, atom=True, rss=False)
+    fg.id(feed_url)
+    fg.title(f"{sitename} — {label}" if label else sitename)
+    fg.subtitle(settings.get("SITESUBTITLE") or sitename)
+    fg.link(href=f"{siteurl}/", rel="alternate")
+    fg.link(href=feed_url, rel="self")
+    fg.language(settings.get("DEFAULT_LANG", "en"))
+    fg.generator("Lectern (Pelican + feedgen)")
+    if items:
+        fg.updated(max(item.updated for item in items))
+    for item in reversed(items):  # feedgen prepends: add oldest first so the newest leads
+        entry = fg.add_entry()
+        entry.id(item.url)
+        entry.guid(item.url, permalink=True)
+        entry.title(item.title)
+        entry.link(href=item.url, rel="alternate")
+        entry.content(item.content_html, type="html")
+        if item.summary_html:
+            entry.summary(item.summary_html, type="html")
+        if item.author:
+            entry.author(name=item.author)
+            entry.dc.dc_creator(item.author)
+        for name in item.categories:
+            entry.category(term=name)
+        entry.published(item.published)
+        entry.updated(item.updated)
+        if item.image_url:
+            if fmt == "ATOM":
+                entry.atomlinks.enclosure(item.image_url, item.image_length, item.image_type)
+            else:
+                entry.enclosure(item.image_url, str(item.image_length), item.image_type)
+            entry.media.content(url=item.image_url, medium="image", type=item.image_type)
+    path = os.path.join(output_path, rel)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    if fmt == "ATOM":
+        fg.atom_file(path, pretty=False)
+    else:
+        fg.rss_file(path, pretty=False)
+
+
+def register() -> None:
+    signals.article_writer_finalized.connect(write_feeds)

@@ -1,0 +1,79 @@
+"""`make new TITLE="..." [AUTHOR=...]`: scaffold a post with the full metadata header, like `hugo new`.
+
+The header lists every key of the post contract so writers discover them in place instead of in
+the README; empty values mean "use the default".
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+TEMPLATE = """\
+Title: {title}
+Date: {date}
+Author: {author}
+Category: {category}
+Tags:
+Summary: One or two sentences on why this post matters to a finance leader.
+Status: published
+Audience: public
+Channels:
+Social:
+Image:
+Brand_ignore:
+
+Write your post here in Markdown. Start with the point you want a reader to remember.
+"""
+
+
+def scaffold(content_dir: Path, title: str, author: str, category: str, now: datetime) -> Path:
+    """Write the new post and return its path; never overwrite an existing file."""
+    from pelican.utils import slugify  # lazy: keeps `--help` fast
+
+    slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""),
+                                      (r"[-\s]+", "-")])
+    if not slug:
+        raise ValueError(f'cannot make a file name from the title "{title}" — use some letters or digits')
+    path = content_dir / "posts" / f"{now:%Y-%m-%d}-{slug}.md"
+    if path.exists():
+        raise FileExistsError(f"{path} already exists — pick another TITLE or edit that file")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = TEMPLATE.format(title=title, date=f"{now:%Y-%m-%d %H:%M}", author=author, category=category)
+    with open(path, "x", encoding="utf-8") as handle:  # "x": refuse to overwrite, even in a race
+        handle.write(text)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="make new", description=__doc__)
+    parser.add_argument("--title", default="")
+    parser.add_argument("--author", default="")
+    parser.add_argument("--category", default="")
+    parser.add_argument("--content", default="content")
+    parser.add_argument("--settings", default="pelicanconf.py")
+    args = parser.parse_args(argv)
+    if not args.title.strip():
+        print('make new: give the post a title, e.g. make new TITLE="Why trust beats tooling"',
+              file=sys.stderr)
+        return 2
+    from pelican.settings import read_settings
+
+    settings = read_settings(args.settings)
+    author = args.author.strip() or settings.get("AUTHOR") or "Unknown"
+    category = args.category.strip() or settings.get("DEFAULT_CATEGORY", "misc")
+    now = datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
+    try:
+        path = scaffold(Path(args.content), args.title.strip(), author, category, now)
+    except (FileExistsError, ValueError) as exc:
+        print(f"make new: {exc}", file=sys.stderr)
+        return 1
+    print(f"Created {path} — edit it, then run `make html` to see it.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,124 @@
+"""Signal receivers for the post_contract plugin (module level: Pelican holds receivers weakly)."""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+
+from pelican import signals
+from pelican.contents import Article
+from pelican.readers import MarkdownReader
+from pelican.utils import get_date
+
+from .contract import CHANNELS, Problem, check_header, decode_source, split_list
+
+logger = logging.getLogger(__name__)
+
+#: Problems found in this build, by source path (a dict so the content cache cannot double-count).
+BROKEN: dict[str, Problem] = {}
+ERROR_KEY = "lectern_error"
+
+
+class ContractMarkdownReader(MarkdownReader):
+    """Pelican's Markdown reader, preceded by the contract checks.
+
+    A broken post becomes a `status: skip` stub carrying its message, which Pelican drops quietly;
+    the message is logged by `record_problem` from the generator-context signal, which also fires
+    when the reader's result comes from Pelican's content cache.
+    """
+
+    def read(self, source_path):
+        with open(source_path, "rb") as handle:
+            data = handle.read()
+        text, problem = decode_source(source_path, data)
+        if problem is None:
+            is_article = _is_article_path(self.settings, source_path)
+            problems = check_header(source_path, text, is_article=is_article, parse_date=get_date)
+            problem = problems[0] if problems else None
+            if len(problems) > 1:
+                for extra in problems[1:]:
+                    logger.error("%s", extra)
+        if problem is not None:
+            return "", {"status": "skip", ERROR_KEY: problem}
+        return super().read(source_path)
+
+
+def _is_article_path(settings, source_path: str) -> bool:
+    path = source_path.replace("\\", "/")
+    return any(f"/{p.strip('/')}/" in path for p in settings.get("ARTICLE_PATHS", []) if p)
+
+
+def use_contract_reader(readers) -> None:
+    for extension in ContractMarkdownReader.file_extensions:
+        readers.reader_classes[extension] = ContractMarkdownReader
+
+
+def record_problem(generator, metadata) -> None:
+    problem = metadata.get(ERROR_KEY)
+    if problem is None:
+        return
+    metadata.pop(ERROR_KEY, None)
+    BROKEN[problem.path] = problem
+    logger.error("%s", problem)
+
+
+def annotate(content) -> None:
+    """Give templates and the syndication plugin ready-made values instead of raw metadata."""
+    if not isinstance(content, Article):
+        return
+    meta = content.metadata
+    content.audience = str(meta.get("audience", "public")).strip().lower()
+    channels = meta.get("channels")
+    content.channels = [c for c in split_list(channels) if c in CHANNELS] if channels else None
+    content.card_image = _absolute_image(content, meta.get("image"))
+
+
+def _absolute_image(content, image) -> str | None:
+    if not image:
+        return None
+    image = str(image).strip()
+    if image.startswith(("http://", "https://")):
+        return image
+    for prefix in ("{static}", "{attach}", "{filename}"):
+        image = image.removeprefix(prefix)
+    siteurl = content.settings.get("SITEURL", "").rstrip("/")
+    return f"{siteurl}/{posixpath.normpath(image.lstrip('/'))}"
+
+
+def hold_back_internal(generator) -> None:
+    """Internal posts never reach public listings, taxonomies, feeds, sitemap or pages."""
+    internal = []
+    for attr in ("articles", "translations", "hidden_articles", "hidden_translations",
+                 "drafts", "drafts_translations"):
+        kept = []
+        for article in getattr(generator, attr, []):
+            (internal if getattr(article, "audience", "public") == "internal" else kept).append(article)
+        setattr(generator, attr, kept)
+    generator.internal_articles = internal
+    for article in internal:
+        generator.context.get("generated_content", {}).pop(article.get_relative_source_path(), None)
+
+
+def report_broken(pelican) -> None:
+    if not BROKEN:
+        return
+    problems = sorted(BROKEN.values(), key=str)
+    BROKEN.clear()  # `make regenerate` reuses the process: the next build starts clean
+    count = len(problems)
+    noun = "post" if count == 1 else "posts"
+    logger.warning(
+        "%d broken %s skipped (the rest of the site was built):\n%s",
+        count, noun, "\n".join(f"  {problem}" for problem in problems),
+    )
+    if pelican.settings.get("LECTERN_STRICT"):
+        logger.error("Production build stopped: fix the %d broken %s above.", count, noun)
+        raise SystemExit(1)
+
+
+def register() -> None:
+    signals.readers_init.connect(use_contract_reader)
+    signals.article_generator_context.connect(record_problem)
+    signals.page_generator_context.connect(record_problem)
+    signals.content_object_init.connect(annotate)
+    signals.article_generator_pretaxonomy.connect(hold_back_internal)
+    signals.finalized.connect(report_broken)
