@@ -29,7 +29,7 @@ TIMEZONE = "Europe/London"
 DEFAULT_LANG = "en"
 DEFAULT_DATE_FORMAT = "%-d %B %Y"
 
-THEME = "theme"
+THEME = os.path.join(_ROOT, "theme")
 DEFAULT_PAGINATION = 6
 PAGINATION_PATTERNS = (
     (1, "{url}", "{save_as}"),
@@ -95,7 +95,7 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = ["plugins"]
+PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
 PLUGINS = [
     "post_contract",
     "brand_guard",

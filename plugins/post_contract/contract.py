@@ -73,7 +73,11 @@ def check_header(path: str, text: str, *, is_article: bool, parse_date) -> list[
         if field is not None:
             problems.extend(_check_date(shown, field, parse_date))
     if is_article and "date" not in fields:
-        pass  # Pelican falls back to DEFAULT_DATE (file mtime); not an error
+        problems.append(Problem(
+            shown, 1,
+            'the post has no "Date:" line — add one to the header, e.g. "Date: 2026-03-04 08:30" '
+            "(a date in the future schedules the post)",
+        ))
     problems.extend(_check_choice(shown, fields.get("audience"), AUDIENCES, "public"))
     problems.extend(_check_choice(shown, fields.get("status"), STATUSES, "published"))
     channels = fields.get("channels")

@@ -99,6 +99,22 @@ def hold_back_internal(generator) -> None:
         generator.context.get("generated_content", {}).pop(article.get_relative_source_path(), None)
 
 
+class _NoPhantomTags(dict):
+    """A tag lookup that answers [] for unknown tags without creating them.
+
+    pelican-related-posts reads `generator.tags[tag]` for drafts too; on Pelican's defaultdict
+    that creates an empty tag, and Pelican then writes a public tag page named after a draft's
+    tag. Replacing the defaultdict keeps draft tags off the site.
+    """
+
+    def __missing__(self, key):
+        return []
+
+
+def seal_tags(generator) -> None:
+    generator.tags = _NoPhantomTags(generator.tags)
+
+
 def report_broken(pelican) -> None:
     if not BROKEN:
         return
@@ -121,4 +137,5 @@ def register() -> None:
     signals.page_generator_context.connect(record_problem)
     signals.content_object_init.connect(annotate)
     signals.article_generator_pretaxonomy.connect(hold_back_internal)
+    signals.article_generator_finalized.connect(seal_tags)  # before pelican-related-posts
     signals.finalized.connect(report_broken)

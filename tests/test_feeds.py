@@ -1,0 +1,93 @@
+"""Feeds written by plugins/feeds, parsed with feedparser as a reader's app would."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from sitebuild import build_site
+
+SITE = "https://insights.northwindledger.example"
+
+
+def feeds(build):
+    return sorted(build.output.glob("feeds/**/*.xml"))
+
+
+def test_every_feed_parses_cleanly(prod_site):
+    files = feeds(prod_site)
+    kinds = {p.parent.name for p in files}
+    assert {"feeds", "category", "tag", "author"} <= kinds
+    for path in files:
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        assert parsed.entries, path
+
+
+@pytest.mark.parametrize("name", ["all.atom.xml", "all.rss.xml"])
+def test_site_feed_has_every_public_post_with_absolute_links(prod_site, name):
+    from test_site import PUBLISHED, title_of
+
+    parsed = feedparser.parse((prod_site.output / "feeds" / name).read_bytes())
+    assert {e.title for e in parsed.entries} == {title_of(p) for p in PUBLISHED}
+    for entry in parsed.entries:
+        assert entry.link.startswith(SITE + "/posts/")
+        assert entry.author in {"Dana Whitfield", "Marcus Oyelaran", "Priya Raman"}
+        assert entry.published_parsed and re.search(r"([+-]\d\d:?\d\d|Z)$", entry.published)
+        assert entry.summary
+        html = entry.content[0].value
+        assert len(html) > len(entry.summary)
+        for tag in BeautifulSoup(html, "html.parser").find_all(["a", "img"]):
+            url = tag.get("href") or tag.get("src")
+            assert urlsplit(url).scheme in {"http", "https", "mailto"}, url
+        assert {t.term for t in entry.tags}
+    dates = [e.published_parsed for e in parsed.entries]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_rss_has_content_encoded_and_enclosure(prod_site):
+    raw = (prod_site.output / "feeds" / "all.rss.xml").read_text(encoding="utf-8")
+    assert "<content:encoded>" in raw
+    parsed = feedparser.parse(raw)
+    with_image = [e for e in parsed.entries if e.get("enclosures")]
+    assert len(with_image) == 1
+    enclosure = with_image[0].enclosures[0]
+    assert enclosure.href == SITE + "/images/close-calendar.png"
+    assert enclosure.type == "image/png" and int(enclosure.length) > 1000
+
+
+def test_atom_enclosure_is_a_real_enclosure_link(prod_site):
+    parsed = feedparser.parse((prod_site.output / "feeds" / "all.atom.xml").read_bytes())
+    entry = next(e for e in parsed.entries if e.get("enclosures"))
+    rels = {link.rel for link in entry.links}
+    assert rels == {"alternate", "enclosure"}
+    assert entry.media_content[0]["url"] == SITE + "/images/close-calendar.png"
+
+
+def test_category_tag_and_author_feeds_hold_only_their_posts(prod_site):
+    out = prod_site.output / "feeds"
+    engineering = feedparser.parse((out / "category" / "engineering.atom.xml").read_bytes())
+    assert engineering.entries and all(
+        "Engineering" in {t.term for t in e.tags} for e in engineering.entries)
+    priya = feedparser.parse((out / "author" / "priya-raman.rss.xml").read_bytes())
+    assert priya.entries and {e.author for e in priya.entries} == {"Priya Raman"}
+    trust = feedparser.parse((out / "tag" / "trust.atom.xml").read_bytes())
+    assert trust.entries and all("trust" in {t.term for t in e.tags} for e in trust.entries)
+
+
+def test_feed_max_items_is_honoured(tmp_path, marked_content):
+    build = build_site(tmp_path, content=marked_content, settings={"FEED_MAX_ITEMS": 3})
+    assert build.returncode == 0, build.log
+    for name in ("all.atom.xml", "all.rss.xml"):
+        parsed = feedparser.parse((build.output / "feeds" / name).read_bytes())
+        assert len(parsed.entries) == 3
+        assert parsed.entries[0].title == "A controller's week, automated where it counts"
+
+
+def test_pelican_feed_writer_is_off(prod_site):
+    # One writer: nothing at Pelican's default feed locations.
+    assert not list(prod_site.output.glob("feeds/*.atom.xml.*"))
+    assert not (prod_site.output / "feeds" / "atom.xml").exists()
