@@ -90,3 +90,24 @@ def test_home_is_paginated(tmp_path, marked_content):
     assert build.returncode == 0, build.log
     assert (build.output / "page" / "2" / "index.html").is_file()
     assert (build.output / "page" / "3" / "index.html").is_file()
+
+
+def test_hidden_post_has_a_page_but_is_listed_nowhere(tmp_path, marked_content):
+    import shutil
+
+    from sitebuild import build_site
+
+    content = tmp_path / "content"
+    shutil.copytree(marked_content, content)
+    (content / "posts" / "hidden.md").write_text(
+        "Title: Unlisted note zqhiddenmarker\nDate: 2026-02-02\nAuthor: Dana Whitfield\n"
+        "Category: Strategy\nTags: trust\nStatus: hidden\n\nOnly for people with the link.\n",
+        encoding="utf-8",
+    )
+    build = build_site(tmp_path / "site", content=content, conf="publishconf")
+    assert build.returncode == 0, build.log
+    pages = list(build.output.glob("posts/*/unlisted-note-zqhiddenmarker/index.html"))
+    assert pages
+    others = {p: d for p, d in all_output_bytes(build.output).items() if p != pages[0]}
+    leaks = [str(p.relative_to(build.output)) for p, d in others.items() if b"zqhiddenmarker" in d]
+    assert leaks == []
