@@ -51,6 +51,8 @@ ARCHIVES_SAVE_AS = "archives/index.html"
 TAGS_SAVE_AS = "tags/index.html"
 CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
+# theme/templates/404.html is written as output/404.html (point the web server's error page at it).
+DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
 # Drafts (and scheduled posts, which Pelican turns into drafts) are never written to output/.
 DRAFT_SAVE_AS = ""
 DRAFT_URL = ""
@@ -111,7 +113,7 @@ SITEMAP = {
     "format": "xml",
     "priorities": {"articles": 0.8, "indexes": 0.5, "pages": 0.5},
     "changefreqs": {"articles": "monthly", "indexes": "daily", "pages": "monthly"},
-    "exclude": ["tag/", "category/", "author/"],
+    "exclude": ["tag/", "category/", "author/", r"^404\.html$"],
 }
 RELATED_POSTS_MAX = 3
 READTIME_WPM = 230
