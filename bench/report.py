@@ -1,0 +1,71 @@
+"""The benchmark table (rich), with each figure as a ratio to its reference and the issue's target."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+#: row key → (label, target text); build ratios are to the vanilla full build's median.
+BUILD_LABELS = {
+    "vanilla": ("Vanilla Pelican full build (reference)", "—"),
+    "dev": ("Lectern full dev build", "≤ 1.0× (stretch 0.8×)"),
+    "prod": ("Lectern production build", "—"),
+    "vanilla-rebuild": ("Vanilla rebuild (cache, 1 post edited)", "(issue: ≈ 0.34×)"),
+    "rebuild": ("Lectern rebuild (cache, 1 post edited)", "≤ 0.2×"),
+}
+TARGETS = {"dev": 1.0, "rebuild": 0.2}
+
+
+def _status(row_key: str, row: dict) -> str:
+    if row_key in TARGETS and "ratio" in row:
+        return "[green]met[/]" if row["ratio"] <= TARGETS[row_key] else "[red]missed[/]"
+    if row_key == "brand" and "ratio" in row:
+        fast = row["per_second"]["median"] >= 100_000 and row["ratio"] > 1
+        return "[green]met[/]" if fast else "[red]missed[/]"
+    if row_key == "publish" and row.get("available"):
+        return "[green]met[/]" if row["per_second"]["median"] >= 2_000 else "[red]missed[/]"
+    return ""
+
+
+def print_table(result: dict, console: Console | None = None) -> None:
+    console = console or Console(width=150)
+    rows = result["rows"]
+    table = Table(title=f"Lectern bench — {result['posts']} posts, {result['words']:,} words, "
+                        f"{result['repeats']} rounds, {result['machine']['cpus']} CPUs ({result['when']})")
+    for column in ("Measurement", "Median", "Min–max", "Ratio", "Peak MB", "Target", ""):
+        table.add_column(column, justify="left" if column in ("Measurement", "Target") else "right")
+    for key, (label, target) in BUILD_LABELS.items():
+        row = rows[key]
+        if not row.get("available"):
+            table.add_row(label, f"n/a ({row.get('why')})", "", "", "", target, "")
+            continue
+        s = row["seconds"]
+        ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
+        table.add_row(label, f"{s['median']:.2f} s", f"{s['min']:.2f}–{s['max']:.2f}", ratio,
+                      f"{row['peak_mb']:.0f}", target, _status(key, row))
+    text_labels = {
+        "proselint": ("proselint, same text (reference)", "words/s", "—"),
+        "brand": ("Brand guard alone", "words/s", "≥ 100,000 words/s and > proselint"),
+        "publish": ("Publish plan + compose, dry run", "items/s", "≥ 2,000 items/s"),
+    }
+    for key, (label, unit, target) in text_labels.items():
+        row = rows[key]
+        if not row.get("available"):
+            table.add_row(label, "n/a (not available yet)", "", "", "", target, "")
+            continue
+        s = row["per_second"]
+        ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
+        table.add_row(label, f"{s['median']:,.0f} {unit}", f"{s['min']:,.0f}–{s['max']:,.0f}", ratio,
+                      f"{row['peak_mb']:.0f}", target, _status(key, row))
+    console.print(table)
+    console.print("Peak MB: max of one process's peak RSS and the sampled summed PSS of its process tree.")
+
+
+def print_profile(rows: list[dict], console: Console | None = None) -> None:
+    console = console or Console(width=150)
+    table = Table(title="One Lectern dev build: top functions by cumulative time (cProfile)")
+    for column in ("cumtime s", "tottime s", "calls", "function"):
+        table.add_column(column, justify="right" if column != "function" else "left")
+    for row in rows:
+        table.add_row(f"{row['cumtime']:.3f}", f"{row['tottime']:.3f}", str(row["calls"]), row["function"])
+    console.print(table)
