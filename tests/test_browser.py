@@ -151,3 +151,21 @@ def test_print_stylesheet_hides_chrome_and_keeps_the_post(browser, site_url):
         assert page.evaluate("getComputedStyle(document.body).color") == "rgb(0, 0, 0)"
     finally:
         context.close()
+
+
+def test_axe_harness_reports_a_seeded_violation(browser, site_url):
+    """Guards the checks above: axe must run for real and see serious problems when they exist."""
+    context, page, _ = open_page(browser, site_url + PAGES["home"], "dark", 360)
+    try:
+        page.evaluate(
+            """() => document.querySelector('main').insertAdjacentHTML('beforeend',
+                '<p style="color:#555;background:#666">barely visible</p>' +
+                '<img src="/theme/img/logo.png" width="10" height="10">')"""
+        )
+        found = {line.split(" ", 1)[0] for line in serious_axe_violations(page)}
+        assert {"color-contrast", "image-alt"} <= found
+        page.evaluate("document.querySelector('main').insertAdjacentHTML('beforeend', "
+                      "'<div style=\"width:900px\">wide</div>')")
+        assert not page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    finally:
+        context.close()
