@@ -1,0 +1,64 @@
+"""Worker side: Markdown file → (html, raw header, converted formatted fields), no Pelican objects.
+
+Everything here runs in forked pool workers (or in-process for small batches), so it returns
+plain picklable data and never touches Pelican's settings-dependent metadata processing, which
+must stay in the main process (Tag/Category/Author objects, dates, the content cache).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from markdown import Markdown
+from pelican.utils import pelican_open
+
+
+@dataclass(frozen=True)
+class Converted:
+    stamp: tuple[int, int]  # (mtime_ns, size) of the file when it was read: stale results are dropped
+    html: str
+    meta: dict[str, list[str]]  # Python-Markdown's `Meta`: lowercased key → list of raw lines
+    formatted: dict[str, str]  # FORMATTED_FIELDS (e.g. summary) already converted to HTML
+
+
+_STATE: dict[str, object] = {}
+
+
+def init(markdown_settings: dict, formatted_fields: list[str]) -> None:
+    """Build this process's two reusable Markdown instances (same settings as Pelican's reader).
+
+    Pelican converts formatted fields with the body's instance after deregistering the `meta`
+    preprocessor; a second instance without `meta` gives the same result without re-registering.
+    """
+    body = Markdown(**markdown_settings)
+    fields = Markdown(**markdown_settings)
+    fields.preprocessors.deregister("meta")
+    _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),
+                  settings=markdown_settings)
+
+
+def file_stamp(path: str) -> tuple[int, int]:
+    st = os.stat(path)
+    return st.st_mtime_ns, st.st_size
+
+
+def convert(path: str) -> tuple[str, Converted | None]:
+    """Convert one file; None when anything goes wrong (the main process then reads it normally,
+    so errors surface exactly as with Pelican's reader)."""
+    try:
+        stamp = file_stamp(path)
+        with pelican_open(path) as text:
+            body: Markdown = _STATE["body"]  # type: ignore[assignment]
+            body.reset()
+            html = body.convert(text)
+        meta = {key: list(values) for key, values in getattr(body, "Meta", {}).items()}
+        fields: Markdown = _STATE["fields"]  # type: ignore[assignment]
+        formatted = {}
+        for key, values in meta.items():
+            if key.lower() in _STATE["formatted"]:  # type: ignore[operator]
+                fields.reset()
+                formatted[key] = fields.convert("\n".join(values))
+        return path, Converted(stamp, html, meta, formatted)
+    except Exception:  # noqa: BLE001 — deliberately deferred to the main process's own reader
+        return path, None

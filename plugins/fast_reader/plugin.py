@@ -1,0 +1,158 @@
+"""Main-process side of fast_reader: batch conversion at the first preread, reader that serves it."""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+
+from pelican import signals
+from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+
+from . import convert
+
+logger = logging.getLogger(__name__)
+
+#: abspath → Converted, filled by `preconvert`, consumed (popped) by the reader.
+READY: dict[str, convert.Converted] = {}
+_DONE: set[int] = set()  # ids of generators whose files were already batched this build
+
+
+class PreconvertedMixin(MarkdownReader):
+    """Serves `READY` results in place of `MarkdownReader.read`; falls back to it otherwise.
+
+    Placed after the registered reader class in the MRO, so a subclass such as post_contract's
+    `ContractMarkdownReader` still runs its checks first and then calls `super().read()`.
+    """
+
+    def read(self, source_path):
+        ready = READY.pop(source_path, None)
+        if ready is None or ready.stamp != _stamp_or_none(source_path):
+            return super().read(source_path)
+        self._source_path = source_path
+        return ready.html, self._process_raw_metadata(ready)
+
+    def _process_raw_metadata(self, ready: convert.Converted) -> dict:
+        """`MarkdownReader._parse_metadata`, with formatted fields already converted by the worker."""
+        formatted_fields = self.settings["FORMATTED_FIELDS"]
+        output = {}
+        for name, value in ready.meta.items():
+            key = name.lower()
+            if key in formatted_fields:
+                output[key] = self.process_metadata(key, ready.formatted[name])
+            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
+                if len(value) > 1:
+                    logger.warning("Duplicate definition of `%s` for %s. Using first one.",
+                                   key, self._source_path)
+                output[key] = self.process_metadata(key, value[0])
+            elif len(value) > 1:
+                output[key] = self.process_metadata(key, value)
+            else:
+                output[key] = self.process_metadata(key, value[0])
+        return output
+
+
+_CLASSES: dict[type, type] = {}
+
+
+def fast_class(base: type) -> type:
+    """`base` with PreconvertedMixin spliced in just above MarkdownReader (cached per base)."""
+    if base not in _CLASSES:
+        _CLASSES[base] = type(f"Fast{base.__name__}", (base, PreconvertedMixin), {
+            "__doc__": f"{base.__name__} served from fast_reader's parallel pre-conversion.",
+            "__module__": __name__,
+        })
+    return _CLASSES[base]
+
+
+def _stamp_or_none(path: str):
+    try:
+        return convert.file_stamp(path)
+    except OSError:
+        return None
+
+
+def use_fast_reader(readers) -> None:
+    """readers_init: wrap whatever Markdown reader is registered (post_contract's, normally)."""
+    for ext, cls in list(readers.reader_classes.items()):
+        markdown = isinstance(cls, type) and issubclass(cls, MarkdownReader)
+        if markdown and not issubclass(cls, PreconvertedMixin):
+            readers.reader_classes[ext] = fast_class(cls)
+
+
+def files_to_read(generator, paths_key: str, excludes_key: str) -> list[str]:
+    """The files this generator is about to read with our reader and cannot take from a cache."""
+    readers = generator.readers
+    wanted = []
+    for rel in generator.get_files(generator.settings[paths_key], exclude=generator.settings[excludes_key]):
+        ext = os.path.splitext(rel)[1][1:]
+        reader = readers.readers.get(ext)
+        if not isinstance(reader, PreconvertedMixin):
+            continue
+        path = os.path.abspath(os.path.join(generator.path, rel))
+        if generator.get_cached_data(rel, None) is not None:  # generator-level content cache
+            continue
+        if readers.get_cached_data(path, None) is not None:  # reader-level content cache
+            continue
+        wanted.append(path)
+    return wanted
+
+
+def preconvert(paths: list[str], settings) -> int:
+    """Convert `paths` into READY, in a fork pool when worth it; returns the number converted."""
+    if not paths:
+        return 0
+    markdown_settings = settings["MARKDOWN"]  # already normalised by MarkdownReader.__init__
+    formatted = list(settings["FORMATTED_FIELDS"])
+    processes = settings.get("FAST_READER_PROCESSES")
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    small = len(paths) < int(settings.get("FAST_READER_MIN_POOL", 16))
+    start = time.perf_counter()
+    if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+        convert.init(markdown_settings, formatted)
+        results = map(convert.convert, paths)
+        used = 1
+    else:
+        used = min(processes, len(paths))
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(used, initializer=convert.init, initargs=(markdown_settings, formatted)) as pool:
+            results = pool.map(convert.convert, paths, chunksize=max(1, len(paths) // (used * 8)))
+    count = 0
+    for path, ready in results:
+        if ready is not None:
+            READY[path] = ready
+            count += 1
+    logger.debug("fast_reader: converted %d/%d files with %d process(es) in %.2fs",
+                 count, len(paths), used, time.perf_counter() - start)
+    return count
+
+
+def _batch(generator, paths_key: str, excludes_key: str) -> None:
+    if id(generator) in _DONE:
+        return
+    _DONE.add(id(generator))
+    preconvert(files_to_read(generator, paths_key, excludes_key), generator.settings)
+
+
+def articles_preread(generator) -> None:
+    _batch(generator, "ARTICLE_PATHS", "ARTICLE_EXCLUDES")
+
+
+def pages_preread(generator) -> None:
+    _batch(generator, "PAGE_PATHS", "PAGE_EXCLUDES")
+
+
+def reset(*_args, **_kwargs) -> None:
+    """A new build (`make regenerate` reuses the process) starts with no leftovers."""
+    READY.clear()
+    _DONE.clear()
+
+
+def register() -> None:
+    signals.initialized.connect(reset)
+    signals.readers_init.connect(use_fast_reader)
+    signals.article_generator_preread.connect(articles_preread)
+    signals.page_generator_preread.connect(pages_preread)
+    signals.all_generators_finalized.connect(reset)

@@ -1,0 +1,132 @@
+"""fast_reader produces byte-identical sites to Pelican's own reader, and never serves stale text."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from conftest import copy_content
+from sitebuild import REPO, all_output_bytes, build_site
+
+sys.path.insert(0, str(REPO))
+
+import pelicanconf  # noqa: E402
+from bench import corpus  # noqa: E402
+
+PLAIN = {"PLUGINS": [p for p in pelicanconf.PLUGINS if p != "fast_reader"]}
+FAST = {"PLUGINS": [*PLAIN["PLUGINS"], "fast_reader"], "FAST_READER_PROCESSES": 2, "FAST_READER_MIN_POOL": 1}
+
+
+def _build_time() -> re.Pattern[bytes]:
+    """Feeds and the sitemap's index entries stamp the build time; everything else must match."""
+    today = datetime.now(UTC).strftime("%Y-%m-%d").encode()
+    return re.compile(rb"<lastBuildDate>[^<]*</lastBuildDate>|<updated>[^<]*</updated>|<lastmod>"
+                      + today + rb"[^<]*</lastmod>")
+
+
+def normalised(root: Path) -> dict[str, bytes]:
+    stamp = _build_time()
+    return {str(p.relative_to(root)): stamp.sub(b"", data) for p, data in all_output_bytes(root).items()}
+
+
+def assert_same_site(a: Path, b: Path) -> None:
+    left, right = normalised(a), normalised(b)
+    assert sorted(left) == sorted(right)
+    different = [name for name in left if left[name] != right[name]]
+    assert not different, different[:10]
+
+
+@pytest.fixture(scope="module")
+def bench_content(tmp_path_factory) -> Path:
+    return corpus.generate(60, tmp_path_factory.mktemp("corpus") / "content").content
+
+
+@pytest.mark.parametrize("source", ["sample", "corpus"])
+def test_fast_reader_site_is_identical_to_plain_reader(tmp_path, source, bench_content, marked_content):
+    content = marked_content if source == "sample" else bench_content
+    plain = build_site(tmp_path / "plain", content=content, settings=PLAIN)
+    fast = build_site(tmp_path / "fast", content=content, settings=FAST)
+    assert plain.returncode == 0, plain.log
+    assert fast.returncode == 0, fast.log
+    assert list(plain.output.glob("posts/*/*/index.html"))
+    assert_same_site(plain.output, fast.output)
+
+
+def test_production_build_is_identical_too(tmp_path, marked_content):
+    plain = build_site(tmp_path / "plain", content=marked_content, conf="publishconf", settings=PLAIN)
+    fast = build_site(tmp_path / "fast", content=marked_content, conf="publishconf", settings=FAST)
+    assert plain.returncode == fast.returncode == 0, fast.log
+    assert_same_site(plain.output, fast.output)
+
+
+def test_content_cache_rebuild_after_edit_matches_fresh_build(tmp_path, bench_content):
+    """Edit one post between cached builds: the rebuild equals a clean plain build of the new text."""
+    content = tmp_path / "content"
+    shutil.copytree(bench_content, content)
+    cached = {**FAST, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True}
+    first = build_site(tmp_path / "cached", content=content, settings=cached)
+    assert first.returncode == 0, first.log
+    post = sorted((content / "posts").glob("*.md"))[3]
+    post.write_text(post.read_text(encoding="utf-8").replace("\n\n", "\n\nA freshly edited line.\n\n", 1)
+                    .replace("Summary: ", "Summary: Edited summary. ", 1), encoding="utf-8")
+    again = build_site(tmp_path / "cached", content=content, settings=cached)
+    assert again.returncode == 0, again.log
+    fresh = build_site(tmp_path / "fresh", content=content, settings=PLAIN)
+    assert "A freshly edited line." in "".join(
+        p.read_text(encoding="utf-8") for p in again.output.glob("posts/*/*/index.html"))
+    assert_same_site(fresh.output, again.output)
+
+
+def test_stale_preconversion_is_never_served(tmp_path):
+    """A file changed after the pool converted it is read again by Pelican's reader."""
+    from pelican.settings import read_settings
+
+    from plugins.fast_reader import convert, plugin
+    from plugins.post_contract.plugin import ContractMarkdownReader
+
+    content = copy_content(tmp_path / "content")
+    path = str(sorted((content / "posts").glob("*.md"))[0])
+    settings = read_settings(str(REPO / "pelicanconf.py"))
+    reader = plugin.fast_class(ContractMarkdownReader)(settings)
+    plugin.preconvert([path], settings)
+    assert path in plugin.READY
+    served, _ = reader.read(path)
+    assert path not in plugin.READY  # consumed once
+
+    plugin.preconvert([path], settings)
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write("\nA line added after conversion.\n")
+    html, meta = reader.read(path)
+    assert "A line added after conversion." in html
+    assert plugin.READY == {}
+    plain_html, plain_meta = ContractMarkdownReader(settings).read(path)
+    assert (html, meta.keys()) == (plain_html, plain_meta.keys())
+    assert served != html
+    assert convert.file_stamp(path)
+
+
+def test_reader_matches_plain_reader_per_file(bench_content):
+    """Content and processed metadata (dates, tags, summary HTML) equal Pelican's, file by file."""
+    from pelican.settings import read_settings
+
+    from plugins.fast_reader import plugin
+    from plugins.post_contract.plugin import ContractMarkdownReader
+
+    settings = read_settings(str(REPO / "pelicanconf.py"))
+    paths = [str(p) for p in sorted((bench_content / "posts").glob("*.md"))] + [
+        str(p) for p in sorted((REPO / "content" / "posts").glob("*.md"))]
+    plain = ContractMarkdownReader(settings)
+    fast = plugin.fast_class(ContractMarkdownReader)(settings)
+    settings_fast = {**settings, "FAST_READER_PROCESSES": 2, "FAST_READER_MIN_POOL": 1}
+    assert plugin.preconvert(paths, settings_fast) == len(paths)
+    for path in paths:
+        a_html, a_meta = plain.read(path)
+        b_html, b_meta = fast.read(path)
+        assert a_html == b_html, path
+        assert {k: str(v) for k, v in a_meta.items()} == {k: str(v) for k, v in b_meta.items()}, path
+        assert [type(v) for v in a_meta.values()] == [type(v) for v in b_meta.values()]
+    assert plugin.READY == {}
