@@ -107,6 +107,7 @@ PLUGINS = [
     "pelican.plugins.neighbors",
     "pelican.plugins.related_posts",
     "pelican.plugins.readtime",
+    "fast_reader",  # last: wraps whichever Markdown reader the plugins above registered
 ]
 
 SITEMAP = {
