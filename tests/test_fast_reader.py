@@ -18,7 +18,8 @@ import pelicanconf  # noqa: E402
 from bench import corpus  # noqa: E402
 
 PLAIN = {"PLUGINS": [p for p in pelicanconf.PLUGINS if p != "fast_reader"]}
-FAST = {"PLUGINS": [*PLAIN["PLUGINS"], "fast_reader"], "FAST_READER_PROCESSES": 2, "FAST_READER_MIN_POOL": 1}
+FAST = {"PLUGINS": [*PLAIN["PLUGINS"], "fast_reader"], "FAST_READER_PROCESSES": 2, "FAST_READER_MIN_POOL": 1,
+        "FAST_WRITER_MIN_POOL": 1}
 
 
 def _build_time() -> re.Pattern[bytes]:
@@ -53,6 +54,14 @@ def test_fast_reader_site_is_identical_to_plain_reader(tmp_path, source, bench_c
     assert plain.returncode == 0, plain.log
     assert fast.returncode == 0, fast.log
     assert list(plain.output.glob("posts/*/*/index.html"))
+    assert_same_site(plain.output, fast.output)
+
+
+def test_relative_urls_site_is_identical(tmp_path, marked_content):
+    """RELATIVE_URLS makes each page's links depend on the page: the deferred renders must keep that."""
+    plain = build_site(tmp_path / "plain", content=marked_content, settings={**PLAIN, "RELATIVE_URLS": True})
+    fast = build_site(tmp_path / "fast", content=marked_content, settings={**FAST, "RELATIVE_URLS": True})
+    assert plain.returncode == fast.returncode == 0, fast.log
     assert_same_site(plain.output, fast.output)
 
 

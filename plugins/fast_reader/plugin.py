@@ -10,7 +10,7 @@ import time
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import convert
+from . import convert, writer
 
 logger = logging.getLogger(__name__)
 
@@ -156,3 +156,4 @@ def register() -> None:
     signals.article_generator_preread.connect(articles_preread)
     signals.page_generator_preread.connect(pages_preread)
     signals.all_generators_finalized.connect(reset)
+    writer.register()

@@ -1,0 +1,164 @@
+"""Render pages in parallel: Pelican's Writer, with the Jinja render + file write deferred to a pool.
+
+Rendering is the second-largest cost of a build after reading. Pelican's `Writer.write_file` still
+runs in the main process for every page — pagination, the overwrite bookkeeping, the
+`content_written` signal (sitemap listens to it) — but the template's `render` returns a
+placeholder and the actual render and write are queued. When a generator has finished writing
+(`article_writer_finalized`, `page_writer_finalized`; `finalized` as a safety net) the queue is
+rendered by forked workers, which see the finished context exactly as the main process would.
+
+Receivers of `content_written` therefore run before the file has its final bytes; none of ours
+read the file. Set `FAST_WRITER = False` to fall back to Pelican's writer.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import multiprocessing
+import os
+import time
+
+from pelican import signals
+from pelican.writers import Writer
+
+logger = logging.getLogger(__name__)
+
+
+class _Pending(str):
+    """What a deferred template's `render` returns: an empty string that remembers the job."""
+
+    __slots__ = ("job",)
+
+
+class _DeferredTemplate:
+    def __init__(self, template, context):
+        self.template = template
+        self.context = context
+
+    def render(self, localcontext):
+        pending = _Pending()
+        pending.job = (self.template, localcontext, self.context)
+        return pending
+
+
+class _Sink:
+    """The file Pelican's `_write_file` writes into: queues a pending render instead of text."""
+
+    def __init__(self, writer: ParallelWriter, path: str, handle):
+        self.writer, self.path, self.handle = writer, path, handle
+
+    def write(self, text):
+        if isinstance(text, _Pending):
+            if self.handle.name != os.devnull:  # Pelican chose to skip this write (override rules)
+                self.writer.queue[self.path] = text.job  # a later write to the same path wins
+            return 0
+        return self.handle.write(text)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+        return False
+
+
+class ParallelWriter(Writer):
+    """Pelican's Writer with `write_file` renders queued and run by `flush()` in a fork pool."""
+
+    def __init__(self, output_path, settings=None):
+        super().__init__(output_path, settings=settings)
+        self.queue: dict[str, tuple] = {}
+        self._deferring = False
+        _ACTIVE[:] = [self]
+
+    def write_file(self, name, template, context, *args, **kwargs):
+        self._deferring = True
+        try:
+            return super().write_file(name, _DeferredTemplate(template, context), context, *args, **kwargs)
+        finally:
+            self._deferring = False
+
+    def _open_w(self, filename, encoding, override=False):
+        handle = super()._open_w(filename, encoding, override)
+        return _Sink(self, filename, handle) if self._deferring else handle
+
+    def flush(self) -> int:
+        """Render and write every queued page; returns how many."""
+        jobs = [(path, *job) for path, job in self.queue.items()]
+        self.queue.clear()
+        if not jobs:
+            return 0
+        start = time.perf_counter()
+        processes = _processes(self.settings)
+        small = len(jobs) < int(self.settings.get("FAST_WRITER_MIN_POOL", 32))
+        if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+            for index in range(len(jobs)):
+                _render(jobs, index)
+            used = 1
+        else:
+            used = min(processes, len(jobs))
+            _JOBS[:] = jobs
+            gc.collect()
+            gc.freeze()  # keep the workers' GC off the inherited heap (fewer copy-on-write pages)
+            try:
+                ctx = multiprocessing.get_context("fork")
+                with ctx.Pool(used) as pool:
+                    pool.map(_render_inherited, range(len(jobs)), chunksize=max(1, len(jobs) // (used * 8)))
+            finally:
+                gc.unfreeze()
+                _JOBS.clear()
+        logger.debug("fast_reader: rendered %d pages with %d process(es) in %.2fs",
+                     len(jobs), used, time.perf_counter() - start)
+        return len(jobs)
+
+
+_JOBS: list[tuple] = []  # set just before forking; workers read it from their inherited memory
+_ACTIVE: list[ParallelWriter] = []  # this build's writer, for the `finalized` safety flush
+
+
+def _processes(settings) -> int:
+    processes = settings.get("FAST_READER_PROCESSES")
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return int(processes)
+
+
+def _render(jobs: list[tuple], index: int) -> None:
+    path, template, localcontext, context = jobs[index]
+    # Pelican's `_write_file` step: Contents build relative links from the shared context's value.
+    if localcontext.get("localsiteurl"):
+        context["localsiteurl"] = localcontext["localsiteurl"]
+    output = template.render(localcontext)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(output)
+
+
+def _render_inherited(index: int) -> None:
+    _render(_JOBS, index)
+
+
+def provide_writer(pelican):
+    """get_writer: Pelican uses the class returned here (unless FAST_WRITER is off)."""
+    if pelican.settings.get("FAST_WRITER", True):
+        return ParallelWriter
+    return None
+
+
+def flush(sender, writer=None, **_kwargs) -> None:
+    if isinstance(writer, ParallelWriter):
+        writer.flush()
+
+
+def flush_all(_pelican) -> None:
+    """finalized: anything a generator other than articles/pages queued is written now."""
+    for writer in _ACTIVE:
+        writer.flush()
+    _ACTIVE.clear()
+
+
+def register() -> None:
+    signals.get_writer.connect(provide_writer)
+    signals.article_writer_finalized.connect(flush)
+    signals.page_writer_finalized.connect(flush)
+    signals.finalized.connect(flush_all)
