@@ -1,0 +1,285 @@
+"""Read and validate brand.yml; every mistake is reported as `path:line: what is wrong`.
+
+The file is walked as a YAML node tree (not plain dicts) so each error can name the line the
+writer has to fix: unknown keys (with the closest valid one), wrong types, empty lists, bad
+severities and regexes that do not compile. The rule matchers are compiled here, once per load.
+Self-tests (`specs`) are run by `core.load_config`, which needs the checker.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from .findings import RULES, SEVERITIES
+from .model import AvoidEntry, Pillar, Spec, Term
+from .rules.alignment import AlignmentModel, compile_alignment
+from .rules.avoid import AvoidMatcher, compile_avoid
+from .rules.confidential import LeakMatcher, compile_confidential
+from .rules.hype import HypeMatcher, compile_hype
+from .rules.terms import TermsMatcher, compile_terms
+
+
+class BrandConfigError(ValueError):
+    """brand.yml is unreadable or invalid; str(error) is `path:line: message`."""
+
+    def __init__(self, path: str, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass(frozen=True)
+class BrandConfig:
+    path: str
+    statement: str
+    pillars: tuple[Pillar, ...]
+    terms: tuple[Term, ...] = ()
+    avoid: tuple[AvoidEntry, ...] = ()
+    hype: tuple[str, ...] = ()
+    hype_per_1000_words: float = 3.0
+    acronyms: tuple[str, ...] = ()
+    confidential: tuple[str, ...] = ()
+    max_sentence_words: int = 35
+    readability_severity: str = "warning"
+    min_score: int = 40
+    min_words: int = 150
+    specs: tuple[Spec, ...] = ()
+    name: str = ""
+    terms_matcher: TermsMatcher = field(default=None, repr=False, compare=False)
+    avoid_matcher: AvoidMatcher = field(default=None, repr=False, compare=False)
+    hype_matcher: HypeMatcher = field(default=None, repr=False, compare=False)
+    leak_matcher: LeakMatcher = field(default=None, repr=False, compare=False)
+    alignment_model: AlignmentModel = field(default=None, repr=False, compare=False)
+
+
+TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confidential", "readability",
+            "alignment", "specs")
+
+
+def parse_config(text: str, path: str) -> BrandConfig:
+    """Validate brand.yml `text` (read from `path`, used in messages) and compile its matchers."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BrandConfigError(path, line, f"not valid YAML: {problem}") from None
+    v = _Validator(path)
+    if root is None:
+        raise BrandConfigError(path, 1, "the file is empty: it needs at least `statement` and `pillars`")
+    top = v.mapping(root, TOP_KEYS, required=("statement", "pillars"), what="brand.yml")
+    values: dict = {
+        "statement": v.text(top["statement"]),
+        "pillars": tuple(v.pillar(n) for n in v.items(top["pillars"])),
+    }
+    names = [p.name for p in values["pillars"]]
+    for node, name in zip(v.items(top["pillars"]), names, strict=True):
+        if names.count(name) > 1:
+            raise BrandConfigError(path, _line(node), f"pillar '{name}' is defined twice")
+    if "name" in top:
+        values["name"] = v.text(top["name"])
+    if "terms" in top:
+        values["terms"] = tuple(v.term(n) for n in v.items(top["terms"]))
+    if "avoid" in top:
+        values["avoid"] = tuple(v.avoid(n) for n in v.items(top["avoid"]))
+    if "hype" in top:
+        values.update(v.hype(top["hype"]))
+    if "confidential" in top:
+        values["confidential"] = v.texts(top["confidential"])
+    if "readability" in top:
+        r = v.mapping(top["readability"], ("max_sentence_words", "severity"), what="readability")
+        if "max_sentence_words" in r:
+            values["max_sentence_words"] = v.integer(r["max_sentence_words"], 5, 1000)
+        if "severity" in r:
+            values["readability_severity"] = v.severity(r["severity"])
+    if "alignment" in top:
+        a = v.mapping(top["alignment"], ("min_score", "min_words"), what="alignment")
+        if "min_score" in a:
+            values["min_score"] = v.integer(a["min_score"], 0, 100)
+        if "min_words" in a:
+            values["min_words"] = v.integer(a["min_words"], 0, 1_000_000)
+    if "specs" in top:
+        values["specs"] = tuple(v.spec(n) for n in v.items(top["specs"]))
+    config = BrandConfig(path=path, **values)
+    return compile_config(config)
+
+
+def compile_config(config: BrandConfig) -> BrandConfig:
+    """Attach the compiled matchers (one regex per rule family)."""
+    matchers = {
+        "terms_matcher": compile_terms(config.terms),
+        "avoid_matcher": compile_avoid(config.avoid),
+        "hype_matcher": compile_hype(config.hype, config.acronyms, config.hype_per_1000_words),
+        "leak_matcher": compile_confidential(config.confidential),
+        "alignment_model": compile_alignment(config.statement, config.pillars, config.min_score,
+                                             config.min_words),
+    }
+    for name, value in matchers.items():
+        object.__setattr__(config, name, value)
+    return config
+
+
+def _line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+_TYPE_NAMES = {
+    "tag:yaml.org,2002:int": "a number", "tag:yaml.org,2002:float": "a number",
+    "tag:yaml.org,2002:bool": "true/false", "tag:yaml.org,2002:null": "nothing",
+    "tag:yaml.org,2002:timestamp": "a date",
+}
+
+
+_CONSTRUCT = yaml.constructor.SafeConstructor()
+
+
+class _Validator:
+    """Typed accessors over YAML nodes that raise BrandConfigError at the offending line."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def fail(self, node: yaml.Node, message: str):
+        raise BrandConfigError(self.path, _line(node), message)
+
+    def kind(self, node: yaml.Node) -> str:
+        if isinstance(node, yaml.MappingNode):
+            return "a mapping (key: value)"
+        if isinstance(node, yaml.SequenceNode):
+            return "a list"
+        return _TYPE_NAMES.get(node.tag, "text")
+
+    def mapping(self, node, allowed, *, required=(), what: str) -> dict[str, yaml.Node]:
+        if not isinstance(node, yaml.MappingNode):
+            self.fail(node, f"{what} must be a mapping (key: value), not {self.kind(node)}")
+        out: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            name = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            if name not in allowed:
+                close = difflib.get_close_matches(str(name), allowed, n=1)
+                hint = f" — did you mean '{close[0]}'?" if close else f" (allowed: {', '.join(allowed)})"
+                self.fail(key_node, f"unknown key '{name}' in {what}{hint}")
+            if name in out:
+                self.fail(key_node, f"'{name}' appears twice in {what}")
+            out[name] = value_node
+        for name in required:
+            if name not in out:
+                self.fail(node, f"{what} needs '{name}'")
+        return out
+
+    def text(self, node) -> str:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+            self.fail(node, f"expected text, got {self.kind(node)} (put it in quotes if it is text)")
+        if not node.value.strip():
+            self.fail(node, "expected text, got an empty string")
+        return node.value.strip()
+
+    def items(self, node) -> list[yaml.Node]:
+        if not isinstance(node, yaml.SequenceNode):
+            self.fail(node, f"expected a list, got {self.kind(node)}")
+        if not node.value:
+            self.fail(node, "this list is empty: add entries or remove the key")
+        return node.value
+
+    def texts(self, node) -> tuple[str, ...]:
+        return tuple(self.text(n) for n in self.items(node))
+
+    def integer(self, node, low: int, high: int) -> int:
+        if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:int":
+            self.fail(node, f"expected a whole number, got {self.kind(node)}")
+        value = _CONSTRUCT.construct_object(node)
+        if not low <= value <= high:
+            self.fail(node, f"{value} is out of range ({low}-{high})")
+        return value
+
+    def number(self, node, low: float) -> float:
+        if not isinstance(node, yaml.ScalarNode) or node.tag not in (
+                "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            self.fail(node, f"expected a number, got {self.kind(node)}")
+        value = float(_CONSTRUCT.construct_object(node))
+        if value <= low:
+            self.fail(node, f"{value:g} must be more than {low:g}")
+        return value
+
+    def severity(self, node) -> str:
+        value = self.text(node)
+        if value not in SEVERITIES:
+            self.fail(node, f"severity '{value}' must be one of {', '.join(SEVERITIES)}")
+        return value
+
+    def pillar(self, node) -> Pillar:
+        m = self.mapping(node, ("name", "keywords", "description"), required=("name", "keywords"),
+                         what="a pillar")
+        if "description" in m:
+            self.text(m["description"])
+        return Pillar(self.text(m["name"]), self.texts(m["keywords"]))
+
+    def term(self, node) -> Term:
+        m = self.mapping(node, ("use", "instead_of", "severity", "reason"), required=("use",),
+                         what="a term")
+        return Term(
+            use=self.text(m["use"]),
+            instead_of=self.texts(m["instead_of"]) if "instead_of" in m else (),
+            severity=self.severity(m["severity"]) if "severity" in m else "warning",
+            reason=self.text(m["reason"]) if "reason" in m else "",
+        )
+
+    def avoid(self, node) -> AvoidEntry:
+        m = self.mapping(node, ("phrase", "pattern", "reason", "severity", "suggest"),
+                         required=("reason",), what="an avoid entry")
+        if ("phrase" in m) == ("pattern" in m):
+            self.fail(node, "an avoid entry needs exactly one of 'phrase' or 'pattern'")
+        pattern = None
+        if "pattern" in m:
+            pattern = self.text(m["pattern"])
+            self.regex(m["pattern"], pattern)
+        return AvoidEntry(
+            reason=self.text(m["reason"]),
+            severity=self.severity(m["severity"]) if "severity" in m else "warning",
+            phrase=self.text(m["phrase"]) if "phrase" in m else None,
+            pattern=pattern,
+            suggest=self.text(m["suggest"]) if "suggest" in m else None,
+            line=_line(node),
+        )
+
+    def regex(self, node, pattern: str) -> None:
+        try:
+            compiled = re.compile(pattern, re.IGNORECASE)
+        except re.error as exc:
+            self.fail(node, f"pattern {pattern!r} is not a valid regex: {exc}")
+        if compiled.groupindex:
+            self.fail(node, f"pattern {pattern!r}: named groups are not allowed, use (?:...)")
+        if compiled.fullmatch(""):
+            self.fail(node, f"pattern {pattern!r} matches empty text")
+
+    def hype(self, node) -> dict:
+        if isinstance(node, yaml.SequenceNode):
+            return {"hype": self.texts(node)}
+        m = self.mapping(node, ("words", "max_per_1000_words", "acronyms"), what="hype")
+        out: dict = {}
+        if "words" in m:
+            out["hype"] = self.texts(m["words"])
+        if "max_per_1000_words" in m:
+            out["hype_per_1000_words"] = self.number(m["max_per_1000_words"], 0)
+        if "acronyms" in m:
+            out["acronyms"] = self.texts(m["acronyms"])
+        return out
+
+    def spec(self, node) -> Spec:
+        m = self.mapping(node, ("text", "expect", "audience"), required=("text", "expect"),
+                         what="a spec")
+        expect_node = m["expect"]
+        if not isinstance(expect_node, yaml.SequenceNode):
+            self.fail(expect_node, f"expect must be a list of rule ids, got {self.kind(expect_node)}")
+        expect = tuple(self.text(n) for n in expect_node.value)
+        for rule_node, rule in zip(expect_node.value, expect, strict=True):
+            if rule not in RULES:
+                self.fail(rule_node, f"unknown rule '{rule}' (rules: {', '.join(RULES)})")
+        audience = self.text(m["audience"]) if "audience" in m else "public"
+        if audience not in ("public", "internal"):
+            self.fail(m["audience"], f"audience '{audience}' must be public or internal")
+        return Spec(self.text(m["text"]), expect, audience, _line(node))

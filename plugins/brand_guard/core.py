@@ -1,0 +1,392 @@
+"""The brand checker: pure functions from post text (or a social text) and brand.yml to findings.
+
+The Pelican plugin, the CLI, the publish helper and the benchmark all call these; none of them
+re-implements a rule. Nothing here imports Pelican or touches the network.
+
+    cfg = load_config("brand.yml")
+    check_social_text("Buy now!!", cfg, channel="x")      # -> [Finding, ...]
+    check_paths(["content"], cfg)                          # -> Report (files, words, findings, scores)
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import BrandConfig, BrandConfigError, parse_config
+from .findings import SUPPRESSIBLE, Finding, Hit, sort_key
+from .rules.alignment import Alignment, score_alignment
+from .rules.avoid import check_avoid
+from .rules.confidential import find_leaks
+from .rules.encoding import check_encoding
+from .rules.hype import check_hype
+from .rules.readability import long_sentences
+from .rules.terms import check_terms
+from .source import Post, inline_view, read_post
+
+__all__ = [
+    "BrandConfig", "BrandConfigError", "FileResult", "Finding", "Report", "check_file", "check_paths",
+    "check_social_text", "check_source", "check_text", "load_config",
+]
+
+_WORDS = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+SOCIAL_KEYS = re.compile(r"^social(?:_[a-z0-9]+)?$")
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+
+def load_config(path: str | os.PathLike) -> BrandConfig:
+    """Read, validate and self-test brand.yml; raises BrandConfigError ("path:line: message")."""
+    path = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise BrandConfigError(path, 1, "file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BrandConfigError(path, 1, f"cannot read the file: {exc}") from None
+    config = parse_config(text, path)
+    run_specs(config)
+    return config
+
+
+def run_specs(config: BrandConfig) -> None:
+    """prh-style self-tests: each spec text must raise exactly the expected rules, or load fails."""
+    for spec in config.specs:
+        found = check_text(spec.text, config, audience=spec.audience)
+        got = sorted({f.rule for f in found})
+        want = sorted(set(spec.expect))
+        if got != want:
+            detail = "; ".join(f"{f.rule}: {f.message}" for f in found) or "no findings"
+            raise BrandConfigError(
+                config.path, spec.line,
+                f"spec failed: {spec.text!r} should give [{', '.join(want)}] but gives "
+                f"[{', '.join(got)}] ({detail})",
+            )
+
+
+def count_words(view: str) -> int:
+    return len(_WORDS.findall(view))
+
+
+class LineIndex:
+    """Offset -> (line, column), both 1-based; columns count characters (CRLF-safe)."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def position(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding]
+    words: int
+    alignment: Alignment | None
+    suppressed: int = 0
+    draft: bool = False
+    audience: str = "public"
+    title: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """Errors that stop a production build (drafts never block)."""
+        return [] if self.draft else [f for f in self.findings if f.severity == "error"]
+
+
+@dataclass
+class Report:
+    results: list[FileResult] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        return len(self.results)
+
+    @property
+    def words(self) -> int:
+        return sum(r.words for r in self.results)
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [f for r in self.results for f in r.findings]
+
+    @property
+    def suppressed(self) -> int:
+        return sum(r.suppressed for r in self.results)
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for r in self.results for f in r.blocking]
+
+    def as_json(self, findings: list[Finding] | None = None) -> dict:
+        """The documented JSON document (issue 3), optionally with a filtered finding list."""
+        chosen = self.findings if findings is None else findings
+        return {
+            "files": self.files,
+            "words": self.words,
+            "findings": [f.as_json() for f in chosen],
+            "scores": {
+                r.path: {"alignment": r.alignment.score, "pillars": dict(r.alignment.pillars)}
+                for r in self.results if r.alignment is not None
+            },
+            "suppressed": self.suppressed,
+        }
+
+
+# ---------------------------------------------------------------- texts without a file
+
+def check_social_text(
+    text: str,
+    cfg: BrandConfig,
+    audience: str = "public",
+    channel: str = "social",
+    *,
+    path: str | None = None,
+) -> list[Finding]:
+    """Check one social text (as composed for `channel`); positions are within `text`.
+
+    Hype is always at least a warning here; code names are errors unless `audience` is internal.
+    """
+    view = inline_view(text, social=True)
+    hits = _style_hits(view, cfg, place="social", words=count_words(view))
+    if audience != "internal":
+        hits += find_leaks(text, cfg.leak_matcher)
+    index = LineIndex(text)
+    where = path or f"<{channel}>"
+    return sorted((_finding(where, index, h, h.start, f"social_{channel}") for h in hits), key=sort_key)
+
+
+def check_text(text: str, cfg: BrandConfig, *, audience: str = "public") -> list[Finding]:
+    """Check a Markdown snippet as a post body (used by `specs`); no alignment score."""
+    post = read_post("\n" + text)  # a leading blank line: no header, all body (offset 1 = text[0])
+    hits = _style_hits(post.body, cfg, place="body", words=count_words(post.body), quotes=post.quotes)
+    located = [(h, h.start + 1) for h in hits]
+    if audience != "internal":
+        located += [(h, h.start) for h in find_leaks(post.text, cfg.leak_matcher)]
+    index = LineIndex(text)
+    return sorted((_finding("<text>", index, h, offset - 1, "body") for h, offset in located
+                   if not _suppressed(h, offset, post, frozenset())), key=sort_key)
+
+
+# ---------------------------------------------------------------- posts
+
+def check_source(
+    path: str,
+    text: str,
+    cfg: BrandConfig,
+    *,
+    audience: str | None = None,
+    draft: bool | None = None,
+    slug: str | None = None,
+    now: datetime.datetime | None = None,
+) -> FileResult:
+    """Check one post's decoded source. `audience`/`draft` default to what its header says.
+
+    `slug` is the URL slug Pelican derived (when the header has none); it is checked for code
+    names together with the file name, because both can end up in a public URL.
+    """
+    post = read_post(text)
+    fields = post.fields
+    audience = audience or (fields["audience"].value.strip().lower() if "audience" in fields else "public")
+    if draft is None:
+        draft = _is_draft(post, now)
+    ignored, notes = _ignored_rules(post, path)
+    public = audience != "internal"
+    index = LineIndex(text)
+    located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
+    words = 0
+    parts: list[tuple[str, int]] = []
+    for name, fld in fields.items():
+        if name == "title" or name == "summary" or SOCIAL_KEYS.match(name):
+            view = inline_view(text[fld.start:fld.end], social=name != "title")
+            n = count_words(view)
+            words += n
+            place = "title" if name == "title" else "social"
+            located += [(h, fld.start + h.start, name) for h in _style_hits(view, cfg, place=place, words=n)]
+            if name in ("title", "summary"):
+                parts.append((view, fld.start))
+    body_words = count_words(post.body)
+    words += body_words
+    located += [(h, post.body_start + h.start, "body")
+                for h in _style_hits(post.body, cfg, place="body", words=body_words, quotes=post.quotes)]
+    parts.append((post.body, post.body_start))
+    if public:
+        leaks = find_leaks(text, cfg.leak_matcher)
+        located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
+        located += _name_leaks(path, slug, fields, leaks, cfg)
+    alignment = score_alignment(parts, cfg.alignment_model)
+    if body_words >= cfg.min_words and alignment.score < cfg.min_score:
+        start = fields["title"].start if "title" in fields else 0
+        located.append((_alignment_hit(alignment, cfg), start, "title" if "title" in fields else "body"))
+    findings = []
+    suppressed = 0
+    for hit, offset, where in located:
+        if _suppressed(hit, offset, post, ignored):
+            suppressed += 1
+            continue
+        findings.append(_finding(path, index, hit, offset, where))
+    findings.sort(key=sort_key)
+    title = fields["title"].value if "title" in fields else os.path.basename(path)
+    return FileResult(path, findings, words, alignment, suppressed, draft, audience, title, notes)
+
+
+def check_file(path: str | os.PathLike, cfg: BrandConfig, *, display: str | None = None,
+               **options) -> FileResult:
+    """Read and check one file. A file that is not UTF-8 is still checked (and flagged)."""
+    shown = display or display_path(str(path))
+    data = Path(path).read_bytes()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        text = data.decode("utf-8-sig", errors="replace")
+        result = check_source(shown, text, cfg, **options)
+        line = data[: exc.start].count(b"\n") + 1
+        column = len(data[data.rfind(b"\n", 0, exc.start) + 1: exc.start].decode("utf-8", "replace")) + 1
+        result.findings.insert(0, Finding(
+            shown, line, column, "encoding", "error",
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}): re-save it as UTF-8", None,
+            field="file"))
+        return result
+    return check_source(shown, text, cfg, **options)
+
+
+def iter_markdown(paths: Iterable[str | os.PathLike]) -> list[Path]:
+    """Files as given, directories searched recursively for Markdown; sorted, no duplicates."""
+    out: list[Path] = []
+    for item in paths:
+        p = Path(item)
+        if p.is_dir():
+            out += sorted(f for f in p.rglob("*") if f.suffix.lower() in MARKDOWN_SUFFIXES and f.is_file())
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise FileNotFoundError(f"{item}: no such file or directory")
+    seen: set[Path] = set()
+    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+
+
+def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig) -> Report:
+    """Check every Markdown file under `paths` (the CLI and the benchmark call this)."""
+    return Report([check_file(p, cfg) for p in iter_markdown(paths)])
+
+
+def display_path(path: str) -> str:
+    """Relative to the working directory when inside it (reads best in terminals and editors)."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel
+
+
+# ---------------------------------------------------------------- helpers
+
+def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
+                quotes: list[tuple[int, int]] = ()) -> list[Hit]:
+    return (
+        check_terms(view, cfg.terms_matcher)
+        + check_avoid(view, cfg.avoid_matcher)
+        + check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes)
+        + long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
+        + check_encoding(view)
+    )
+
+
+def _finding(path: str, index: LineIndex, hit: Hit, offset: int, where: str) -> Finding:
+    line, column = index.position(offset)
+    end_line, end_column = index.position(max(offset, offset + (hit.end - hit.start) - 1))
+    return Finding(path, line, column, hit.rule, hit.severity, hit.message, hit.suggestion,
+                   end_column if end_line == line else None, where)
+
+
+def _suppressed(hit: Hit, offset: int, post: Post, ignored: frozenset[str]) -> bool:
+    if hit.rule not in SUPPRESSIBLE:
+        return False
+    if hit.rule in ignored:
+        return True
+    sup = post.suppressions
+    if any(start <= offset < end for start, end in sup.off):
+        return True
+    return any(start <= offset < end and (not rules or hit.rule in rules) for start, end, rules in sup.ignore)
+
+
+def _ignored_rules(post: Post, path: str) -> tuple[frozenset[str], list[str]]:
+    notes = []
+    named = []
+    if "brand_ignore" in post.fields:
+        fld = post.fields["brand_ignore"]
+        named += [(fld.line, r) for r in re.split(r"[\s,]+", fld.value) if r]
+    index = None
+    for offset, rule in post.suppressions.named:
+        index = index or LineIndex(post.text)
+        named.append((index.position(offset)[0], rule))
+    ignored = set()
+    for line, rule in named:
+        rule = rule.lower()
+        if rule == "confidential":
+            notes.append(f"{path}:{line}: confidential cannot be suppressed; the rule still applies")
+        elif rule not in SUPPRESSIBLE:
+            notes.append(f"{path}:{line}: unknown brand rule '{rule}' (rules: {', '.join(SUPPRESSIBLE)})")
+    if "brand_ignore" in post.fields:
+        fld = post.fields["brand_ignore"]
+        ignored = {r.lower() for r in re.split(r"[\s,]+", fld.value) if r.lower() in SUPPRESSIBLE}
+    return frozenset(ignored), notes
+
+
+def _is_draft(post: Post, now: datetime.datetime | None) -> bool:
+    fields = post.fields
+    if "status" in fields and fields["status"].value.strip().lower() == "draft":
+        return True
+    if "date" not in fields:
+        return False
+    try:
+        date = datetime.datetime.fromisoformat(fields["date"].value.strip().replace("/", "-"))
+    except ValueError:
+        return False
+    if now is None:
+        now = datetime.datetime.now(date.tzinfo) if date.tzinfo else datetime.datetime.now()
+    return date > now  # scheduled: Pelican keeps future posts as drafts
+
+
+def _field_at(fields: dict, offset: int) -> str:
+    for name, fld in fields.items():
+        if fld.start <= offset <= fld.end:
+            return name
+    return "body"
+
+
+def _name_leaks(path: str, slug: str | None, fields: dict, leaks: list[Hit],
+                cfg: BrandConfig) -> list[tuple[Hit, int, str]]:
+    """Code names in the file name or a derived slug (both can become the public URL)."""
+    out = []
+    stem = os.path.splitext(os.path.basename(path))[0]
+    title = fields.get("title")
+    title_leaked = title is not None and any(title.start <= h.start <= title.end for h in leaks)
+    for where, value in (("file", stem), ("slug", slug if "slug" not in fields else None)):
+        if not value or (where == "slug" and title_leaked):
+            continue
+        for hit in find_leaks(value, cfg.leak_matcher):
+            label = "file name" if where == "file" else "URL slug"
+            message = hit.message.replace("' is the", f"' (in the {label}) is the", 1)
+            out.append((Hit(0, 0, hit.rule, hit.severity, message), 0, where))
+            break
+    return out
+
+
+def _alignment_hit(alignment: Alignment, cfg: BrandConfig) -> Hit:
+    best = max(alignment.pillars.items(), key=lambda kv: kv[1], default=("", 0))
+    weakest = [p for p in cfg.pillars if alignment.pillars.get(p.name, 0) == 0]
+    hint = None
+    if weakest:
+        p = weakest[0]
+        hint = f"connect it to '{p.name}' ({', '.join(p.keywords[:4])})"
+    message = (f"alignment {alignment.score}/100 is under {cfg.min_score}: "
+               f"strongest pillar '{best[0]}' {best[1]}/100")
+    return Hit(0, 1, "alignment", "warning", message, hint)

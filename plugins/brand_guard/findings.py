@@ -1,0 +1,64 @@
+"""The finding record every rule, report and caller shares, and the severity scale.
+
+Rules work on character offsets inside one piece of text (`Hit`); the checker turns those into
+file positions (`Finding`) once, so no rule ever has to know about lines, CRLF or headers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+SEVERITIES = ("suggestion", "warning", "error")
+RULES = ("terms", "avoid", "hype", "confidential", "readability", "alignment", "encoding")
+#: Rules a writer may switch off (metadata, inline comments). A leak is never a matter of taste.
+SUPPRESSIBLE = tuple(rule for rule in RULES if rule != "confidential")
+
+
+def rank(severity: str) -> int:
+    """0 for suggestion, 1 for warning, 2 for error (for sorting and thresholds)."""
+    return SEVERITIES.index(severity)
+
+
+def downgrade(severity: str) -> str:
+    """One level milder, never below suggestion (quoted speech is someone else's voice)."""
+    return SEVERITIES[max(0, rank(severity) - 1)]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule found: offsets are relative to the text the rule was given."""
+
+    start: int
+    end: int
+    rule: str
+    severity: str
+    message: str
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem at an exact place: `line` and `column` are 1-based, columns count characters."""
+
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    suggestion: str | None = None
+    end_column: int | None = None  # last column of the match (inclusive) when on the same line
+    field: str = "body"  # title, summary, social_x, slug, body, file ... (for reports)
+
+    def as_json(self) -> dict:
+        """The public JSON shape (issue 3): exactly these seven keys."""
+        data = asdict(self)
+        return {key: data[key] for key in ("path", "line", "column", "rule", "severity", "message",
+                                           "suggestion")}
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column} {self.severity} {self.rule} {self.message}"
+
+
+def sort_key(finding: Finding) -> tuple:
+    return (finding.path, finding.line, finding.column, finding.rule, finding.message)

@@ -1,0 +1,136 @@
+"""alignment: a deterministic, offline 0-100 score of how well a post carries the brand.
+
+score = 60% pillar coverage + 40% statement similarity, both explainable:
+
+- **pillar coverage**: each pillar's keywords (phrases allowed) are matched on stemmed tokens.
+  A pillar scores 100 when the post uses `min(3, len(keywords))` distinct keywords; repeats of the
+  same keyword count a quarter each (so "trust trust trust" cannot fake it). Coverage is 70% the
+  best pillar (a post should clearly touch one) + 30% the mean over all pillars.
+- **statement similarity**: cosine between the post's stemmed term vector (stop words removed,
+  sublinear tf) and the brand vector (statement + pillar keywords), rescaled so that a post that
+  is clearly about the brand (cosine ≥ 0.25, measured on the sample posts) scores 100.
+
+Evidence (which keywords hit, and where) comes back with the score for reports.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..model import Pillar
+
+TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+COS_FULL = 0.25
+STOP = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each even every few for
+    from further get got had has have having he her here hers herself him himself his how i if in
+    into is it its itself just let me more most much must my myself no nor not now of off on once
+    one only or other our ours ourselves out over own per same she should so some such than that the
+    their theirs them themselves then there these they this those through to too under until up us
+    very was we were what when where which while who whom why will with would yet you your yours
+    yourself yourselves s t re ve ll d m""".split()
+)
+
+_STEMS: dict[str, str] = {}
+_stemmer = None
+
+
+def stem(word: str) -> str:
+    """Snowball English stem of a lower-case word, cached: each distinct word is stemmed once."""
+    cached = _STEMS.get(word)
+    if cached is None:
+        global _stemmer
+        if _stemmer is None:
+            import snowballstemmer  # imported on first use: keeps `import brand_guard` cheap
+
+            _stemmer = snowballstemmer.stemmer("english")
+        cached = _STEMS[word] = _stemmer.stemWord(word)
+    return cached
+
+
+def stems_of(text: str) -> list[str]:
+    return [stem(m.group().lower()) for m in TOKEN.finditer(text)]
+
+
+@dataclass(frozen=True)
+class AlignmentModel:
+    pillars: tuple[Pillar, ...]
+    #: first stem of a keyword -> [(all stems, pillar index, keyword as written)]
+    first: dict[str, list[tuple[tuple[str, ...], int, str]]]
+    brand: frozenset[str]
+    min_score: int
+    min_words: int
+
+
+@dataclass
+class Alignment:
+    score: int
+    pillars: dict[str, int]
+    #: pillar -> [(keyword, absolute offset)]
+    evidence: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    statement_terms: list[str] = field(default_factory=list)
+    similarity: float = 0.0
+
+
+def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: int,
+                      min_words: int) -> AlignmentModel:
+    first: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
+    brand = {s for s in stems_of(statement) if s not in STOP}
+    for index, pillar in enumerate(pillars):
+        for keyword in pillar.keywords:
+            stems = tuple(stems_of(keyword))
+            if stems:
+                first.setdefault(stems[0], []).append((stems, index, keyword))
+                brand.update(s for s in stems if s not in STOP)
+    for candidates in first.values():
+        candidates.sort(key=lambda c: -len(c[0]))  # longest phrase first
+    return AlignmentModel(pillars, first, frozenset(brand), min_score, min_words)
+
+
+def score_alignment(parts: list[tuple[str, int]], model: AlignmentModel) -> Alignment:
+    """Score the prose `parts` ((text, absolute offset) pairs: title, summary, body)."""
+    tokens: list[tuple[str, int]] = []
+    for text, base in parts:
+        tokens += [(stem(m.group().lower()), base + m.start()) for m in TOKEN.finditer(text)]
+    stems = [s for s, _ in tokens]
+    hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]
+    first = model.first
+    i = 0
+    while i < len(stems):
+        candidates = first.get(stems[i])
+        step = 1
+        if candidates:
+            for keyword_stems, pillar, keyword in candidates:
+                n = len(keyword_stems)
+                if tuple(stems[i:i + n]) == keyword_stems:
+                    hits[pillar].append((keyword, tokens[i][1]))
+                    step = n
+                    break
+        i += step
+    pillar_scores = {}
+    for pillar, found in zip(model.pillars, hits, strict=True):
+        distinct = len({k for k, _ in found})
+        raw = distinct + 0.25 * (len(found) - distinct)
+        target = min(3, len(pillar.keywords))
+        pillar_scores[pillar.name] = round(100 * min(1.0, raw / target))
+    values = list(pillar_scores.values()) or [0]
+    coverage = 0.7 * max(values) + 0.3 * sum(values) / len(values)
+    counts = Counter(s for s in stems if s not in STOP)
+    similarity = _cosine(counts, model.brand)
+    score = round(0.6 * coverage + 0.4 * 100 * min(1.0, similarity / COS_FULL))
+    shared = sorted((s for s in counts if s in model.brand), key=lambda s: (-counts[s], s))
+    evidence = {p.name: found for p, found in zip(model.pillars, hits, strict=True)}
+    return Alignment(score, pillar_scores, evidence, shared, similarity)
+
+
+def _cosine(counts: Counter, brand: frozenset[str]) -> float:
+    if not counts or not brand:
+        return 0.0
+    weights = {s: 1 + math.log(c) for s, c in counts.items()}
+    dot = sum(w for s, w in weights.items() if s in brand)
+    norm = math.sqrt(sum(w * w for w in weights.values()))
+    return dot / (norm * math.sqrt(len(brand)))

@@ -1,0 +1,264 @@
+"""Read a post the way Pelican's Markdown reader does, keeping every character where it was.
+
+A post is a `Key: value` header (Python-Markdown `meta` grammar), a blank line, then Markdown
+(with the site's `extra` extensions: fenced code, tables, footnotes, attribute lists, abbreviations).
+Style rules must skip code, URLs and markup but report exact positions, so instead of rendering we
+build a **prose view**: the same string, same length, same line breaks, with everything that is not
+prose replaced by NUL characters. Rules run on the view; offsets in the view are offsets in the file.
+
+The block rules mirror Python-Markdown: fenced code uses the `fenced_code` extension's regex
+(fences at the start of a line, closing fence identical to the opening one), indented code needs a
+blank line before it (8 spaces inside a list), inline code follows the backtick rule within a
+paragraph. `tests/test_brand_source.py` checks the view against Python-Markdown's own output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MASK = "\x00"
+_MASKABLE = re.compile(r"[^\r\n]")
+
+_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
+_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*?)\s*$")
+_META_BEGIN = re.compile(r"^-{3}(\s.*)?$")
+_META_END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
+
+_FENCE = re.compile(
+    r"^(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>\"|').*?(?P=q)[ ]*)?)"
+    r"\r?\n(?P<code>.*?)(?<=\n)(?P=fence)[ ]*\r?$",
+    re.MULTILINE | re.DOTALL,
+)
+_COMMENT = re.compile(r"<!--(?P<inner>.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*brand\s*:\s*(?P<cmd>off|on|ignore)\b(?P<args>.*?)\s*$", re.DOTALL)
+
+_LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)])(?:[ \t]+|$)")
+_HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?=[ \t]|$)|[ \t]#+[ \t]*$")
+_QUOTE_MARK = re.compile(r"^[ ]{0,3}>[ \t]?")
+_RULE_LINE = re.compile(  # setext underline, horizontal rule, table separator row
+    r"^[ ]{0,3}(?:[=\-]+|(?:[*_][ \t]*){3,}|\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?)[ \t]*$"
+)
+_DEFINITION = re.compile(r"^[ ]{0,3}(?:\[[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
+_FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
+
+_INLINE = re.compile(
+    r"(?<![\\`])(`+)(?!`)(?:(?!\n[ \t\r]*\n).)+?(?<!`)\1(?!`)"  # inline code
+    r"|<(?:https?|ftp|mailto):[^>\s]*>|<[^>\s@]+@[^>\s@]+>"  # autolinks
+    r"|\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"  # link / image destination ...
+    r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)"  # ... and title
+    r"|\]\[[^\]\n]*\]"  # reference link label
+    r"|\[\^[^\]\n]+\]"  # footnote reference
+    r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # HTML tag
+    r"|(?:https?|ftp)://[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]|www\.[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail address
+    r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # HTML entity
+    r"|\{:?[ \t]*[#.][^}\n]*\}|\{:[^}\n]*\}",  # attribute list
+    re.DOTALL,
+)
+_SOCIAL_TOKENS = re.compile(r"(?<![\w&])#[^\W_][\w]*|(?<![\w@])@\w+(?:@[\w.-]+\w)?")
+_QUOTED = re.compile(
+    r"\"(?:[^\"\n]|\n(?![ \t\r]*\n))*?\"|“(?:[^”\n]|\n(?![ \t\r]*\n))*?”|«[^»\n]*»"
+)
+_BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
+
+
+@dataclass(frozen=True)
+class Field:
+    """A header field: `start`/`end` are offsets of its value in the file text."""
+
+    key: str  # lower-cased, as Pelican stores metadata
+    value: str
+    start: int
+    end: int
+    line: int
+
+
+@dataclass
+class Suppressions:
+    """Inline `<!-- brand: ... -->` directives, as absolute offset ranges."""
+
+    off: list[tuple[int, int]] = field(default_factory=list)
+    ignore: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
+    named: list[tuple[int, str]] = field(default_factory=list)  # (offset, rule id as written)
+
+
+@dataclass
+class Post:
+    text: str
+    fields: dict[str, Field]
+    body_start: int
+    body: str  # prose view of text[body_start:]
+    quotes: list[tuple[int, int]]  # quoted spans, relative to the body
+    suppressions: Suppressions
+
+
+def parse_header(text: str) -> tuple[dict[str, Field], int]:
+    """Header fields (first occurrence wins, like Pelican) and the offset where the body starts."""
+    fields: dict[str, Field] = {}
+    pos = 0
+    number = 0
+    last: str | None = None
+    first = True
+    while pos < len(text):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        line = text[pos:end].rstrip("\r")
+        number += 1
+        nxt = end + 1
+        if first and _META_BEGIN.match(line):
+            first = False
+            pos = nxt
+            continue
+        first = False
+        if not line.strip():
+            return fields, min(nxt, len(text))
+        if _META_END.match(line):
+            return fields, min(nxt, len(text))
+        match = _META.match(line)
+        if match:
+            last = match["key"].lower()
+            if last not in fields:
+                fields[last] = Field(last, match["value"], pos + match.start("value"),
+                                     pos + match.end("value"), number)
+        elif last and (more := _META_MORE.match(line)):
+            old = fields[last]
+            start = old.start if old.value else pos + more.start("value")
+            fields[last] = Field(last, f"{old.value} {more['value']}".strip(), start,
+                                 pos + more.end("value"), old.line)
+        else:
+            return fields, pos  # not a header line: the body starts here (meta stops the same way)
+        pos = nxt
+    return fields, len(text)
+
+
+def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:
+    """Replace the characters of the sorted, non-overlapping `spans` by MASK (line breaks stay)."""
+    if not spans:
+        return view
+    out = []
+    prev = 0
+    for start, end in spans:
+        if start < prev:
+            start = prev
+        if end <= start:
+            continue
+        out.append(view[prev:start])
+        out.append(_MASKABLE.sub(MASK, view[start:end]))
+        prev = end
+    out.append(view[prev:])
+    return "".join(out)
+
+
+def inline_view(text: str, *, social: bool = False) -> str:
+    """Prose view of one line of metadata or a social text: code spans, URLs and markup masked."""
+    spans = [m.span() for m in _INLINE.finditer(text)]
+    view = mask_spans(text, spans)
+    if social:
+        view = mask_spans(view, [m.span() for m in _SOCIAL_TOKENS.finditer(view)])
+    return view
+
+
+def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Suppressions]:
+    """Prose view of a Markdown body, its quoted spans, and its brand directives.
+
+    `base` is the body's offset in the file (directive ranges are returned as file offsets).
+    """
+    view = mask_spans(body, [m.span() for m in _FENCE.finditer(body)])
+    suppressions = Suppressions()
+    comments = list(_COMMENT.finditer(view))
+    for comment in comments:
+        _directive(comment, view, base, suppressions)
+    view = mask_spans(view, [m.span() for m in comments])
+    view, quotes = _mask_blocks(view)
+    view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
+    quotes += [m.span() for m in _QUOTED.finditer(view)]
+    quotes.sort()
+    _close_off_ranges(suppressions, base + len(body))
+    return view, quotes, suppressions
+
+
+def _directive(comment: re.Match, view: str, base: int, out: Suppressions) -> None:
+    match = _DIRECTIVE.match(comment["inner"])
+    if not match:
+        return
+    cmd = match["cmd"]
+    rules = [r for r in re.split(r"[\s,]+", match["args"].strip()) if r]
+    for rule in rules:
+        out.named.append((base + comment.start(), rule))
+    if cmd == "off":
+        out.off.append((base + comment.start(), -1))
+    elif cmd == "on":
+        if out.off and out.off[-1][1] == -1:
+            out.off[-1] = (out.off[-1][0], base + comment.start())
+    else:
+        start = comment.end()
+        while start < len(view) and view[start] in " \t\r\n":
+            start += 1
+        blank = _BLANK_LINE.search(view, start)
+        end = blank.start() if blank else len(view)
+        out.ignore.append((base + comment.start(), base + end, frozenset(rules)))
+
+
+def _close_off_ranges(out: Suppressions, end: int) -> None:
+    out.off = [(start, end if stop == -1 else stop) for start, stop in out.off]
+
+
+def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
+    """Mask indented code, definitions and block markers line by line; collect blockquotes."""
+    spans: list[tuple[int, int]] = []
+    quotes: list[tuple[int, int]] = []
+    pos = 0
+    prev_blank = True
+    in_code = False
+    in_list = False
+    length = len(view)
+    while pos < length:
+        end = view.find("\n", pos)
+        end = length if end < 0 else end
+        line = view[pos:end]
+        stripped = line.strip(" \t\r" + MASK)
+        blank = not stripped
+        if blank:
+            prev_blank = True
+            in_code = in_code and not line.strip(" \t\r")  # a masked line is not blank for code
+            pos = end + 1
+            continue
+        indent = len(line) - len(line.lstrip(" \t"))
+        width = len(line[:indent].expandtabs(4))
+        need = 8 if in_list else 4
+        if width >= need and (prev_blank or in_code):
+            spans.append((pos, end))
+            in_code = True
+            prev_blank = False
+            pos = end + 1
+            continue
+        in_code = False
+        item = _LIST_ITEM.match(line)
+        if item and width < 4 + (4 if in_list else 0):
+            in_list = True
+            spans.append((pos + item.start("marker"), pos + item.end()))
+        elif width == 0 and prev_blank:
+            in_list = False
+        if _DEFINITION.match(line) or _RULE_LINE.match(line):
+            spans.append((pos, end))
+        else:
+            for regex in (_HEADING, _FOOTNOTE_LABEL):
+                for m in regex.finditer(line):
+                    spans.append((pos + m.start(), pos + m.end()))
+            quote = _QUOTE_MARK.match(line)
+            if quote:
+                spans.append((pos + quote.start(), pos + quote.end()))
+                quotes.append((pos + quote.end(), end))
+        prev_blank = False
+        pos = end + 1
+    spans.sort()
+    return mask_spans(view, spans), quotes
+
+
+def read_post(text: str) -> Post:
+    """Header fields, prose view of the body, quotes and directives of a decoded post."""
+    fields, body_start = parse_header(text)
+    body = text[body_start:]
+    view, quotes, suppressions = body_view(body, body_start)
+    return Post(text, fields, body_start, view, quotes, suppressions)
