@@ -94,6 +94,8 @@ class FileResult:
     audience: str = "public"
     title: str = ""
     notes: list[str] = field(default_factory=list)
+    #: pillar -> [(keyword, line, column)]: where the post carries each pillar
+    evidence: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -234,7 +236,10 @@ def check_source(
         findings.append(_finding(path, index, hit, offset, where))
     findings.sort(key=sort_key)
     title = fields["title"].value if "title" in fields else os.path.basename(path)
-    return FileResult(path, findings, words, alignment, suppressed, draft, audience, title, notes)
+    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits]
+                for name, hits in alignment.evidence.items()}
+    return FileResult(path, findings, words, alignment, suppressed, draft, audience, title, notes,
+                      evidence)
 
 
 def check_file(path: str | os.PathLike, cfg: BrandConfig, *, display: str | None = None,
@@ -381,12 +386,9 @@ def _name_leaks(path: str, slug: str | None, fields: dict, leaks: list[Hit],
 
 
 def _alignment_hit(alignment: Alignment, cfg: BrandConfig) -> Hit:
-    best = max(alignment.pillars.items(), key=lambda kv: kv[1], default=("", 0))
-    weakest = [p for p in cfg.pillars if alignment.pillars.get(p.name, 0) == 0]
-    hint = None
-    if weakest:
-        p = weakest[0]
-        hint = f"connect it to '{p.name}' ({', '.join(p.keywords[:4])})"
-    message = (f"alignment {alignment.score}/100 is under {cfg.min_score}: "
-               f"strongest pillar '{best[0]}' {best[1]}/100")
+    pillars = ", ".join(f"{name} {value}" for name, value in alignment.pillars.items())
+    message = (f"alignment {alignment.score}/100 is under {cfg.min_score}: no pillar is clearly "
+               f"carried ({pillars})")
+    best = max(cfg.pillars, key=lambda p: alignment.pillars.get(p.name, 0))
+    hint = f"connect the post to '{best.name}' ({', '.join(best.keywords[:5])})"
     return Hit(0, 1, "alignment", "warning", message, hint)

@@ -45,8 +45,8 @@ def find_leaks(text: str, matcher: LeakMatcher) -> list[Hit]:
                     "a code name")
         hits.append(Hit(
             match.start(), match.end(), "confidential", "error",
-            f"'{' '.join(match.group().split())}' is the confidential code name '{name}': remove it "
-            "from anything public (code blocks, links and metadata included)",
+            f"'{' '.join(match.group().split())}' is the code name '{name}': keep it out of public "
+            "text (code, links and metadata too)",
             None,
         ))
     return hits

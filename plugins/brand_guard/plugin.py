@@ -1,0 +1,115 @@
+"""Pelican shell around the brand checker (receivers are module level: Pelican holds them weakly).
+
+- `initialized`: load BRAND_CONFIG once per build (a bad file is logged; it fails only a strict build).
+- `content_object_init`: check every Article, Draft and Page from its source file, including
+  internal and scheduled posts, and log each finding as `path:line:col severity rule message`.
+  The signal fires inside Pelican's constructor, before a future date turns a post into a draft,
+  so draft status is read at the end of the build.
+- `finalized`: write LECTERN_BUILD_DIR/brand-report.html; with BRAND_STRICT, list the blocking
+  findings (errors in non-draft posts) and stop the build with exit status 1.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+import os
+
+from pelican import signals
+from pelican.contents import Article, Page
+
+from . import html_report
+from .config import BrandConfig, BrandConfigError
+from .core import FileResult, Report, check_file, display_path, load_config
+
+logger = logging.getLogger(__name__)
+
+_LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logging.INFO}
+_MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")
+
+#: Per build: the loaded config (or None when off) and results by source path (a dict, so a
+#: content object built twice is counted once; cleared at the end for `make regenerate`).
+_STATE: dict = {"config": None, "loaded": False}
+_RESULTS: dict[str, tuple[FileResult, object]] = {}
+
+
+def configure(pelican) -> None:
+    _RESULTS.clear()
+    _STATE.update(config=None, loaded=True)
+    settings = pelican.settings
+    path = settings.get("BRAND_CONFIG")
+    if not path:
+        logger.warning("brand guard: BRAND_CONFIG is not set; posts are not checked")
+        return
+    try:
+        _STATE["config"] = load_config(path)
+    except BrandConfigError as exc:
+        logger.error("brand guard: %s", exc)
+        if settings.get("BRAND_STRICT"):
+            logger.error("Production build stopped: fix the brand configuration above.")
+            raise SystemExit(1) from None
+        logger.warning("brand guard: posts are not checked in this build (dev builds never fail)")
+
+
+def _config(settings) -> BrandConfig | None:
+    if not _STATE["loaded"]:  # content created without `initialized` (e.g. a test's Pelican object)
+        _STATE["loaded"] = True
+        try:
+            _STATE["config"] = load_config(settings.get("BRAND_CONFIG", "brand.yml"))
+        except BrandConfigError as exc:
+            logger.error("brand guard: %s", exc)
+    return _STATE["config"]
+
+
+def check_content(instance) -> None:
+    if not isinstance(instance, (Article, Page)) or getattr(instance, "status", "") == "skip":
+        return
+    source = getattr(instance, "source_path", None)
+    if not source or not source.lower().endswith(_MARKDOWN) or not os.path.isfile(source):
+        return
+    cfg = _config(instance.settings)
+    if cfg is None:
+        return
+    audience = str(instance.metadata.get("audience", "public")).strip().lower()
+    result = check_file(source, cfg, display=display_path(source), audience=audience,
+                        slug=getattr(instance, "slug", None), draft=False)
+    _RESULTS[source] = (result, instance)
+    for note in result.notes:
+        logger.warning("brand guard: %s", note)
+    for finding in result.findings:
+        logger.log(_LEVEL[finding.severity], "%s", finding)
+
+
+def finish(pelican) -> None:
+    cfg = _STATE["config"]
+    _STATE["loaded"] = False
+    if cfg is None:
+        _RESULTS.clear()
+        return
+    results = []
+    for result, instance in _RESULTS.values():
+        result.draft = getattr(instance, "status", "published") == "draft"
+        results.append(result)
+    _RESULTS.clear()
+    report = Report(sorted(results, key=lambda r: r.path))
+    settings = pelican.settings
+    build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
+    stamp = datetime.datetime.now().strftime("built %Y-%m-%d %H:%M")
+    path = html_report.write(report, cfg, os.path.join(build_dir, "brand-report.html"), generated=stamp)
+    findings = report.findings
+    errors = sum(1 for f in findings if f.severity == "error")
+    warnings = sum(1 for f in findings if f.severity == "warning")
+    logger.info("brand guard: %d posts and pages, %d errors, %d warnings; report: %s",
+                report.files, errors, warnings, path)
+    blocking = report.blocking
+    if blocking and settings.get("BRAND_STRICT"):
+        logger.error("Production build stopped: %d brand %s in public posts:\n%s\nReport: %s",
+                     len(blocking), "error" if len(blocking) == 1 else "errors",
+                     "\n".join(f"  {f}" for f in blocking), path)
+        raise SystemExit(1)
+
+
+def register() -> None:
+    signals.initialized.connect(configure)
+    signals.content_object_init.connect(check_content)
+    signals.finalized.connect(finish)
