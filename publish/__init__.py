@@ -1,0 +1,1 @@
+"""Lectern's publish step: syndicate new posts to social channels exactly once (`make publish`)."""

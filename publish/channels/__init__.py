@@ -1,0 +1,28 @@
+"""One adapter per network behind one small interface (the planner and ledger know no HTTP).
+
+Each module exposes:
+- `NAME`, `LABEL`, `ENV` (environment variable names it reads, for the README and secret redaction)
+- `configured(env) -> bool`: are the credentials present?
+- `connect(settings, env) -> channel`, an object with
+  `post(item) -> Receipt` and `reconcile(item) -> Receipt | None` (None: proven not posted;
+  raises `Unsettled` when it cannot tell).
+Errors are `ChannelError` (`.uncertain` when the post may have gone out) or `RateLimited`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+NAMES = ("x", "linkedin", "mastodon", "bluesky", "slack", "teams")
+
+
+def module(name: str) -> ModuleType:
+    if name not in NAMES:
+        raise KeyError(name)
+    return importlib.import_module(f"{__name__}.{name}")
+
+
+def all_env_names() -> list[str]:
+    """Every environment variable any channel reads (their values are redacted from all output)."""
+    return [var for name in NAMES for var in module(name).ENV]

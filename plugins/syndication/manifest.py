@@ -1,0 +1,64 @@
+"""Turn Pelican articles into manifest entries (what the publish step needs, nothing more)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime
+
+from publish.compose import plain_text
+from publish.model import ALL_CHANNELS
+
+
+def is_publishable(article, now: datetime | None = None) -> bool:
+    """Published and not scheduled; drafts, hidden and future-dated posts never reach a network."""
+    if getattr(article, "status", "published") != "published":
+        return False
+    date = getattr(article, "date", None)
+    if date is None:
+        return False
+    now = now or datetime.now(date.tzinfo)
+    if (date.tzinfo is None) != (now.tzinfo is None):
+        now = now.replace(tzinfo=date.tzinfo)
+    return date <= now
+
+
+def content_hash(article) -> str:
+    """Hash of the source file: a post edited after sharing is reported, not silently re-posted."""
+    try:
+        with open(article.source_path, "rb") as handle:
+            data = handle.read().replace(b"\r\n", b"\n")
+    except OSError:
+        data = (article.title + "\n" + (article.content or "")).encode("utf-8")
+    return "sha256:" + hashlib.sha256(data).hexdigest()
+
+
+def _name(value) -> str | None:
+    return getattr(value, "name", None) or (str(value) if value else None)
+
+
+def entry(article, settings: dict) -> dict:
+    meta = article.metadata
+    siteurl = str(settings.get("SITEURL", "")).rstrip("/")
+    social = {"default": plain_text(meta.get("social")) or None}
+    for channel in ALL_CHANNELS:
+        social[channel] = plain_text(meta.get(f"social_{channel}")) or None
+    content_root = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
+    channels = getattr(article, "channels", None)
+    return {
+        "slug": article.slug,
+        "url": f"{siteurl}/{article.url}",
+        "title": plain_text(article.title),
+        "summary": plain_text(getattr(article, "summary", "") or meta.get("summary")),
+        "social": social,
+        "tags": [_name(tag) for tag in getattr(article, "tags", []) or []],
+        "category": _name(getattr(article, "category", None)),
+        "author": _name(getattr(article, "author", None)),
+        "image": getattr(article, "card_image", None),
+        "audience": getattr(article, "audience", None) or str(meta.get("audience", "public")).lower(),
+        "channels": list(channels) if channels is not None else None,
+        "status": article.status,
+        "date": article.date.isoformat(),
+        "hash": content_hash(article),
+        "source_path": os.path.relpath(article.source_path, content_root).replace(os.sep, "/"),
+    }

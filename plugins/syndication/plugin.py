@@ -1,0 +1,86 @@
+"""Signal receivers (module level: Pelican holds receivers weakly)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pelican import signals
+
+from publish import ledger as ledger_mod
+
+from .manifest import entry, is_publishable
+
+logger = logging.getLogger(__name__)
+_REPO = Path(__file__).resolve().parents[2]
+#: The manifest computed for the current build, written once the whole build succeeded.
+_STATE: dict = {}
+
+
+def manifest_path(settings: dict) -> Path:
+    return Path(settings.get("SYNDICATION_MANIFEST") or _REPO / "build" / "manifest.json")
+
+
+def ledger_path(settings: dict) -> Path:
+    return Path(settings.get("SYNDICATION_LEDGER") or _REPO / "ledger" / "syndication.jsonl")
+
+
+def forget_stale_manifest(pelican) -> None:
+    """A failed build must not leave the previous build's manifest for `python -m publish`."""
+    _STATE.clear()
+    path = manifest_path(pelican.settings)
+    if path.exists():
+        path.unlink()
+
+
+def collect(generator) -> None:
+    settings = generator.settings
+    public = list(generator.articles)
+    internal = list(getattr(generator, "internal_articles", []))
+    links = _links(settings)
+    everything = public + internal + [a for attr in ("translations", "hidden_articles", "drafts")
+                                      for a in getattr(generator, attr, [])]
+    for article in everything:
+        article.syndication = links.get(article.slug, [])
+    now = datetime.now(UTC)
+    posts = [entry(a, settings) for a in public + internal if is_publishable(a, now)]
+    _STATE["manifest"] = {
+        "site_url": str(settings.get("SITEURL", "")),
+        "generated": now.isoformat(timespec="seconds"),
+        "posts": sorted(posts, key=lambda p: (p["date"], p["slug"])),
+    }
+
+
+def _links(settings: dict) -> dict:
+    path = ledger_path(settings)
+    parsed = ledger_mod.read(path)
+    for problem in parsed.problems:
+        logger.warning("%s:%d: %s", path, problem.line, problem.message)
+    return ledger_mod.syndication_links(parsed.records)
+
+
+def write_manifest(pelican) -> None:
+    data = _STATE.pop("manifest", None)
+    if data is None:
+        return
+    path = manifest_path(pelican.settings)
+    output = Path(pelican.settings.get("OUTPUT_PATH", "output")).resolve()
+    target = path.resolve()
+    if target == output or output in target.parents:
+        logger.error(
+            "Not writing the syndication manifest to %s: it is inside OUTPUT_PATH and lists internal "
+            "posts — set SYNDICATION_MANIFEST to a path outside the deployed folder (e.g. build/).", path)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def register() -> None:
+    signals.initialized.connect(forget_stale_manifest)
+    signals.article_generator_finalized.connect(collect)
+    signals.finalized.connect(write_manifest)

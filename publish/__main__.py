@@ -1,0 +1,5 @@
+"""`python -m publish` (see publish/cli.py)."""
+
+from publish.cli import entry
+
+entry()

@@ -1,0 +1,99 @@
+"""Mastodon via Mastodon.py: `status_post` with an `Idempotency-Key`, rate limits thrown, not slept.
+
+Mastodon is the one network with server-side idempotency (keys kept for about an hour), so
+reconcile simply re-sends with the same key while it is fresh; after that it reads the account's
+recent statuses for our link. Mastodon fetches the link card itself from the page's OpenGraph tags.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+
+from mastodon import (
+    Mastodon,
+    MastodonAPIError,
+    MastodonError,
+    MastodonNetworkError,
+    MastodonRatelimitError,
+    MastodonServerError,
+    MastodonUnauthorizedError,
+)
+
+from ..ledger import parse_time
+from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+
+NAME = "mastodon"
+LABEL = "Mastodon"
+ENV = ("MASTODON_ACCESS_TOKEN", "MASTODON_API_BASE")
+KEY_LIFETIME = timedelta(minutes=55)  # Mastodon keeps idempotency keys "up to 1 hour"
+RECENT = 40
+
+
+def configured(env: dict, settings: dict | None = None) -> bool:
+    base = env.get("MASTODON_API_BASE") or (settings or {}).get("MASTODON_API_BASE")
+    return bool(env.get("MASTODON_ACCESS_TOKEN") and base)
+
+
+class MastodonChannel:
+    def __init__(self, settings: dict, env: dict):
+        base = env.get("MASTODON_API_BASE") or settings.get("MASTODON_API_BASE")
+        self.api = Mastodon(
+            access_token=env["MASTODON_ACCESS_TOKEN"],
+            api_base_url=base,
+            ratelimit_method="throw",
+            request_timeout=float(settings.get("SYNDICATION_TIMEOUT", 20)),
+        )
+
+    def post(self, item: Item) -> Receipt:
+        try:
+            status = self.api.status_post(item.text, visibility="public", idempotency_key=item.key)
+        except MastodonRatelimitError:
+            reset = self.api.ratelimit_reset
+            when = datetime.fromtimestamp(reset, tz=UTC) if reset else None
+            raise RateLimited(f"{LABEL}: rate limited (HTTP 429)", when) from None
+        except MastodonUnauthorizedError as exc:
+            raise ChannelError(f"{LABEL}: not authorised ({_reason(exc)}) — "
+                               "check MASTODON_ACCESS_TOKEN") from None
+        except MastodonServerError as exc:
+            raise ChannelError(f"{LABEL}: server error ({_reason(exc)}) — it may have been posted",
+                               uncertain=True) from None
+        except MastodonAPIError as exc:
+            raise ChannelError(f"{LABEL}: rejected ({_reason(exc)})") from None
+        except MastodonNetworkError:
+            raise ChannelError(f"{LABEL}: network error — it may have been posted", uncertain=True) from None
+        return Receipt(str(status["id"]), status.get("url") or status.get("uri") or "")
+
+    def reconcile(self, item: Item) -> Receipt | None:
+        since = parse_time(item.since)
+        if since and datetime.now(UTC) - since < KEY_LIFETIME:
+            return self.post(item)  # same key: Mastodon answers with the status it already made
+        try:
+            me = self.api.me()
+            statuses = self.api.account_statuses(me["id"], limit=RECENT)
+        except MastodonError as exc:
+            raise Unsettled(f"{LABEL}: could not read recent statuses ({type(exc).__name__})") from None
+        for status in statuses:
+            card = (status.get("card") or {}).get("url") or ""
+            if item.link in html.unescape(status.get("content") or "") or card == item.link:
+                return Receipt(str(status["id"]), status.get("url") or "")
+        oldest = min((_created(s) for s in statuses), default=None)
+        if len(statuses) < RECENT or (since and oldest and oldest < since):
+            return None
+        raise Unsettled(f"{LABEL}: the pending post is older than the {RECENT} most recent statuses")
+
+
+def _created(status) -> datetime | None:
+    value = status.get("created_at")
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return parse_time(str(value)) if value else None
+
+
+def _reason(exc: Exception) -> str:
+    parts = [str(a) for a in exc.args[1:] if a not in (None, "")]
+    return " ".join(parts)[:300] or type(exc).__name__
+
+
+def connect(settings: dict, env: dict) -> MastodonChannel:
+    return MastodonChannel(settings, env)

@@ -1,0 +1,166 @@
+"""`python -m publish`: plan, preview and (with credentials) post new posts to social channels.
+
+Exit status: 0 when nothing failed (including "no credentials: preview only"), 1 when a post
+failed, the ledger is locked by another publish, or the manifest/brand guard cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn
+from rich.table import Table
+
+from . import brand, channels, preview
+from .ledger import CHANNEL_NAMES, LedgerLocked, Writer
+from .ledger import read as read_ledger
+from .model import ALL_CHANNELS, ManifestError, load_manifest
+from .plan import plan, prepare
+from .run import Redactor, mark_existing, now_utc, post_items, reconcile_open
+from .settings import REPO, load
+
+COLUMNS = {"posted": "posted", "deferred": "deferred", "capped": "deferred", "failed": "failed"}
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m publish", description=__doc__.splitlines()[0])
+    parser.add_argument("--settings", default=str(REPO / "publishconf.py"),
+                        help="Pelican settings file (default: publishconf.py)")
+    parser.add_argument("--preview-only", action="store_true", help="write preview/ and post nothing")
+    parser.add_argument("--mark-existing", action="store_true",
+                        help="record every current post as already shared, without posting (first adoption)")
+    parser.add_argument("--reshare", action="append", default=[], metavar="SLUG",
+                        help="share this post again although it was shared before (repeatable)")
+    parser.add_argument("--retry-attention", action="store_true",
+                        help="re-post pairs marked 'needs attention' (after checking the channel by hand)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None, env: dict | None = None) -> int:
+    args = parse_args(argv)
+    env = dict(os.environ if env is None else env)
+    out, err = Console(), Console(stderr=True)
+    redact = Redactor(env, channels.all_env_names())
+    settings = load(args.settings)
+    try:
+        _, posts = load_manifest(settings["SYNDICATION_MANIFEST"])
+    except ManifestError as exc:
+        err.print(f"[red]publish:[/] {exc}", markup=True, highlight=False)
+        return 1
+
+    writer = None
+    if not args.preview_only:
+        try:
+            writer = Writer(settings["SYNDICATION_LEDGER"])
+        except LedgerLocked as exc:
+            err.print(f"publish: {exc}", markup=False, highlight=False)
+            return 1
+    try:
+        return _run(args, env, settings, posts, writer, redact, out, err)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _run(args, env, settings, posts, writer, redact, out, err) -> int:
+    failed = False
+    ledger = writer.read() if writer else read_ledger(settings["SYNDICATION_LEDGER"])
+    for problem in ledger.problems:
+        err.print(f"publish: {settings['SYNDICATION_LEDGER']}:{problem.line}: {problem.message}",
+                  markup=False, highlight=False)
+    if writer:
+        ledger = writer.repair(ledger)
+
+    try:
+        check = brand.load_check(settings)
+    except brand.BrandUnavailable as exc:
+        err.print(f"publish: {exc} — nothing will be sent", markup=False, highlight=False)
+        check, failed = brand.unavailable(str(exc)), True
+
+    connections: dict = {}
+    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
+    if writer and not args.mark_existing:
+        for name in enabled:
+            module = channels.module(name)
+            if not module.configured(env, settings):
+                continue
+            try:
+                connections[name] = module.connect(settings, env)
+            except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
+                err.print(f"publish: {module.LABEL}: {redact(str(exc))}", markup=False, highlight=False)
+                failed = True
+        by_slug = {p.slug: p for p in posts}
+        for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
+            err.print(f"publish: reconcile: {note}", markup=False, highlight=False)
+        ledger = writer.read()
+
+    items = plan(posts, ledger, settings, now=now_utc(), reshare=args.reshare,
+                 retry_attention=args.retry_attention, cap=0 if args.mark_existing else None)
+    prepare(items, settings, check)
+    _hold_confidential(items)
+    page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
+
+    if args.preview_only:
+        err.print(f"publish: preview written to {page} (nothing posted)", markup=False, highlight=False)
+        _table(out, items, connections, enabled, preview_only=True)
+        return 1 if failed else 0
+    if args.mark_existing:
+        mark_existing(writer, items)
+    else:
+        todo = sum(1 for i in items if i.status == "planned" and i.channel in connections)
+        columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("Syndicating", total=todo)
+            post_items(writer, items, connections, settings, redact,
+                       progress=lambda item: bar.update(task, advance=1,
+                                                        description=f"{item.channel}: {item.post.slug}"))
+    preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
+    _table(out, items, connections, enabled, preview_only=False)
+    for item in items:
+        if item.status in ("failed", "held", "edited", "attention", "unsettled", "deferred", "not-live"):
+            err.print(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}",
+                      markup=False, highlight=False)
+    if not connections and not args.mark_existing:
+        err.print(f"publish: no channel credentials in the environment — preview only ({page})",
+                  markup=False, highlight=False)
+    return 1 if failed or any(i.status == "failed" for i in items) else 0
+
+
+def _hold_confidential(items) -> None:
+    """A post whose text for any channel names a confidential term is sent nowhere."""
+    tainted = {i.post.slug for i in items if i.status == "held" and "confidential" in i.reason}
+    for item in items:
+        if item.post.slug in tainted and item.status in ("planned", "capped", "deferred"):
+            item.status = "held"
+            item.reason = "brand guard: another channel's text for this post names a confidential term"
+
+
+def _table(out: Console, items, connections, enabled, *, preview_only: bool) -> None:
+    table = Table(title="Syndication" + (" preview" if preview_only else ""))
+    for column in ("channel", "posted", "skipped", "deferred", "failed", "mode"):
+        table.add_column(column, justify="left" if column in ("channel", "mode") else "right")
+    for name in enabled:
+        counts = {"posted": 0, "skipped": 0, "deferred": 0, "failed": 0}
+        for item in items:
+            if item.channel == name:
+                counts[COLUMNS.get(item.status, "skipped")] += 1
+        mode = "preview only" if preview_only or name not in connections else "live"
+        table.add_row(CHANNEL_NAMES.get(name, name), *(str(counts[k]) for k in counts), mode)
+    out.print(table)
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+def _repo_on_path() -> None:
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+
+
+_repo_on_path()

@@ -1,0 +1,302 @@
+"""Compose each channel's text from a post: pure functions, no network, no settings files.
+
+Every network counts length differently, so each channel gets its own counter and the text is
+fitted to it at a word boundary with an ellipsis — the link is never cut, because it lives in the
+template outside `{text}`:
+
+- X: twitter-text v3 weighted length (URLs 23, CJK and emoji 2) via `twitter-text-parser`,
+  which passes the official conformance cases (tests/data/twitter_text_weighted.yml).
+- Mastodon: graphemes, every URL counts `MASTODON_URL_LENGTH` (23 on stock instances).
+- Bluesky: 300 graphemes; links are facets at UTF-8 byte offsets (atproto `TextBuilder`).
+- LinkedIn: "little text" — reserved characters are backslash-escaped, else LinkedIn silently
+  truncates the post at the first one while answering 201.
+- Slack: Block Kit `mrkdwn`; Teams: an Adaptive Card.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import grapheme
+from twitter_text import parse_tweet
+from twitter_text.config import config as twitter_config
+
+ELLIPSIS = "…"
+X_LIMIT = 280
+_URL = re.compile(r"https?://[^\s<>\"]+")
+_LITTLE_RESERVED = set("\\|{}@[]()<>#*_~")
+
+
+class ComposeError(ValueError):
+    """The post cannot be composed for this channel (explains why, for the preview)."""
+
+
+@dataclass
+class Composed:
+    text: str  # as the reader will see it
+    link: str  # the shared URL with UTM tags
+    length: int  # counted the channel's way
+    limit: int
+    payload: dict = field(default_factory=dict)
+    checked: str = ""  # what the brand guard reads (links in full, so it knows they are links)
+
+    def __post_init__(self):
+        self.checked = self.checked or self.text
+
+
+# ---------------------------------------------------------------- plain text and links
+def plain_text(value: str | None) -> str:
+    """Markdown or HTML → one line of plain text with entities decoded."""
+    if not value:
+        return ""
+    text = str(value)
+    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
+    text = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", " ", text, flags=re.I)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images → alt text
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links → link text
+    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)  # reference links
+    text = re.sub(r"`{1,3}([^`]*)`{1,3}", r"\1", text)
+    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)", r"\1", text)
+    text = re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)", r"\1", text)
+    text = re.sub(r"~~(.+?)~~", r"\1", text)
+    text = re.sub(r"(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text)
+    text = html.unescape(text)
+    text = unicodedata.normalize("NFC", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def add_utm(url: str, channel: str, slug: str, medium: str = "social") -> str:
+    """Add lowercase UTM tags; tags already on the URL are kept, never overwritten."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    present = {key.lower() for key, _ in query}
+    tags = {"utm_source": channel, "utm_medium": medium, "utm_campaign": slug}
+    query += [(key, value.lower()) for key, value in tags.items() if key not in present]
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def display_url(url: str, width: int = 40) -> str:
+    """A short human label for a link (Bluesky shows the label, the facet carries the URL)."""
+    parts = urlsplit(url)
+    label = (parts.netloc.removeprefix("www.") + parts.path).rstrip("/")
+    return label if len(label) <= width else label[: width - 1] + ELLIPSIS
+
+
+# ---------------------------------------------------------------- counters
+X_CONFIG = twitter_config["version3"]
+
+
+def x_length(text: str) -> int:
+    return parse_tweet(text, X_CONFIG).weightedLength
+
+
+def mastodon_length(text: str, url_length: int = 23) -> int:
+    return grapheme.length(_URL.sub("x" * url_length, text))
+
+
+def grapheme_length(text: str) -> int:
+    return grapheme.length(text)
+
+
+# ---------------------------------------------------------------- fitting
+def render(template: str, text: str, url: str, post) -> str:
+    try:
+        return template.format_map({
+            "text": text, "url": url, "title": plain_text(post.title), "author": post.author or "",
+        }).strip()
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ComposeError(f"the template {template!r} is not valid ({exc!r}); "
+                           "use {text} and {url}") from None
+
+
+def shorten(text: str, fits: Callable[[str], bool]) -> str:
+    """Longest prefix of `text` ending at a word boundary (plus an ellipsis) for which `fits` holds."""
+    if fits(text):
+        return text
+    words = text.split(" ")
+
+    def cut(n: int) -> str:
+        return " ".join(words[:n]).rstrip(" ,;:.-–—") + ELLIPSIS
+
+    lo, hi = 0, len(words) - 1  # find the largest n with fits(cut(n))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits(cut(mid)):
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo > 0:
+        return cut(lo)
+    # One long "word" (e.g. Japanese without spaces): cut between graphemes instead.
+    clusters = list(grapheme.graphemes(text))
+    lo, hi = 0, len(clusters)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if fits("".join(clusters[:mid]).rstrip() + ELLIPSIS):
+            lo = mid
+        else:
+            hi = mid - 1
+    if lo == 0:
+        raise ComposeError("the template and link alone are longer than the channel allows")
+    return "".join(clusters[:lo]).rstrip() + ELLIPSIS
+
+
+def source_text(post, channel: str) -> str:
+    """`Social_<channel>`, else `Social`, else the summary, else the title — as plain text."""
+    social = post.social or {}
+    for candidate in (social.get(channel), social.get("default"), post.summary, post.title):
+        text = plain_text(candidate)
+        if text:
+            return text
+    return ""
+
+
+# ---------------------------------------------------------------- LinkedIn little text
+def escape_little(text: str) -> str:
+    """Escape LinkedIn "little text" reserved characters so the post is not silently truncated."""
+    return "".join("\\" + ch if ch in _LITTLE_RESERVED else ch for ch in text)
+
+
+def unescape_little(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text, flags=re.S)
+
+
+# ---------------------------------------------------------------- Slack and Teams
+def slack_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_payload(post, text: str, link: str) -> dict:
+    title = plain_text(post.title)
+    section = {"type": "section", "text": {"type": "mrkdwn",
+                                           "text": f"*<{link}|{slack_escape(title)}>*\n{slack_escape(text)}"}}
+    if post.image:
+        section["accessory"] = {"type": "image", "image_url": post.image, "alt_text": title[:2000]}
+    byline = " · ".join(x for x in (post.author, post.category) if x)
+    blocks = [section]
+    if byline:
+        blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(byline)}]})
+    return {"text": f"{title}: {link}", "blocks": blocks}
+
+
+def teams_payload(post, text: str, link: str) -> dict:
+    body = [
+        {"type": "TextBlock", "text": plain_text(post.title), "weight": "Bolder", "size": "Medium",
+         "wrap": True},
+        {"type": "TextBlock", "text": text, "wrap": True},
+    ]
+    if post.author:
+        body.append({"type": "TextBlock", "text": post.author, "isSubtle": True, "spacing": "None",
+                     "wrap": True})
+    if post.image:
+        body.insert(0, {"type": "Image", "url": post.image, "altText": plain_text(post.title),
+                        "size": "Stretch"})
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+        "actions": [{"type": "Action.OpenUrl", "title": "Read the post", "url": link}],
+    }
+    return {"type": "message", "attachments": [
+        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card},
+    ]}
+
+
+# ---------------------------------------------------------------- Bluesky
+_SENTINEL = "\u0000URL\u0000"
+
+
+def bluesky_segments(rendered_with_sentinel: str, display: str, link: str) -> list[list[str]]:
+    parts = rendered_with_sentinel.split(_SENTINEL)
+    segments: list[list[str]] = []
+    for index, part in enumerate(parts):
+        if part:
+            segments.append(["text", part])
+        if index < len(parts) - 1:
+            segments.append(["link", display, link])
+    return segments
+
+
+def bluesky_builder(segments: list[list[str]]):
+    """Rebuild an atproto TextBuilder (it computes the facets' UTF-8 byte offsets)."""
+    from atproto import client_utils
+
+    builder = client_utils.TextBuilder()
+    for segment in segments:
+        if segment[0] == "link":
+            builder.link(segment[1], segment[2])
+        else:
+            builder.text(segment[1])
+    return builder
+
+
+def facets_json(builder) -> list[dict]:
+    return [facet.model_dump(by_alias=True, exclude_none=True) for facet in builder.build_facets()]
+
+
+# ---------------------------------------------------------------- per channel
+def compose(post, channel: str, settings: dict) -> Composed:
+    """Compose `post` for `channel` using the SYNDICATION_* settings."""
+    template = settings["SYNDICATION_TEMPLATES"].get(channel, "{text} {url}")
+    link = add_utm(post.url, channel, post.slug) if settings.get("SYNDICATION_UTM", True) else post.url
+    source = source_text(post, channel)
+    limits = settings.get("SYNDICATION_LIMITS", {})
+
+    if channel == "x":
+        limit = int(limits.get("x", X_LIMIT))
+        text = _fit(template, source, link, post, lambda s: x_length(s) <= limit)
+        return Composed(text, link, x_length(text), limit, {"text": text})
+    if channel == "mastodon":
+        limit = int(settings.get("MASTODON_MAX_CHARS", 500))
+        url_len = int(settings.get("MASTODON_URL_LENGTH", 23))
+        text = _fit(template, source, link, post, lambda s: mastodon_length(s, url_len) <= limit)
+        return Composed(text, link, mastodon_length(text, url_len), limit,
+                        {"status": text, "visibility": "public"})
+    if channel == "bluesky":
+        limit = int(limits.get("bluesky", 300))
+        display = display_url(post.url)
+
+        def shown(body: str) -> str:
+            return render(template, body, _SENTINEL, post).replace(_SENTINEL, display)
+
+        def fits(body: str) -> bool:
+            candidate = shown(body)
+            return grapheme.length(candidate) <= limit and len(candidate.encode("utf-8")) <= 3000
+
+        body = shorten(source, fits)
+        segments = bluesky_segments(render(template, body, _SENTINEL, post), display, link)
+        builder = bluesky_builder(segments)
+        text = builder.build_text()
+        card = {"uri": link, "title": plain_text(post.title), "description": plain_text(post.summary),
+                "thumb": post.image}
+        checked = render(template, body, link, post)
+        return Composed(text, link, grapheme.length(text), limit,
+                        {"segments": segments, "facets": facets_json(builder), "card": card}, checked)
+    if channel == "linkedin":
+        limit = int(limits.get("linkedin", 3000))
+        text = _fit(template, source, link, post, lambda s: len(escape_little(s)) <= limit)
+        article = {"source": link, "title": plain_text(post.title), "description": plain_text(post.summary)}
+        return Composed(text, link, len(escape_little(text)), limit,
+                        {"commentary": escape_little(text), "article": article, "thumb": post.image})
+    if channel == "slack":
+        limit = int(limits.get("slack", 3000))
+        text = _fit(template, source, link, post, lambda s: len(slack_escape(s)) <= limit)
+        return Composed(text, link, len(slack_escape(text)), limit, slack_payload(post, text, link))
+    if channel == "teams":
+        limit = int(limits.get("teams", 3000))
+        text = _fit(template, source, link, post, lambda s: len(s) <= limit)
+        return Composed(text, link, len(text), limit, teams_payload(post, text, link))
+    raise ComposeError(f"unknown channel {channel!r}")
+
+
+def _fit(template: str, source: str, link: str, post, fits: Callable[[str], bool]) -> str:
+    body = shorten(source, lambda body: fits(render(template, body, link, post)))
+    return render(template, body, link, post)

@@ -1,0 +1,240 @@
+"""The syndication ledger: an append-only JSONL file in git, the source of truth for what was posted.
+
+Why a ledger and not "look at the networks": only Mastodon has server-side idempotency (1 hour),
+so the only way to post exactly once across crashes is to write our *intent* to disk (fsync)
+before each call and the *result* right after. Anything left `pending` without a result is settled
+(reconciled) before the next run posts anything.
+
+One record per line, each a JSON object with at least `event`, `post`, `channel`, `time`:
+- `pending`   intent: `hash`, `key` (idempotency key), `url` (the link being shared)
+- `posted`    result: `remote_id`, `remote_url` (also written by reconcile and `--mark-existing`)
+- `failed`    result: `error`, `uncertain` (true when the network may have accepted the post)
+- `not-sent`  reconcile proved the pending call never reached the network
+- `attention` reconcile could not tell; not re-posted unless `--retry-attention`
+- `deferred`  (channel only, `post` null) rate limited until `reset`
+- `torn`      an earlier incomplete line (crash mid-write), quoted in `fragment`
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+#: Events that close a `pending` record.
+RESULTS = frozenset({"posted", "failed", "not-sent", "attention"})
+#: Display names for the "Also on" links.
+CHANNEL_NAMES = {
+    "x": "X",
+    "linkedin": "LinkedIn",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "slack": "Slack",
+    "teams": "Microsoft Teams",
+}
+
+
+class LedgerLocked(RuntimeError):
+    """Another publish holds the ledger."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+
+@dataclass
+class Pair:
+    """What the ledger says about one (post, channel)."""
+
+    post: str
+    channel: str
+    state: str = "new"  # new | pending | posted | failed | uncertain | not-sent | attention | marked
+    hash: str | None = None  # hash of the post when it was last shared
+    pending_hash: str | None = None  # hash of the post in the open attempt
+    key: str | None = None  # idempotency key of the open or last attempt
+    url: str | None = None  # link that was (or is being) shared
+    since: str | None = None  # time of the pending record
+    remote_id: str | None = None
+    remote_url: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class Ledger:
+    records: list[dict] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    torn_fragment: str | None = None  # an unterminated last line, not yet acknowledged
+
+    def pairs(self) -> dict[tuple[str, str], Pair]:
+        return fold(self.records)
+
+    def deferred_until(self, channel: str, now: datetime) -> datetime | None:
+        """The latest rate-limit reset recorded for `channel`, if still in the future."""
+        until = None
+        for rec in self.records:
+            if rec.get("event") == "deferred" and rec.get("channel") == channel and rec.get("reset"):
+                reset = parse_time(rec["reset"])
+                if reset and reset > now and (until is None or reset > until):
+                    until = reset
+        return until
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def parse_time(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def parse(text: str) -> Ledger:
+    """Parse ledger text. Bad lines are reported with their line number, never silently dropped."""
+    ledger = Ledger()
+    lines = text.split("\n")
+    terminated = text.endswith("\n") or not text
+    acknowledged = set()
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            record = None
+        if not isinstance(record, dict) or "event" not in record:
+            if number == len(lines) and not terminated:
+                ledger.torn_fragment = line
+                ledger.problems.append(Problem(
+                    number, "the last line is incomplete (a publish was killed while writing it); "
+                    "it is kept and marked as torn on the next publish, and its post is re-checked",
+                ))
+            else:
+                ledger.problems.append(Problem(number, "not a ledger record (invalid JSON) — ignored"))
+            continue
+        if record["event"] == "torn" and isinstance(record.get("line"), int):
+            acknowledged.add(record["line"])
+        ledger.records.append(record)
+    ledger.problems = [p for p in ledger.problems if p.line not in acknowledged]
+    return ledger
+
+
+def read(path: str | os.PathLike) -> Ledger:
+    """Read the ledger at `path` (a missing file is an empty ledger)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Ledger()
+    return parse(text)
+
+
+def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
+    """Replay records into the current state of every (post, channel)."""
+    pairs: dict[tuple[str, str], Pair] = {}
+    for rec in records:
+        post, channel, event = rec.get("post"), rec.get("channel"), rec.get("event")
+        if not post or not channel or event in ("deferred", "torn"):
+            continue
+        pair = pairs.setdefault((post, channel), Pair(post, channel))
+        if event == "pending":
+            pair.state, pair.key, pair.since = "pending", rec.get("key"), rec.get("time")
+            pair.url, pair.error = rec.get("url"), None
+            pair.pending_hash = rec.get("hash")
+        elif event == "posted":
+            pair.state = "marked" if rec.get("marked") else "posted"
+            pair.hash = rec.get("hash") or pair.pending_hash
+            pair.remote_id, pair.remote_url = rec.get("remote_id"), rec.get("remote_url")
+            pair.url = rec.get("url") or pair.url
+            pair.error = None
+        elif event == "failed":
+            pair.state = "uncertain" if rec.get("uncertain") else "failed"
+            pair.error = rec.get("error")
+        elif event in ("not-sent", "attention"):
+            pair.state = event
+            pair.error = rec.get("reason") or pair.error
+    return pairs
+
+
+def syndication_links(records: Iterable[dict]) -> dict[str, list[dict]]:
+    """slug → [{"channel", "name", "url"}] of posted copies, for the "Also on" links."""
+    links: dict[str, list[dict]] = {}
+    for pair in fold(records).values():
+        if pair.state == "posted" and pair.remote_url:
+            links.setdefault(pair.post, []).append({
+                "channel": pair.channel,
+                "name": CHANNEL_NAMES.get(pair.channel, pair.channel),
+                "url": pair.remote_url,
+            })
+    order = list(CHANNEL_NAMES)
+    for items in links.values():
+        items.sort(key=lambda link: order.index(link["channel"]) if link["channel"] in order else 99)
+    return links
+
+
+class Writer:
+    """Exclusive, append-only access to the ledger for one publish run.
+
+    The lock is `flock` on the ledger file itself, so it is released by the kernel when the
+    process dies (even by SIGKILL): a crashed publish never leaves a stale lock behind.
+    """
+
+    def __init__(self, path: str | os.PathLike):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(self._fd)
+            raise LedgerLocked(
+                f"another publish is running (the ledger {self.path} is locked) — "
+                "wait for it to finish, then run `make publish` again; nothing was posted by this run"
+            ) from None
+
+    def read(self) -> Ledger:
+        return read(self.path)
+
+    def repair(self, ledger: Ledger) -> Ledger:
+        """Terminate a torn last line and record it, so the next append starts on a fresh line."""
+        if ledger.torn_fragment is None:
+            return ledger
+        line = read_line_count(self.path)
+        os.write(self._fd, b"\n")
+        self.append({"event": "torn", "line": line, "fragment": ledger.torn_fragment[:500]})
+        return self.read()
+
+    def append(self, record: dict) -> dict:
+        """Append one record and fsync it before returning: the caller may act on it at once."""
+        record = {"time": now_iso(), **record}
+        data = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
+        os.write(self._fd, data)  # one write(2) of the whole line, O_APPEND
+        os.fsync(self._fd)
+        return record
+
+    def close(self) -> None:
+        if self._fd >= 0:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = -1
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def read_line_count(path: Path) -> int:
+    """1-based number of the last (possibly unterminated) line."""
+    data = path.read_bytes()
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)

@@ -1,0 +1,107 @@
+"""Plain data passed between plan, compose, channels and the CLI (no behaviour, no I/O)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+PUBLIC_CHANNELS = ("x", "linkedin", "mastodon", "bluesky")
+INTERNAL_CHANNELS = ("slack", "teams")
+ALL_CHANNELS = PUBLIC_CHANNELS + INTERNAL_CHANNELS
+
+
+class ManifestError(RuntimeError):
+    """The manifest is missing or not what the syndication plugin writes."""
+
+
+@dataclass(frozen=True)
+class Post:
+    slug: str
+    url: str
+    title: str
+    summary: str
+    social: dict
+    tags: tuple[str, ...]
+    category: str | None
+    author: str | None
+    image: str | None
+    audience: str
+    channels: tuple[str, ...] | None
+    status: str
+    date: str
+    hash: str
+    source_path: str
+
+    @classmethod
+    def from_json(cls, data: dict) -> Post:
+        return cls(
+            slug=data["slug"], url=data["url"], title=data.get("title") or data["slug"],
+            summary=data.get("summary") or "", social=dict(data.get("social") or {}),
+            tags=tuple(data.get("tags") or ()), category=data.get("category"), author=data.get("author"),
+            image=data.get("image"), audience=data.get("audience") or "public",
+            channels=tuple(data["channels"]) if data.get("channels") is not None else None,
+            status=data.get("status") or "published", date=data.get("date") or "",
+            hash=data.get("hash") or "", source_path=data.get("source_path") or "",
+        )
+
+
+@dataclass
+class Item:
+    """One (post, channel) pair considered by a run, with its composed text and outcome."""
+
+    post: Post
+    channel: str
+    status: str  # planned | posted | already-posted | edited | held | attention | deferred | ...
+    reason: str = ""
+    text: str = ""  # composed plain text as it will appear
+    link: str = ""  # the shared link (canonical URL + UTM)
+    length: int = 0
+    limit: int = 0
+    payload: dict = field(default_factory=dict)  # channel-specific extras (facets, blocks, card)
+    key: str = ""  # idempotency key of this attempt
+    since: str | None = None  # for reconcile: time of the pending record
+    remote_url: str = ""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    remote_id: str
+    remote_url: str
+
+
+class ChannelError(Exception):
+    """A call failed. `uncertain` means the network may have accepted the post anyway."""
+
+    def __init__(self, message: str, *, uncertain: bool = False):
+        super().__init__(message)
+        self.uncertain = uncertain
+
+
+class RateLimited(ChannelError):
+    def __init__(self, message: str, reset: datetime | None):
+        super().__init__(message)
+        self.reset = reset
+
+
+class Unsettled(Exception):
+    """Reconcile could not tell whether a pending post went out."""
+
+
+def load_manifest(path: str | Path) -> tuple[str, list[Post]]:
+    """Return (site_url, posts) from the manifest written by plugins/syndication."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ManifestError(
+            f"no manifest at {path} — build the site first (`make build-prod`) with the "
+            "syndication plugin enabled"
+        ) from None
+    except json.JSONDecodeError as exc:
+        raise ManifestError(f"{path} is not valid JSON ({exc}) — rebuild with `make build-prod`") from None
+    try:
+        return data.get("site_url", ""), [Post.from_json(p) for p in data["posts"]]
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise ManifestError(f"{path} is not a Lectern manifest (missing {exc}) — rebuild it") from None

@@ -1,0 +1,131 @@
+"""Decide which (post, channel) pairs a run should post, and why the others are not.
+
+Pure: takes the manifest's posts, the ledger's state and the settings, returns `Item`s. Every
+pair we considered is returned with a status, so the preview and the final table can say why a
+post is *not* going out (already posted, edited since, needs attention, deferred, held...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+from .compose import ComposeError, compose
+from .ledger import Ledger, Pair
+from .model import INTERNAL_CHANNELS, PUBLIC_CHANNELS, Item, Post
+
+#: A brand check: (text, audience, channel) → list of error messages (empty: OK to send).
+BrandCheck = Callable[[str, str, str], list[str]]
+
+
+def publishable(post: Post, now: datetime) -> bool:
+    """Drafts, hidden and scheduled posts are never syndicated (even if a manifest lists them)."""
+    if post.status != "published" or post.audience not in ("public", "internal"):
+        return False
+    try:
+        date = datetime.fromisoformat(post.date)
+    except ValueError:
+        return False
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=UTC)
+    return date <= now
+
+
+def channels_for(post: Post, enabled: Iterable[str]) -> list[str]:
+    """Public posts go to public networks only, internal posts to Slack/Teams only;
+    a post's `Channels:` list narrows that further, it never widens it."""
+    allowed = INTERNAL_CHANNELS if post.audience == "internal" else PUBLIC_CHANNELS
+    enabled = list(enabled)
+    chosen = [c for c in allowed if c in enabled]
+    if post.channels is not None:
+        chosen = [c for c in chosen if c in post.channels]
+    return chosen
+
+
+def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], retry_attention: bool) -> Item:
+    """The ledger's verdict for one pair, before composing."""
+    state = pair.state if pair else "new"
+    item = Item(post=post, channel=channel, status="planned")
+    if pair:
+        item.since, item.key = pair.since, pair.key or ""
+    if state in ("posted", "marked"):
+        item.remote_url = pair.remote_url or ""
+        if post.slug in reshare:
+            item.reason = "reshare requested"
+        elif pair.hash and post.hash and pair.hash != post.hash:
+            item.status = "edited"
+            item.reason = "edited after it was shared; use --reshare SLUG to share again"
+        else:
+            item.status = "already-posted" if state == "posted" else "marked"
+    elif state in ("pending", "uncertain"):
+        item.status = "unsettled"
+        item.reason = ("an earlier attempt has no result yet; it is reconciled when the credentials "
+                       "are present")
+    elif state == "attention":
+        if retry_attention:
+            item.reason = "retrying (--retry-attention)"
+        else:
+            item.status = "attention"
+            item.reason = (pair.error or "could not confirm an earlier attempt") + \
+                " — check the channel, then use --retry-attention"
+    elif state == "failed":
+        item.reason = f"retrying after: {pair.error}" if pair.error else "retrying"
+    return item
+
+
+def plan(
+    posts: Iterable[Post],
+    ledger: Ledger,
+    settings: dict,
+    *,
+    now: datetime | None = None,
+    reshare: Iterable[str] = (),
+    retry_attention: bool = False,
+    cap: int | None = None,
+) -> list[Item]:
+    """Every pair worth reporting, oldest post first; `status == "planned"` ones are to be sent."""
+    now = now or datetime.now(UTC)
+    pairs = ledger.pairs()
+    reshare = set(reshare)
+    enabled = settings.get("SYNDICATION_CHANNELS") or PUBLIC_CHANNELS + INTERNAL_CHANNELS
+    cap = settings.get("SYNDICATION_MAX_PER_RUN", 3) if cap is None else cap
+    items: list[Item] = []
+    for post in sorted(posts, key=lambda p: (p.date, p.slug)):
+        if not publishable(post, now):
+            continue
+        for channel in channels_for(post, enabled):
+            item = decide(post, channel, pairs.get((post.slug, channel)), reshare=reshare,
+                          retry_attention=retry_attention)
+            if item.status == "planned":
+                until = ledger.deferred_until(channel, now)
+                if until:
+                    item.status = "deferred"
+                    item.reason = f"rate limited until {until.isoformat(timespec='minutes')}"
+            items.append(item)
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.status != "planned":
+            continue
+        counts[item.channel] = counts.get(item.channel, 0) + 1
+        if cap and counts[item.channel] > cap:
+            item.status = "capped"
+            item.reason = f"more than {cap} posts for this channel in one run; it goes out next run"
+    return items
+
+
+def prepare(items: Iterable[Item], settings: dict, brand_check: BrandCheck) -> None:
+    """Compose every item that may be sent or previewed, and hold back any the brand guard rejects."""
+    for item in items:
+        if item.status not in ("planned", "capped", "deferred", "edited", "attention", "unsettled"):
+            continue
+        try:
+            composed = compose(item.post, item.channel, settings)
+        except ComposeError as exc:
+            if item.status == "planned":
+                item.status, item.reason = "held", str(exc)
+            continue
+        item.text, item.link = composed.text, composed.link
+        item.length, item.limit, item.payload = composed.length, composed.limit, composed.payload
+        errors = brand_check(composed.checked, item.post.audience, item.channel)
+        if errors and item.status in ("planned", "capped", "deferred"):
+            item.status, item.reason = "held", "brand guard: " + "; ".join(errors)

@@ -1,0 +1,164 @@
+"""The posting loop: reconcile what an earlier run left open, then post planned items, recording
+intent (fsync) before every call and the result right after.
+
+`LECTERN_TEST_CRASH_AT=after-pending|after-call` (test-only hook) SIGKILLs the process at that
+point, so tests can prove a crash at any moment neither loses a record nor posts twice.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+
+import requests
+
+from .compose import ComposeError, compose
+from .ledger import Ledger, Writer
+from .model import ChannelError, Item, Post, RateLimited, Unsettled
+
+CRASH_ENV = "LECTERN_TEST_CRASH_AT"
+
+
+def crash_point(name: str) -> None:
+    """Test-only: die here, as a power cut would, when LECTERN_TEST_CRASH_AT names this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class Redactor:
+    """Replaces every secret value from the environment with *** in anything we write or print."""
+
+    def __init__(self, env: dict, names: Iterable[str]):
+        values = {env[n] for n in names if env.get(n) and len(env[n]) >= 6}
+        self.secrets = sorted(values, key=len, reverse=True)
+
+    def __call__(self, text: str) -> str:
+        for secret in self.secrets:
+            text = text.replace(secret, "***")
+        return text
+
+
+def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dict[str, Post],
+                   settings: dict, redact: Callable[[str], str]) -> list[str]:
+    """Settle every pending pair whose channel we can reach; return messages for the operator."""
+    notes = []
+    for pair in list(ledger.pairs().values()):
+        if pair.state not in ("pending", "uncertain") or pair.channel not in connections:
+            continue
+        base = {"post": pair.post, "channel": pair.channel, "key": pair.key, "hash": pair.pending_hash}
+        post = posts.get(pair.post)
+        if post is None:
+            writer.append({**base, "event": "attention", "reason": "post no longer in the manifest"})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention (post no longer in the manifest)")
+            continue
+        try:
+            composed = compose(post, pair.channel, settings)
+        except ComposeError as exc:
+            writer.append({**base, "event": "attention", "reason": redact(str(exc))})
+            continue
+        if pair.url and composed.link != pair.url:
+            writer.append({**base, "event": "attention",
+                           "reason": "the post changed since the unfinished attempt; check the channel"})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention (post changed since a crashed run)")
+            continue
+        item = Item(post=post, channel=pair.channel, status="reconcile", text=composed.text,
+                    link=composed.link, payload=composed.payload, key=pair.key or "", since=pair.since)
+        try:
+            receipt = connections[pair.channel].reconcile(item)
+        except Unsettled as exc:
+            writer.append({**base, "event": "attention", "reason": redact(str(exc))})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention ({redact(str(exc))})")
+            continue
+        except ChannelError as exc:  # network down, rate limited...: try again next run
+            notes.append(f"{pair.post} → {pair.channel}: still unsettled ({redact(str(exc))})")
+            continue
+        if receipt is None:
+            writer.append({**base, "event": "not-sent", "reason": "reconcile: not found on the network"})
+            notes.append(f"{pair.post} → {pair.channel}: earlier attempt never arrived; will post")
+        else:
+            writer.append({**base, "event": "posted", "remote_id": receipt.remote_id,
+                           "remote_url": receipt.remote_url, "url": pair.url, "via": "reconcile"})
+            found = receipt.remote_url or "sent"
+            notes.append(f"{pair.post} → {pair.channel}: earlier attempt found ({found})")
+    return notes
+
+
+def is_live(url: str, timeout: float) -> tuple[bool, str]:
+    """SYNDICATION_REQUIRE_LIVE: the canonical URL must answer 200 before we share it."""
+    try:
+        response = requests.get(url, timeout=timeout, allow_redirects=True)
+    except requests.RequestException as exc:
+        return False, type(exc).__name__
+    return response.status_code == 200, f"HTTP {response.status_code}"
+
+
+def post_items(writer: Writer, items: list[Item], connections: dict, settings: dict,
+               redact: Callable[[str], str], progress: Callable[[Item], None] = lambda item: None) -> None:
+    """Post every planned item whose channel is connected; update each item's status in place."""
+    deferred: dict[str, str] = {}
+    live: dict[str, tuple[bool, str]] = {}
+    timeout = float(settings.get("SYNDICATION_TIMEOUT", 20))
+    for item in items:
+        if item.status != "planned":
+            continue
+        conn = connections.get(item.channel)
+        if conn is None:
+            item.status, item.reason = "preview-only", "no credentials for this channel"
+            continue
+        if item.channel in deferred:
+            item.status, item.reason = "deferred", deferred[item.channel]
+            progress(item)
+            continue
+        if settings.get("SYNDICATION_REQUIRE_LIVE"):
+            if item.post.url not in live:
+                live[item.post.url] = is_live(item.post.url, timeout)
+            ok, why = live[item.post.url]
+            if not ok:
+                item.status, item.reason = "not-live", f"{item.post.url} does not answer 200 yet ({why})"
+                progress(item)
+                continue
+        send(writer, item, conn, redact, deferred)
+        progress(item)
+
+
+def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferred: dict[str, str]) -> None:
+    item.key = uuid.uuid4().hex
+    base = {"post": item.post.slug, "channel": item.channel, "key": item.key, "hash": item.post.hash}
+    writer.append({**base, "event": "pending", "url": item.link})
+    crash_point("after-pending")
+    try:
+        receipt = conn.post(item)
+    except RateLimited as exc:
+        reset = exc.reset.astimezone(UTC).isoformat(timespec="seconds") if exc.reset else None
+        writer.append({**base, "event": "not-sent", "reason": redact(str(exc))})
+        writer.append({"event": "deferred", "post": None, "channel": item.channel, "reset": reset})
+        why = f"rate limited until {reset}" if reset else "rate limited (no reset time given)"
+        deferred[item.channel] = why
+        item.status, item.reason = "deferred", why
+        return
+    except ChannelError as exc:
+        message = redact(str(exc))
+        writer.append({**base, "event": "failed", "error": message, "uncertain": exc.uncertain})
+        item.status, item.reason = "failed", message
+        return
+    crash_point("after-call")
+    writer.append({**base, "event": "posted", "remote_id": receipt.remote_id,
+                   "remote_url": receipt.remote_url, "url": item.link})
+    item.status, item.remote_url = "posted", receipt.remote_url
+
+
+def mark_existing(writer: Writer, items: list[Item]) -> None:
+    """First adoption: record every planned pair as already shared, without posting."""
+    for item in items:
+        if item.status in ("planned", "capped", "deferred"):
+            writer.append({"event": "posted", "post": item.post.slug, "channel": item.channel,
+                           "hash": item.post.hash, "url": item.link, "marked": True,
+                           "remote_id": "", "remote_url": ""})
+            item.status, item.reason = "marked", "recorded as already shared (--mark-existing)"
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

@@ -1,0 +1,62 @@
+"""Read the publish step's settings from the same Pelican settings file the build used.
+
+One settings file means the manifest, ledger and site URL the publisher reads are the ones the
+build wrote; defaults live here so a settings file may leave any SYNDICATION_* key out.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict = {
+    "SYNDICATION_CHANNELS": ["x", "linkedin", "mastodon", "bluesky", "slack", "teams"],
+    "SYNDICATION_TEMPLATES": {
+        "x": "{text} {url}",
+        "linkedin": "{text}",
+        "mastodon": "{text} {url}",
+        "bluesky": "{text} {url}",
+        "slack": "{text}",
+        "teams": "{text}",
+    },
+    "SYNDICATION_LIMITS": {"linkedin": 3000, "bluesky": 300, "slack": 3000, "teams": 3000},
+    "SYNDICATION_MAX_PER_RUN": 3,
+    "SYNDICATION_REQUIRE_LIVE": False,
+    "SYNDICATION_UTM": True,
+    "SYNDICATION_MANIFEST": str(REPO / "build" / "manifest.json"),
+    "SYNDICATION_LEDGER": str(REPO / "ledger" / "syndication.jsonl"),
+    "SYNDICATION_PREVIEW_DIR": str(REPO / "preview"),
+    "SYNDICATION_TIMEOUT": 20,
+    "LINKEDIN_API_BASE": "https://api.linkedin.com/rest",
+    "LINKEDIN_VERSION": "202610",
+    "MASTODON_API_BASE": "",
+    "MASTODON_MAX_CHARS": 500,
+    "MASTODON_URL_LENGTH": 23,
+    "BLUESKY_API_BASE": "https://bsky.social",
+    "BLUESKY_SESSION_FILE": "",
+    "BRAND_CONFIG": str(REPO / "brand.yml"),
+}
+
+
+def with_defaults(settings: dict) -> dict:
+    merged = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS or k.isupper()}}
+    merged["SYNDICATION_TEMPLATES"] = {**DEFAULTS["SYNDICATION_TEMPLATES"],
+                                       **(settings.get("SYNDICATION_TEMPLATES") or {})}
+    merged["SYNDICATION_LIMITS"] = {**DEFAULTS["SYNDICATION_LIMITS"],
+                                    **(settings.get("SYNDICATION_LIMITS") or {})}
+    return merged
+
+
+def load(path: str | os.PathLike) -> dict:
+    """Load a Pelican settings file (e.g. publishconf.py) plus our defaults."""
+    from pelican.settings import read_settings  # lazy: keeps `--help` fast
+
+    try:
+        settings = read_settings(str(path))
+    except ValueError:
+        # Pelican insists that PATH (the content folder) exists; publishing never reads content,
+        # so a settings file written for a build elsewhere (e.g. a test's temp conf) still loads.
+        settings = read_settings(str(path), override={"PATH": str(REPO)})
+    return with_defaults(settings)
