@@ -157,3 +157,28 @@ SYNDICATION_MANIFEST = os.path.join(LECTERN_BUILD_DIR, "manifest.json")
 
 LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False
+
+# ---- Syndication (publish/)  — `make preview` / `make publish`; secrets come only from the environment.
+SYNDICATION_CHANNELS = ["x", "linkedin", "mastodon", "bluesky", "slack", "teams"]  # switch a network off here
+# Templates: {text} = Social_<channel> / Social / Summary; {url} = canonical URL + UTM; {title}, {author}
+SYNDICATION_TEMPLATES = {
+    "x": "{text} {url}",
+    "linkedin": "{text}",  # the link goes in LinkedIn's article card
+    "mastodon": "{text} {url}",
+    "bluesky": "{text} {url}",  # shown as a short label, linked with a facet; card added too
+    "slack": "{text}",  # title links to the post
+    "teams": "{text}",  # "Read the post" button
+}
+SYNDICATION_LIMITS = {"linkedin": 3000, "bluesky": 300, "slack": 3000, "teams": 3000}  # X: 280 weighted
+SYNDICATION_MAX_PER_RUN = 3  # per channel, so a backlog never floods a feed
+SYNDICATION_REQUIRE_LIVE = False  # True: share a post only once its canonical URL answers 200
+SYNDICATION_UTM = True  # utm_source=<channel>&utm_medium=social&utm_campaign=<slug>
+SYNDICATION_PREVIEW_DIR = os.path.join(_ROOT, "preview")  # git-ignored, never deployed
+SYNDICATION_TIMEOUT = 20  # seconds per network call
+LINKEDIN_API_BASE = "https://api.linkedin.com/rest"
+LINKEDIN_VERSION = "202610"  # LinkedIn-Version header (YYYYMM); LinkedIn retires versions after ~1 year
+MASTODON_API_BASE = ""  # e.g. "https://social.northwindledger.example" (or env MASTODON_API_BASE)
+MASTODON_MAX_CHARS = 500  # the instance's configuration.statuses.max_characters
+MASTODON_URL_LENGTH = 23  # the instance's characters_reserved_per_url
+BLUESKY_API_BASE = "https://bsky.social"  # your PDS
+BLUESKY_SESSION_FILE = ""  # "" = ~/.local/state/lectern/bluesky-<handle>.session (outside the repo)
