@@ -43,6 +43,7 @@ _DEFINITION = re.compile(r"^[ ]{0,3}(?:\[[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
 
 _INLINE = re.compile(
+    r"(?=[`<\][&{hfwHFW])(?:"  # every alternative starts with one of these: other positions fail fast
     r"(?<![\\`])(`+)(?!`)(?:(?!\n[ \t\r]*\n).)+?(?<!`)\1(?!`)"  # inline code
     r"|<(?:https?|ftp|mailto):[^>\s]*>|<[^>\s@]+@[^>\s@]+>"  # autolinks
     r"|\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"  # link / image destination ...
@@ -51,11 +52,11 @@ _INLINE = re.compile(
     r"|\[\^[^\]\n]+\]"  # footnote reference
     r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # HTML tag
     r"|(?:https?|ftp)://[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]|www\.[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]"
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail address
     r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # HTML entity
-    r"|\{:?[ \t]*[#.][^}\n]*\}|\{:[^}\n]*\}",  # attribute list
+    r"|\{:?[ \t]*[#.][^}\n]*\}|\{:[^}\n]*\})",  # attribute list
     re.DOTALL,
 )
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SOCIAL_TOKENS = re.compile(r"(?<![\w&])#[^\W_][\w]*|(?<![\w@])@\w+(?:@[\w.-]+\w)?")
 _QUOTED = re.compile(
     r"\"(?:[^\"\n]|\n(?![ \t\r]*\n))*?\"|“(?:[^”\n]|\n(?![ \t\r]*\n))*?”|«[^»\n]*»"
@@ -150,10 +151,16 @@ def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+def _mask_inline(view: str) -> str:
+    view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
+    if "@" in view:  # e-mail addresses: searched only when there can be one (the regex is slow)
+        view = mask_spans(view, [m.span() for m in _EMAIL.finditer(view)])
+    return view
+
+
 def inline_view(text: str, *, social: bool = False) -> str:
     """Prose view of one line of metadata or a social text: code spans, URLs and markup masked."""
-    spans = [m.span() for m in _INLINE.finditer(text)]
-    view = mask_spans(text, spans)
+    view = _mask_inline(text)
     if social:
         view = mask_spans(view, [m.span() for m in _SOCIAL_TOKENS.finditer(view)])
     return view
@@ -171,7 +178,7 @@ def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Sup
         _directive(comment, view, base, suppressions)
     view = mask_spans(view, [m.span() for m in comments])
     view, quotes = _mask_blocks(view)
-    view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
+    view = _mask_inline(view)
     quotes += [m.span() for m in _QUOTED.finditer(view)]
     quotes.sort()
     _close_off_ranges(suppressions, base + len(body))

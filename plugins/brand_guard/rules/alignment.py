@@ -19,10 +19,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import accumulate
 
 from ..model import Pillar
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_SPLIT = re.compile(f"({TOKEN.pattern})")
 COS_FULL = 0.25
 STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -93,24 +95,30 @@ def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: in
 
 def score_alignment(parts: list[tuple[str, int]], model: AlignmentModel) -> Alignment:
     """Score the prose `parts` ((text, absolute offset) pairs: title, summary, body)."""
-    tokens: list[tuple[str, int]] = []
+    stems: list[str] = []
+    starts: list[int] = []
+    cached = _STEMS.get
     for text, base in parts:
-        tokens += [(stem(m.group().lower()), base + m.start()) for m in TOKEN.finditer(text)]
-    stems = [s for s, _ in tokens]
+        low = text.lower()
+        exact = len(low) == len(text)  # lower() can lengthen a few letters ("İ"): keep offsets right
+        pieces = _SPLIT.split(low if exact else text)
+        # split() alternates gap, token, gap, ...: running lengths give every token's offset in C.
+        ends = list(accumulate(map(len, pieces), initial=base))
+        words = pieces[1::2]
+        stems += [cached(w) or stem(w) for w in words] if exact else [stem(w.lower()) for w in words]
+        starts += ends[1:-1:2]
     hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]
     first = model.first
-    i = 0
-    while i < len(stems):
-        candidates = first.get(stems[i])
-        step = 1
-        if candidates:
-            for keyword_stems, pillar, keyword in candidates:
-                n = len(keyword_stems)
-                if tuple(stems[i:i + n]) == keyword_stems:
-                    hits[pillar].append((keyword, tokens[i][1]))
-                    step = n
-                    break
-        i += step
+    skip_until = 0
+    for i in [i for i, s in enumerate(stems) if s in first]:
+        if i < skip_until:
+            continue  # inside a phrase already counted
+        for keyword_stems, pillar, keyword in first[stems[i]]:
+            n = len(keyword_stems)
+            if n == 1 or tuple(stems[i:i + n]) == keyword_stems:
+                hits[pillar].append((keyword, starts[i]))
+                skip_until = i + n
+                break
     pillar_scores = {}
     for pillar, found in zip(model.pillars, hits, strict=True):
         distinct = len({k for k, _ in found})

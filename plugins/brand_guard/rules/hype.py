@@ -16,15 +16,17 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Hit, downgrade
-from ..patterns import PHRASE_SEP, SUFFIX, trie_regex, word_pattern
+from ..patterns import PHRASE_SEP, SUFFIX, key, trie_regex, word_pattern
 
-#: Calls to action that belong in an advert, not in a leader's post.
-CTA = (
-    r"(?:buy|order|shop|sign[\s-]*up|subscribe|register|book|call|act|claim|grab|download|"
-    r"upgrade|get[\s-]+started|start[\s-]+(?:your[\s-]+)?free[\s-]+trial)[\s-]+(?:now|today)"
-    r"|limited[\s-]+time[\s-]+(?:offer|deal|only)|don[’']?t[\s-]+miss[\s-]+(?:out|this)"
-    r"|while[\s-]+(?:supplies|stocks)[\s-]+last|click[\s-]+here|hurry"
+#: Calls to action that belong in an advert, not in a leader's post (folded into the same trie
+#: as the configured words; the match's key tells which list it came from).
+_CTA_VERBS = ("buy", "order", "shop", "sign up", "subscribe", "register", "book", "call", "act", "claim",
+              "grab", "download", "upgrade", "get started", "start your free trial", "start free trial")
+CTA = tuple(f"{verb} {when}" for verb in _CTA_VERBS for when in ("now", "today")) + (
+    "limited time offer", "limited time deal", "limited time only", "don't miss out", "don’t miss out",
+    "dont miss out", "while supplies last", "while stocks last", "click here", "hurry",
 )
+_CTA_KEYS = frozenset(key(phrase) for phrase in CTA)
 _UPPER = "A-ZÀ-ÖØ-Þ"
 #: Upper-case words every finance post uses; `hype.acronyms` in brand.yml adds more.
 KNOWN_ACRONYMS = frozenset(
@@ -42,16 +44,15 @@ class HypeMatcher:
 
 
 def compile_hype(words: tuple[str, ...], acronyms: tuple[str, ...], max_per_1000_words: float) -> HypeMatcher:
-    """One regex: configured words | calls to action | capitals runs | exclamation runs."""
-    parts = []
-    vocabulary = trie_regex(words, sep=PHRASE_SEP, fold=True)
-    if vocabulary:
-        parts.append(word_pattern(f"(?i:{vocabulary})", SUFFIX))
-    parts.append(word_pattern(f"(?P<cta>(?i:{CTA}))"))
-    parts.append(word_pattern(f"(?P<caps>[{_UPPER}]{{2,}}(?:[ \\t]+[{_UPPER}]{{2,}})*)"))
-    parts.append(r"(?P<bang>(?=[!?]*!)[!?]{2,}|!(?:[ \t]*!)+)")
+    """One regex: exclamation runs | (configured words + calls to action | capitals runs)."""
+    vocabulary = trie_regex(words + CTA, sep=PHRASE_SEP, fold=True)
+    caps = f"(?P<caps>[{_UPPER}]{{2,}}(?:[ \\t]+[{_UPPER}]{{2,}})*)"
+    source = (
+        r"(?=[\w!?])(?:(?P<bang>[!?](?:[ \t]*[!?])+)"  # the lookahead makes other positions cheap
+        + "|" + word_pattern(f"(?P<word>(?i:{vocabulary})){SUFFIX}|{caps}") + ")"
+    )
     known = KNOWN_ACRONYMS | {a.upper() for a in acronyms}
-    return HypeMatcher(re.compile("|".join(parts)), frozenset(known), max_per_1000_words)
+    return HypeMatcher(re.compile(source), frozenset(known), max_per_1000_words)
 
 
 def check_hype(
@@ -65,9 +66,16 @@ def check_hype(
     """Hype in `text`. `place` is "body", "title" or "social"; `words` is the body's word count."""
     found = []
     for match in matcher.regex.finditer(text):
-        kind = "caps" if match["caps"] else "cta" if match["cta"] else "bang" if match["bang"] else "word"
-        if kind == "caps" and not _shouting(match["caps"], matcher.acronyms):
-            continue
+        if match["bang"]:
+            if "!" not in match["bang"]:
+                continue  # "??" is a question, not a sales pitch
+            kind = "bang"
+        elif match["caps"]:
+            if not _shouting(match["caps"], matcher.acronyms):
+                continue
+            kind = "caps"
+        else:
+            kind = "cta" if key(match["word"]) in _CTA_KEYS else "word"
         found.append((match, kind))
     if not found:
         return []
