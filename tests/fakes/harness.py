@@ -1,0 +1,198 @@
+"""Test harness for the publish step: manifests, settings files and every fake API on one server."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .bluesky import BlueskyFake
+from .linkedin import LinkedInFake
+from .mastodon import MastodonFake
+from .webhooks import SlackFake, TeamsFake
+from .x import XFake
+
+REPO = Path(__file__).resolve().parents[2]
+SITE = "https://insights.example.com"
+LINKEDIN_VERSION = "202610"
+# Recognisable secret values: tests assert none of them ever appears in output, ledger or preview.
+SECRETS = {
+    "X_CONSUMER_KEY": "xck-SECRET-4f1c2a",
+    "X_CONSUMER_SECRET": "xcs-SECRET-9d8e7f",
+    "X_ACCESS_TOKEN": "xat-SECRET-1a2b3c",
+    "X_ACCESS_TOKEN_SECRET": "xats-SECRET-7e6d5c",
+    "LINKEDIN_ACCESS_TOKEN": "li-SECRET-token-0f9e8d",
+    "MASTODON_ACCESS_TOKEN": "md-SECRET-token-5a4b3c",
+    "BLUESKY_APP_PASSWORD": "bsky-SECRET-pass-2c3d",
+}
+
+
+def post(slug: str = "trust-beats-tooling", **over) -> dict:
+    """A manifest entry as plugins/syndication writes it."""
+    data = {
+        "slug": slug,
+        "url": f"{SITE}/posts/2026/{slug}/",
+        "title": "Trust beats tooling in the month-end close",
+        "summary": "Most finance teams that miss a five-day close already own good software.",
+        "social": {
+            "default": None,
+            "x": None,
+            "linkedin": None,
+            "mastodon": None,
+            "bluesky": None,
+            "slack": None,
+            "teams": None,
+        },
+        "tags": ["close"],
+        "category": "Finance Operations",
+        "author": "Dana Whitfield",
+        "image": None,
+        "audience": "public",
+        "channels": None,
+        "status": "published",
+        "date": "2026-03-04T08:30:00+00:00",
+        "hash": f"sha256:{slug}-v1",
+        "source_path": f"content/posts/{slug}.md",
+    }
+    social = over.pop("social", {})
+    data.update(over)
+    data["social"] = {**data["social"], **social}
+    return data
+
+
+def write_manifest(path: Path, posts: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps({"site_url": SITE, "generated": "2026-11-23T10:00:00+00:00", "posts": posts}),
+        encoding="utf-8",
+    )
+    return path
+
+
+@dataclass
+class Fakes:
+    x: XFake
+    linkedin: LinkedInFake
+    mastodon: MastodonFake
+    bluesky: BlueskyFake
+    slack: SlackFake
+    teams: TeamsFake
+
+    def all(self):
+        return [self.x, self.linkedin, self.mastodon, self.bluesky, self.slack, self.teams]
+
+    def errors(self) -> list[str]:
+        return [e for fake in self.all() for e in fake.errors]
+
+    def env(self, *channels: str) -> dict:
+        """Credentials for `channels` (default: all), as the operator would export them."""
+        channels = channels or ("x", "linkedin", "mastodon", "bluesky", "slack", "teams")
+        env = {}
+        if "x" in channels:
+            env.update({k: v for k, v in SECRETS.items() if k.startswith("X_")})
+        if "linkedin" in channels:
+            env.update(
+                LINKEDIN_ACCESS_TOKEN=SECRETS["LINKEDIN_ACCESS_TOKEN"],
+                LINKEDIN_AUTHOR_URN="urn:li:organization:424242",
+            )
+        if "mastodon" in channels:
+            env.update(
+                MASTODON_ACCESS_TOKEN=SECRETS["MASTODON_ACCESS_TOKEN"], MASTODON_API_BASE=self.mastodon.url
+            )
+        if "bluesky" in channels:
+            env.update(
+                BLUESKY_HANDLE="northwind.example.com", BLUESKY_APP_PASSWORD=SECRETS["BLUESKY_APP_PASSWORD"]
+            )
+        if "slack" in channels:
+            env["SLACK_WEBHOOK_URL"] = self.slack.webhook
+        if "teams" in channels:
+            env["TEAMS_WEBHOOK_URL"] = self.teams.webhook
+        return env
+
+    def secrets(self) -> list[str]:
+        return [*SECRETS.values(), "slacksecretpath0123456789", "teamssecretsig0123456789"]
+
+
+@pytest.fixture
+def fakes(httpserver) -> Fakes:
+    return Fakes(
+        x=XFake(httpserver, SECRETS["X_CONSUMER_KEY"]),
+        linkedin=LinkedInFake(
+            httpserver, SECRETS["LINKEDIN_ACCESS_TOKEN"], "urn:li:organization:424242", LINKEDIN_VERSION
+        ),
+        mastodon=MastodonFake(httpserver, SECRETS["MASTODON_ACCESS_TOKEN"]),
+        bluesky=BlueskyFake(httpserver, "northwind.example.com", SECRETS["BLUESKY_APP_PASSWORD"]),
+        slack=SlackFake(httpserver),
+        teams=TeamsFake(httpserver),
+    )
+
+
+def settings_for(tmp: Path, fakes: Fakes | None = None, **over) -> dict:
+    """The settings dict the publish step would load, pointed at temp files and the fakes."""
+    from publish.settings import with_defaults
+
+    base = {
+        "SITEURL": SITE,
+        "OUTPUT_PATH": str(tmp / "output"),
+        "SYNDICATION_MANIFEST": str(tmp / "build" / "manifest.json"),
+        "SYNDICATION_LEDGER": str(tmp / "ledger" / "syndication.jsonl"),
+        "SYNDICATION_PREVIEW_DIR": str(tmp / "preview"),
+        "BRAND_CONFIG": str(REPO / "brand.yml"),
+        "BLUESKY_SESSION_FILE": str(tmp / "state" / "bluesky.session"),
+        "LINKEDIN_VERSION": LINKEDIN_VERSION,
+        "SYNDICATION_TIMEOUT": 5,
+    }
+    if fakes is not None:
+        base.update(LINKEDIN_API_BASE=fakes.linkedin.url + "/rest", BLUESKY_API_BASE=fakes.bluesky.url)
+    base.update(over)
+    return with_defaults(base)
+
+
+def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
+    """A Pelican settings file (like tests/sitebuild.py writes) for `python -m publish --settings`."""
+    lines = [f"import sys; sys.path.insert(0, {str(REPO)!r})", f"from {conf} import *  # noqa"]
+    keys = (
+        "SITEURL",
+        "OUTPUT_PATH",
+        "SYNDICATION_MANIFEST",
+        "SYNDICATION_LEDGER",
+        "SYNDICATION_PREVIEW_DIR",
+        "BRAND_CONFIG",
+        "BLUESKY_SESSION_FILE",
+        "LINKEDIN_VERSION",
+        "LINKEDIN_API_BASE",
+        "BLUESKY_API_BASE",
+        "SYNDICATION_TIMEOUT",
+        "SYNDICATION_MAX_PER_RUN",
+        "SYNDICATION_REQUIRE_LIVE",
+        "SYNDICATION_CHANNELS",
+    )
+    lines += [f"{key} = {settings[key]!r}" for key in keys if key in settings]
+    path = tmp / "publishtest.py"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def ledger_records(settings: dict) -> list[dict]:
+    path = Path(settings["SYNDICATION_LEDGER"])
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def tweepy_to_fake(monkeypatch, fakes):
+    """Every tweepy Client created during the test talks to the fake X (tweepy cannot change host)."""
+    import tweepy
+
+    from .x import redirect
+
+    original = tweepy.Client.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        redirect(self, fakes.x)
+
+    monkeypatch.setattr(tweepy.Client, "__init__", init)

@@ -1,0 +1,94 @@
+"""Fake Mastodon: POST /api/v1/statuses (Idempotency-Key honoured), verify_credentials, account statuses."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+from werkzeug import Request
+
+from .base import Fake, reply
+
+ACCOUNT = {
+    "id": "109000",
+    "username": "northwind",
+    "acct": "northwind",
+    "url": "https://social.example/@northwind",
+}
+
+
+class MastodonFake(Fake):
+    FAILURES = {
+        "401": (401, {"error": "The access token is invalid"}, {}),
+        "422": (422, {"error": "Validation failed: Text can't be blank"}, {}),
+        "429": (
+            429,
+            {"error": "Too many requests"},
+            {
+                "X-RateLimit-Limit": "300",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset": datetime.fromtimestamp(time.time() + 1800, UTC).isoformat(),
+            },
+        ),
+        "500": (500, {"error": "We're sorry, but something went wrong on our end."}, {}),
+    }
+
+    def __init__(self, httpserver, token: str):
+        super().__init__(httpserver)
+        self.token = token
+        self.statuses: list[dict] = []
+        self.by_key: dict[str, dict] = {}
+        httpserver.expect_request("/api/v1/statuses", method="POST").respond_with_handler(self.create)
+        httpserver.expect_request("/api/v1/accounts/verify_credentials").respond_with_handler(self.me)
+        httpserver.expect_request(f"/api/v1/accounts/{ACCOUNT['id']}/statuses").respond_with_handler(
+            self.list
+        )
+
+    def _auth(self, request: Request):
+        if request.headers.get("Authorization") != f"Bearer {self.token}":
+            return self.reject("bad or missing bearer token", 401, {"error": "The access token is invalid"})
+        return None
+
+    def create(self, request: Request):
+        self.calls.append(request)
+        if (bad := self._auth(request)) is not None:
+            return bad
+        key = request.headers.get("Idempotency-Key")
+        if not key:
+            return self.reject("status posted without an Idempotency-Key", 400)
+        fields = request.get_json() if request.is_json else request.form
+        text = fields.get("status", "")
+        if fields.get("visibility") != "public":
+            return self.reject(f"visibility {fields.get('visibility')!r}")
+        if (forced := self.forced()) is not None:
+            return forced
+        if not text:
+            return reply(*self.FAILURES["422"])
+        if key in self.by_key:  # Mastodon answers a repeated key with the status it already made
+            return reply(200, self.by_key[key])
+        sid = str(110000000000000000 + len(self.statuses) + 1)
+        link = next((w for w in text.split() if w.startswith("http")), "")
+        status = {
+            "id": sid,
+            "uri": f"https://social.example/users/northwind/statuses/{sid}",
+            "url": f"https://social.example/@northwind/{sid}",
+            "account": ACCOUNT,
+            "created_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+            "content": "<p>" + text.replace("&", "&amp;") + "</p>",
+            "visibility": "public",
+            "card": {"url": link} if link else None,
+        }
+        self.statuses.append(status)
+        self.by_key[key] = status
+        return reply(200, status)
+
+    def me(self, request: Request):
+        if (bad := self._auth(request)) is not None:
+            return bad
+        return reply(200, ACCOUNT)
+
+    def list(self, request: Request):
+        if (bad := self._auth(request)) is not None:
+            return bad
+        limit = int(request.args.get("limit", 20))
+        return reply(200, list(reversed(self.statuses))[:limit])

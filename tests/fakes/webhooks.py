@@ -1,0 +1,86 @@
+"""Fake Slack incoming webhook and Teams Workflows webhook."""
+
+from __future__ import annotations
+
+from werkzeug import Request
+
+from .base import Fake, reply
+
+SLACK_PATH = "/services/T0000FAKE/B0000FAKE/slacksecretpath0123456789"
+TEAMS_PATH = "/workflows/fake/triggers/manual/paths/invoke"
+
+
+class SlackFake(Fake):
+    FAILURES = {
+        "400": (400, "invalid_payload", {}),
+        "404": (404, "channel_not_found", {}),
+        "429": (429, "rate_limited", {"Retry-After": "30"}),
+        "500": (500, "rollup_error", {}),
+    }
+
+    def __init__(self, httpserver):
+        super().__init__(httpserver)
+        self.messages: list[dict] = []
+        httpserver.expect_request(SLACK_PATH, method="POST").respond_with_handler(self.receive)
+
+    @property
+    def webhook(self) -> str:
+        return self.url + SLACK_PATH
+
+    def receive(self, request: Request):
+        self.calls.append(request)
+        if not request.is_json:
+            return reply(400, "invalid_payload")
+        body = request.get_json()
+        if not isinstance(body.get("text"), str) or not isinstance(body.get("blocks"), list):
+            return self.reject("payload needs text and blocks", 400, "invalid_payload")
+        for block in body["blocks"]:
+            if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
+                return self.reject("section text over 3000", 400, "invalid_blocks")
+        if (forced := self.forced()) is not None:
+            return forced
+        self.messages.append(body)
+        return reply(200, "ok")
+
+
+class TeamsFake(Fake):
+    FAILURES = {
+        "400": (
+            400,
+            {"error": {"code": "InvalidRequestContent", "message": "The input body is invalid"}},
+            {},
+        ),
+        "413": (413, {"error": {"code": "MessageTooLarge"}}, {}),
+        "429": (429, {"error": {"code": "WorkflowTriggerIsThrottled"}}, {"Retry-After": "60"}),
+        "500": (502, {"error": {"code": "BadGateway"}}, {}),
+    }
+
+    def __init__(self, httpserver):
+        super().__init__(httpserver)
+        self.messages: list[dict] = []
+        httpserver.expect_request(TEAMS_PATH, method="POST").respond_with_handler(self.receive)
+
+    @property
+    def webhook(self) -> str:
+        return self.url + TEAMS_PATH + "?api-version=2016-06-01&sig=teamssecretsig0123456789"
+
+    def receive(self, request: Request):
+        self.calls.append(request)
+        if request.args.get("sig") != "teamssecretsig0123456789":
+            return self.reject("bad signature", 401, {"error": {"code": "DirectApiAuthorizationRequired"}})
+        body = request.get_json()
+        attachments = body.get("attachments") or []
+        if body.get("type") != "message" or len(attachments) != 1:
+            return self.reject("Workflows expects a message with one attachment", 400)
+        card = attachments[0]
+        if (
+            card.get("contentType") != "application/vnd.microsoft.card.adaptive"
+            or card.get("content", {}).get("type") != "AdaptiveCard"
+        ):
+            return self.reject("Workflows accepts Adaptive Cards only", 400)
+        if len(request.get_data()) > 28_000:
+            return reply(*self.FAILURES["413"])
+        if (forced := self.forced()) is not None:
+            return forced
+        self.messages.append(body)
+        return reply(202, "")
