@@ -48,6 +48,19 @@ def strip_suffix_keys(text: str) -> list[str]:
     for suffix in ("s", "es"):
         if k.endswith(suffix) and len(k) > len(suffix) + 1:
             out.append(k[: -len(suffix)])
+    if k.endswith("ies") and len(k) > 4:
+        out.append(k[:-3] + "y")
+    return out
+
+
+def _with_y_plurals(phrases: Iterable[str]) -> list[str]:
+    """Add "synergies" for "synergy" (consonant + y): the plural SUFFIX cannot express it."""
+    out = []
+    for phrase in phrases:
+        out.append(phrase)
+        before = phrase[-2:-1].lower()
+        if phrase[-1:] in ("y", "Y") and before.isalpha() and before not in "aeiouy":
+            out.append(phrase[:-1] + ("ies" if phrase[-1] == "y" else "IES"))
     return out
 
 
@@ -70,7 +83,7 @@ def trie_regex(phrases: Iterable[str], *, sep: str, fold: bool) -> str:
     Returns "" when there are no phrases (callers then skip the family).
     """
     trie: dict = {}
-    for phrase in phrases:
+    for phrase in _with_y_plurals(phrases):
         atoms = _atoms(phrase, fold)
         if not atoms:
             continue

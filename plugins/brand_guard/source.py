@@ -39,7 +39,7 @@ _QUOTE_MARK = re.compile(r"^[ ]{0,3}>[ \t]?")
 _RULE_LINE = re.compile(  # setext underline, horizontal rule, table separator row
     r"^[ ]{0,3}(?:[=\-]+|(?:[*_][ \t]*){3,}|\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?)[ \t]*$"
 )
-_DEFINITION = re.compile(r"^[ ]{0,3}(?:\[[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
+_DEFINITION = re.compile(r"^[ ]{0,3}(?:\[(?!\^)[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
 
 _INLINE = re.compile(
