@@ -1,0 +1,118 @@
+"""`python -m plugins.brand_guard` (what `make brand` runs): exit codes, JSON schema, annotations."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+from sitebuild import REPO
+from test_brand_support import FILLER, write_config
+
+from plugins.brand_guard.findings import RULES, SEVERITIES
+
+
+def run(*args: str, cwd=REPO) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "plugins.brand_guard", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=120,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+
+
+@pytest.fixture
+def site(tmp_path):
+    """A config and a content folder with a clean post, a warning post and a leaking post."""
+    brand = write_config(tmp_path)
+    posts = tmp_path / "content" / "posts"
+    posts.mkdir(parents=True)
+    (posts / "clean.md").write_text("Title: Trust in the close\n\n" + FILLER * 3, encoding="utf-8")
+    (posts / "warn.md").write_text("Title: Partners\n\n" + FILLER * 3 + "Some synergy here.\n",
+                                   encoding="utf-8")
+    (tmp_path / "leak.md").write_text("Title: Trust\n\n" + FILLER + "```\nproject_bluefin = 1\n```\n",
+                                      encoding="utf-8")
+    return tmp_path, brand
+
+
+def test_exit_0_without_errors_and_text_report_with_summary(site):
+    tmp, brand = site
+    proc = run(str(tmp / "content"), "--config", str(brand))
+    assert proc.returncode == 0, proc.stderr
+    assert "warn.md" in proc.stdout and "avoid" in proc.stdout and "clean.md" not in proc.stdout
+    assert re.search(r"2 files, [\d,]+ words: 0 errors, 1 warning, 0 suggestions; 0 suppressed", proc.stdout)
+
+
+def test_exit_1_on_errors_and_drafts_never_block(site):
+    tmp, brand = site
+    proc = run(str(tmp / "leak.md"), "--config", str(brand))
+    assert proc.returncode == 1
+    assert re.search(r"5:1 +error +confidential", proc.stdout)
+    draft = tmp / "draft.md"
+    draft.write_text("Title: Draft\nStatus: draft\n\nProject Bluefin.\n", encoding="utf-8")
+    proc = run(str(draft), "--config", str(brand))
+    assert proc.returncode == 0 and "1 error" in proc.stdout and "not blocking" in proc.stdout
+
+
+def test_exit_2_for_bad_config_missing_path_and_bad_usage(site):
+    tmp, brand = site
+    bad = write_config(tmp, "statement: x\npillars: []\n", name="bad.yml")
+    proc = run(str(tmp / "content"), "--config", str(bad))
+    assert proc.returncode == 2 and f"{bad}:2: this list is empty" in proc.stderr and proc.stdout == ""
+    assert run(str(tmp / "missing.md"), "--config", str(brand)).returncode == 2
+    assert run("--format", "xml", "--config", str(brand)).returncode == 2
+
+
+def test_json_output_is_exactly_the_documented_document(site):
+    tmp, brand = site
+    proc = run(str(tmp / "content"), str(tmp / "leak.md"), "--config", str(brand), "--format", "json")
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)  # stdout is the JSON document and nothing else
+    assert list(data) == ["files", "words", "findings", "scores", "suppressed"]
+    assert data["files"] == 3 and isinstance(data["words"], int) and data["words"] > 50
+    assert data["suppressed"] == 0
+    for finding in data["findings"]:
+        assert list(finding) == ["path", "line", "column", "rule", "severity", "message", "suggestion"]
+        assert finding["rule"] in RULES and finding["severity"] in SEVERITIES
+        assert isinstance(finding["line"], int) and isinstance(finding["column"], int)
+        assert finding["suggestion"] is None or isinstance(finding["suggestion"], str)
+    leak = [f for f in data["findings"] if f["rule"] == "confidential"]
+    assert [(f["path"].endswith("leak.md"), f["line"], f["column"]) for f in leak] == [(True, 5, 1)]
+    assert len(data["scores"]) == 3
+    for score in data["scores"].values():
+        assert list(score) == ["alignment", "pillars"] and 0 <= score["alignment"] <= 100
+        assert list(score["pillars"]) == ["trusted relationships", "finance operations"]
+        assert all(isinstance(v, int) for v in score["pillars"].values())
+
+
+def test_min_severity_hides_lower_findings_but_errors_still_set_the_exit(site):
+    tmp, brand = site
+    proc = run(str(tmp), "--config", str(brand), "--format", "json", "--min-severity", "error")
+    data = json.loads(proc.stdout)
+    assert proc.returncode == 1 and {f["severity"] for f in data["findings"]} == {"error"}
+
+
+def test_github_format_prints_workflow_annotations(site):
+    tmp, brand = site
+    proc = run(str(tmp), "--config", str(brand), "--format", "github")
+    lines = proc.stdout.splitlines()
+    annotations = [line for line in lines if line.startswith("::")]
+    pattern = re.compile(r"^::(error|warning|notice) file=[^,:]+,line=\d+,col=\d+(,endColumn=\d+)?,"
+                         r"title=brand [a-z]+::.+$")
+    assert annotations and all(pattern.match(line) for line in annotations)
+    assert any(line.startswith("::error ") and "title=brand confidential" in line for line in annotations)
+    assert any(line.startswith("::warning ") and "title=brand avoid" in line for line in annotations)
+
+
+def test_html_report_on_request(site):
+    tmp, brand = site
+    out = tmp / "reports" / "brand.html"
+    assert run(str(tmp / "content"), "--config", str(brand), "--html", str(out)).returncode == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Partners" in page and "trusted relationships" in page and 'content="noindex' in page
+
+
+def test_default_config_and_content_are_the_repository_ones():
+    proc = run("--format", "json")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["files"] >= 10 and not [f for f in data["findings"] if f["severity"] == "error"]
