@@ -110,11 +110,13 @@ brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=te
 	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(FILES),$(FILES),$(INPUTDIR))
 
 preview: build-prod ## Plan and compose social posts, write preview/ (posts nothing)
-	@$(VPY) -m publish --preview-only
+	@$(VPY) -m publish --preview-only --settings "$(PUBLISHCONF)"
 
+# The rebuild runs even when a post failed, so the ones that went out get their "Also on" links;
+# the publish step's exit status is kept.
 publish: build-prod ## Build for production, then syndicate new posts (live only with credentials)
-	@$(VPY) -m publish
-	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	@status=0; $(VPY) -m publish --settings "$(PUBLISHCONF)" || status=$$?; \
+	  "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS) && exit $$status
 
 ssh_upload: build-prod ## Upload output/ with scp
 	scp -P $(SSH_PORT) -r "$(OUTPUTDIR)"/* "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"

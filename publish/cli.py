@@ -49,15 +49,17 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
     try:
         _, posts = load_manifest(settings["SYNDICATION_MANIFEST"])
     except ManifestError as exc:
-        err.print(f"[red]publish:[/] {exc}", markup=True, highlight=False)
+        say(err, f"publish: {exc}")
         return 1
 
     writer = None
-    if not args.preview_only:
+    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
+    live = [name for name in enabled if channels.module(name).configured(env, settings)]
+    if not args.preview_only and (live or args.mark_existing):
         try:
             writer = Writer(settings["SYNDICATION_LEDGER"])
         except LedgerLocked as exc:
-            err.print(f"publish: {exc}", markup=False, highlight=False)
+            say(err, f"publish: {exc}")
             return 1
     try:
         return _run(args, env, settings, posts, writer, redact, out, err)
@@ -70,15 +72,14 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
     failed = False
     ledger = writer.read() if writer else read_ledger(settings["SYNDICATION_LEDGER"])
     for problem in ledger.problems:
-        err.print(f"publish: {settings['SYNDICATION_LEDGER']}:{problem.line}: {problem.message}",
-                  markup=False, highlight=False)
+        say(err, f"publish: {settings['SYNDICATION_LEDGER']}:{problem.line}: {problem.message}")
     if writer:
         ledger = writer.repair(ledger)
 
     try:
         check = brand.load_check(settings)
     except brand.BrandUnavailable as exc:
-        err.print(f"publish: {exc} — nothing will be sent", markup=False, highlight=False)
+        say(err, f"publish: {exc} — nothing will be sent")
         check, failed = brand.unavailable(str(exc)), True
 
     connections: dict = {}
@@ -91,11 +92,11 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
             try:
                 connections[name] = module.connect(settings, env)
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
-                err.print(f"publish: {module.LABEL}: {redact(str(exc))}", markup=False, highlight=False)
+                say(err, f"publish: {module.LABEL}: {redact(str(exc))}")
                 failed = True
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
-            err.print(f"publish: reconcile: {note}", markup=False, highlight=False)
+            say(err, f"publish: reconcile: {note}")
         ledger = writer.read()
 
     items = plan(posts, ledger, settings, now=now_utc(), reshare=args.reshare,
@@ -105,7 +106,7 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
 
     if args.preview_only:
-        err.print(f"publish: preview written to {page} (nothing posted)", markup=False, highlight=False)
+        say(err, f"publish: preview written to {page} (nothing posted)")
         _table(out, items, connections, enabled, preview_only=True)
         return 1 if failed else 0
     if args.mark_existing:
@@ -122,12 +123,15 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
     _table(out, items, connections, enabled, preview_only=False)
     for item in items:
         if item.status in ("failed", "held", "edited", "attention", "unsettled", "deferred", "not-live"):
-            err.print(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}",
-                      markup=False, highlight=False)
+            say(err, redact(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}"))
     if not connections and not args.mark_existing:
-        err.print(f"publish: no channel credentials in the environment — preview only ({page})",
-                  markup=False, highlight=False)
+        say(err, f"publish: no channel credentials in the environment — preview only ({page})")
     return 1 if failed or any(i.status == "failed" for i in items) else 0
+
+
+def say(console: Console, message: str) -> None:
+    """One message per line, never wrapped or coloured, so logs stay greppable."""
+    console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 
 def _hold_confidential(items) -> None:
