@@ -105,7 +105,15 @@ class FileResult:
 
 @dataclass
 class Report:
+    """Everything one run found. Iterating a report yields its findings (`len()` counts them)."""
+
     results: list[FileResult] = field(default_factory=list)
+
+    def __iter__(self):
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return sum(len(r.findings) for r in self.results)
 
     @property
     def files(self) -> int:
