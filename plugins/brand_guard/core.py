@@ -115,6 +115,9 @@ class Report:
     def __len__(self) -> int:
         return sum(len(r.findings) for r in self.results)
 
+    def __bool__(self) -> bool:  # a report with no findings is still a report
+        return True
+
     @property
     def files(self) -> int:
         return len(self.results)
