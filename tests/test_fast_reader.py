@@ -139,3 +139,45 @@ def test_reader_matches_plain_reader_per_file(bench_content):
         assert {k: str(v) for k, v in a_meta.items()} == {k: str(v) for k, v in b_meta.items()}, path
         assert [type(v) for v in a_meta.values()] == [type(v) for v in b_meta.values()]
     assert plugin.READY == {}
+
+
+def _brand_lines(log: str) -> list[str]:
+    found = (re.sub(r"^\[[\d:]+\]", "", line).strip() for line in log.splitlines())
+    return sorted(line for line in found if re.search(r"\.md:\d+:\d+", line))
+
+
+def test_brand_guard_results_are_identical_from_the_pool(tmp_path, marked_content):
+    """The brand report and every logged finding are the same whether workers or the plugin check."""
+    content = tmp_path / "content"
+    shutil.copytree(marked_content, content)
+    post = sorted((content / "posts").glob("*.md"))[0]
+    post.write_text(post.read_text(encoding="utf-8") + "\nThis revolutionary, best-in-class synergy.\n",
+                    encoding="utf-8")
+    plain = build_site(tmp_path / "plain", content=content, settings=PLAIN)
+    fast = build_site(tmp_path / "fast", content=content, settings=FAST)
+    assert plain.returncode == fast.returncode == 0, fast.log
+    stamp = re.compile(r"built \d{4}-\d\d-\d\d \d\d:\d\d")
+    reports = [stamp.sub("", (b.build_dir / "brand-report.html").read_text(encoding="utf-8"))
+               for b in (plain, fast)]
+    assert reports[0] == reports[1]
+    assert _brand_lines(plain.log) == _brand_lines(fast.log)
+
+
+def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):
+    from plugins.fast_reader import brand
+
+    path = tmp_path / "p.md"
+    path.write_text("Title: T\n\nBody.\n", encoding="utf-8")
+    st = path.stat()
+    brand.RESULTS[str(path)] = ((st.st_mtime_ns, st.st_size), "public", "t", "RESULT")
+    assert brand.precomputed(str(path), audience="public", slug="other") is None  # mismatch → recheck
+    brand.RESULTS[str(path)] = ((st.st_mtime_ns, st.st_size), "public", "t", "RESULT")
+    assert brand.precomputed(str(path), audience="public", slug="t") == "RESULT"
+    brand.RESULTS[str(path)] = ((st.st_mtime_ns, st.st_size), "public", "t", "RESULT")
+    path.write_text("Title: T\n\nBody, edited.\n", encoding="utf-8")
+    assert brand.precomputed(str(path), audience="public", slug="t") is None
+    assert brand.RESULTS == {}
+    from pelican.settings import DEFAULT_CONFIG
+
+    assert brand.predict({"title": ["Hello, World!"], "audience": [" Internal "]}, str(path),
+                         DEFAULT_CONFIG) == ("internal", "hello-world")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from markdown import Markdown
 from pelican.utils import pelican_open
 
+from . import brand
+
 
 @dataclass(frozen=True)
 class Converted:
@@ -20,17 +22,21 @@ class Converted:
     html: str
     meta: dict[str, list[str]]  # Python-Markdown's `Meta`: lowercased key → list of raw lines
     formatted: dict[str, str]  # FORMATTED_FIELDS (e.g. summary) already converted to HTML
+    brand: tuple | None = None  # (audience, slug, FileResult) when the brand guard is on
 
 
 _STATE: dict[str, object] = {}
 
 
-def init(markdown_settings: dict, formatted_fields: list[str]) -> None:
+def init(settings) -> None:
     """Build this process's two reusable Markdown instances (same settings as Pelican's reader).
 
     Pelican converts formatted fields with the body's instance after deregistering the `meta`
     preprocessor; a second instance without `meta` gives the same result without re-registering.
     """
+    markdown_settings = settings["MARKDOWN"]  # already normalised by MarkdownReader.__init__
+    formatted_fields = list(settings["FORMATTED_FIELDS"])
+    brand.init_worker(settings)
     body = Markdown(**markdown_settings)
     fields = Markdown(**markdown_settings)
     fields.preprocessors.deregister("meta")
@@ -59,6 +65,10 @@ def convert(path: str) -> tuple[str, Converted | None]:
             if key.lower() in _STATE["formatted"]:  # type: ignore[operator]
                 fields.reset()
                 formatted[key] = fields.convert("\n".join(values))
-        return path, Converted(stamp, html, meta, formatted)
     except Exception:  # noqa: BLE001 — deliberately deferred to the main process's own reader
         return path, None
+    try:
+        checked = brand.precheck(path, meta)
+    except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself, as without us
+        checked = None
+    return path, Converted(stamp, html, meta, formatted, checked)

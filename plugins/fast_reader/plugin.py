@@ -10,7 +10,7 @@ import time
 from pelican import signals
 from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
 
-from . import convert, writer
+from . import brand, convert, writer
 
 logger = logging.getLogger(__name__)
 
@@ -103,27 +103,27 @@ def preconvert(paths: list[str], settings) -> int:
     """Convert `paths` into READY, in a fork pool when worth it; returns the number converted."""
     if not paths:
         return 0
-    markdown_settings = settings["MARKDOWN"]  # already normalised by MarkdownReader.__init__
-    formatted = list(settings["FORMATTED_FIELDS"])
     processes = settings.get("FAST_READER_PROCESSES")
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     small = len(paths) < int(settings.get("FAST_READER_MIN_POOL", 16))
     start = time.perf_counter()
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
-        convert.init(markdown_settings, formatted)
+        convert.init(settings)
         results = map(convert.convert, paths)
         used = 1
     else:
         used = min(processes, len(paths))
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(used, initializer=convert.init, initargs=(markdown_settings, formatted)) as pool:
+        with ctx.Pool(used, initializer=convert.init, initargs=(settings,)) as pool:
             results = pool.map(convert.convert, paths, chunksize=max(1, len(paths) // (used * 8)))
     count = 0
     for path, ready in results:
         if ready is not None:
             READY[path] = ready
             count += 1
+            if ready.brand is not None:
+                brand.RESULTS[path] = (ready.stamp, *ready.brand)
     logger.debug("fast_reader: converted %d/%d files with %d process(es) in %.2fs",
                  count, len(paths), used, time.perf_counter() - start)
     return count
@@ -148,6 +148,7 @@ def reset(*_args, **_kwargs) -> None:
     """A new build (`make regenerate` reuses the process) starts with no leftovers."""
     READY.clear()
     _DONE.clear()
+    brand.RESULTS.clear()
 
 
 def register() -> None:
