@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import sys
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -61,6 +62,12 @@ def _config(settings) -> BrandConfig | None:
     return _STATE["config"]
 
 
+def _precomputed(source: str, audience: str, slug: str | None) -> FileResult | None:
+    """The same check, already run by fast_reader's worker pool (None when off or out of date)."""
+    fast = sys.modules.get("fast_reader.brand")
+    return fast.precomputed(source, audience=audience, slug=slug) if fast else None
+
+
 def check_content(instance) -> None:
     if not isinstance(instance, (Article, Page)) or getattr(instance, "status", "") == "skip":
         return
@@ -71,8 +78,9 @@ def check_content(instance) -> None:
     if cfg is None:
         return
     audience = str(instance.metadata.get("audience", "public")).strip().lower()
-    result = check_file(source, cfg, display=display_path(source), audience=audience,
-                        slug=getattr(instance, "slug", None), draft=False)
+    slug = getattr(instance, "slug", None)
+    result = _precomputed(source, audience, slug) or check_file(
+        source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
     _RESULTS[source] = (result, instance)
     for note in result.notes:
         logger.warning("brand guard: %s", note)
