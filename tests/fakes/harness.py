@@ -136,6 +136,8 @@ def settings_for(tmp: Path, fakes: Fakes | None = None, **over) -> dict:
     base = {
         "SITEURL": SITE,
         "OUTPUT_PATH": str(tmp / "output"),
+        "LECTERN_BUILD_DIR": str(tmp / "build"),
+        "CACHE_PATH": str(tmp / "cache"),
         "SYNDICATION_MANIFEST": str(tmp / "build" / "manifest.json"),
         "SYNDICATION_LEDGER": str(tmp / "ledger" / "syndication.jsonl"),
         "SYNDICATION_PREVIEW_DIR": str(tmp / "preview"),
@@ -155,6 +157,8 @@ def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
     lines = [f"import sys; sys.path.insert(0, {str(REPO)!r})", f"from {conf} import *  # noqa"]
     keys = (
         "SITEURL",
+        "LECTERN_BUILD_DIR",
+        "CACHE_PATH",
         "OUTPUT_PATH",
         "SYNDICATION_MANIFEST",
         "SYNDICATION_LEDGER",
