@@ -61,8 +61,8 @@ def run_build(build: builds.Build, content: Path, *, full: bool) -> measure.Samp
     return sample
 
 
-def run_text(kind: str, content: Path, build_dir: Path) -> tuple[measure.Sample, dict]:
-    cmd = [sys.executable, str(BENCH / "textbench.py"), kind, str(content), str(build_dir)]
+def run_text(kind: str, content: Path, settings_file: Path) -> tuple[measure.Sample, dict]:
+    cmd = [sys.executable, str(BENCH / "textbench.py"), kind, str(content), str(settings_file)]
     sample = measure.run(cmd, cwd=REPO, env=builds.env())
     try:
         result = json.loads(sample.log.strip().splitlines()[-1])
@@ -88,7 +88,7 @@ def measure_all(n: int, repeats: int, scratch: Path) -> dict:
             if row in BUILD_ROWS:
                 samples[row].append(run_build(all_builds[row], content, full="rebuild" not in row))
             else:
-                sample, result = run_text(row, content, all_builds["dev"].conf.parent / "build")
+                sample, result = run_text(row, content, all_builds["dev"].conf)
                 samples[row].append(sample)
                 text_results[row].append(result)
         print(f"bench: round {round_no + 1}/{repeats} done", file=sys.stderr)

@@ -1,7 +1,7 @@
 """Throughput of the text tools on the corpus: brand guard vs proselint (words/s), publish (items/s).
 
 Run as a subprocess by bench/run.py (`python bench/textbench.py brand|proselint|publish CONTENT
-[BUILD_DIR]`), it prints one JSON object. Timing starts after imports and configuration loading
+[SETTINGS_FILE]`), it prints one JSON object. Timing starts after imports and configuration loading
 — those are paid once per build, not per word — and covers only the checking (or planning and
 composing), so the figure is the tool's throughput, not Python's start-up time.
 
@@ -60,13 +60,13 @@ def brand_bench(content: Path) -> dict:
     return {"available": True, "seconds": seconds, "words": count_words(paths), "findings": findings}
 
 
-def publish_bench(content: Path, build_dir: Path) -> dict:
+def publish_bench(content: Path, settings_file: Path) -> dict:
     """Plan + compose in dry run for every post × every channel, from a dev build's manifest."""
     try:
         from bench import adapters
     except ImportError:
         import adapters  # type: ignore[no-redef]
-    run = adapters.publish_runner(build_dir)
+    run = adapters.publish_runner(settings_file)
     if run is None:
         return {"available": False, "why": "publish plan/compose API not available yet"}
     start = time.perf_counter()
