@@ -83,6 +83,7 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
         check, failed = brand.unavailable(str(exc)), True
 
     connections: dict = {}
+    broken: dict[str, str] = {}  # channel → why it could not connect
     enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
     if writer and not args.mark_existing:
         for name in enabled:
@@ -92,8 +93,8 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
             try:
                 connections[name] = module.connect(settings, env)
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
-                say(err, f"publish: {module.LABEL}: {redact(str(exc))}")
-                failed = True
+                broken[name] = redact(str(exc))
+                say(err, f"publish: {module.LABEL}: {broken[name]}")
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
             say(err, f"publish: reconcile: {note}")
@@ -109,6 +110,9 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
         say(err, f"publish: preview written to {page} (nothing posted)")
         _table(out, items, connections, enabled, preview_only=True)
         return 1 if failed else 0
+    for item in items:
+        if item.channel in broken and item.status == "planned":
+            item.status, item.reason = "failed", broken[item.channel]
     if args.mark_existing:
         mark_existing(writer, items)
     else:
@@ -126,7 +130,7 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
             say(err, redact(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}"))
     if not connections and not args.mark_existing:
         say(err, f"publish: no channel credentials in the environment — preview only ({page})")
-    return 1 if failed or any(i.status == "failed" for i in items) else 0
+    return 1 if failed or broken or any(i.status == "failed" for i in items) else 0
 
 
 def say(console: Console, message: str) -> None:

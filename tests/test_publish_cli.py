@@ -172,6 +172,16 @@ def test_a_failure_exits_1_and_is_retried_next_run(setup, fakes, tweepy_to_fake)
     assert len(fakes.linkedin.posts) == 2
 
 
+def test_a_channel_that_cannot_log_in_fails_alone(setup, fakes):  # noqa: F811
+    settings, conf = setup
+    env = {**fakes.env("bluesky", "mastodon"), "BLUESKY_APP_PASSWORD": "wrong-password"}
+    assert run(conf, env) == 1
+    plan = json.loads((Path(settings["SYNDICATION_PREVIEW_DIR"]) / "plan.json").read_text())
+    assert {r["status"] for r in plan if r["channel"] == "bluesky"} == {"failed"}
+    assert all("login failed" in r["reason"] for r in plan if r["channel"] == "bluesky")
+    assert len(fakes.mastodon.statuses) == 2
+
+
 def test_per_channel_cap(tmp_path, fakes):  # noqa: F811
     settings = settings_for(tmp_path, fakes, SYNDICATION_MAX_PER_RUN=2)
     write_manifest(

@@ -53,6 +53,7 @@ def web_url(handle: str, at_uri: str) -> str:
 class Bluesky:
     def __init__(self, settings: dict, env: dict):
         self.settings = settings
+        self.lang = str(settings.get("DEFAULT_LANG") or "en")
         self.handle = env["BLUESKY_HANDLE"]
         self.file = session_file(settings, self.handle)
         self.client = Client(base_url=settings.get("BLUESKY_API_BASE") or None)
@@ -93,7 +94,12 @@ class Bluesky:
         thumb = None
         data = local_image(card.get("thumb"), self.settings)
         if data is not None:
-            thumb = self.client.upload_blob(data).blob
+            try:
+                thumb = self.client.upload_blob(data).blob
+            except RateLimitExceededError:
+                raise
+            except AtProtocolError:
+                thumb = None  # a card without a thumbnail beats no post
         return models.AppBskyEmbedExternal.Main(external=models.AppBskyEmbedExternal.External(
             uri=card["uri"], title=card["title"][:300], description=card["description"][:1000], thumb=thumb,
         ))
@@ -102,7 +108,7 @@ class Bluesky:
         try:
             embed = self.embed(item)
             response = self.client.send_post(bluesky_builder(item.payload["segments"]),
-                                             profile_identify=self.did, embed=embed)
+                                             profile_identify=self.did, embed=embed, langs=[self.lang])
         except RateLimitExceededError as exc:
             raise RateLimited(f"{LABEL}: rate limited (HTTP 429)", exc.reset_at) from None
         except (UnauthorizedError, BadRequestError) as exc:

@@ -38,6 +38,7 @@ def configured(env: dict, settings: dict | None = None) -> bool:
 class MastodonChannel:
     def __init__(self, settings: dict, env: dict):
         base = env.get("MASTODON_API_BASE") or settings.get("MASTODON_API_BASE")
+        self.lang = str(settings.get("DEFAULT_LANG") or "en")
         self.api = Mastodon(
             access_token=env["MASTODON_ACCESS_TOKEN"],
             api_base_url=base,
@@ -47,7 +48,8 @@ class MastodonChannel:
 
     def post(self, item: Item) -> Receipt:
         try:
-            status = self.api.status_post(item.text, visibility="public", idempotency_key=item.key)
+            status = self.api.status_post(item.text, visibility="public", idempotency_key=item.key,
+                                          language=self.lang)
         except MastodonRatelimitError:
             reset = self.api.ratelimit_reset
             when = datetime.fromtimestamp(reset, tz=UTC) if reset else None

@@ -50,7 +50,11 @@ class X:
             raise RateLimited(f"{LABEL}: rate limited (HTTP 429)", _reset(exc)) from None
         except tweepy.Forbidden as exc:
             if any("duplicate" in str(m).lower() for m in exc.api_messages):
-                found = self._find(item)
+                try:
+                    found = self._find(item)
+                except Unsettled as why:
+                    raise ChannelError(f"{LABEL}: refused as duplicate content; {why}",
+                                       uncertain=True) from None
                 if found:
                     return found
                 raise ChannelError(f"{LABEL}: refused as duplicate content, and no recent post links "

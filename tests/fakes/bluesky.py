@@ -157,6 +157,8 @@ class BlueskyFake(Fake):
             problems.append(f"repo/collection {body.get('repo')!r}/{body.get('collection')!r}")
         if record.get("$type") != "app.bsky.feed.post" or not record.get("createdAt"):
             problems.append("record needs $type app.bsky.feed.post and createdAt")
+        if not 1 <= len(record.get("langs") or []) <= 3:
+            problems.append("langs must list 1 to 3 languages")
         text = record.get("text", "")
         if grapheme.length(text) > 300 or len(text.encode()) > 3000:
             problems.append("text longer than 300 graphemes")

@@ -58,6 +58,8 @@ class MastodonFake(Fake):
             return self.reject("status posted without an Idempotency-Key", 400)
         fields = request.get_json() if request.is_json else request.form
         text = fields.get("status", "")
+        if len(fields.get("language") or "") != 2:
+            return self.reject(f"language must be an ISO 639-1 code, got {fields.get('language')!r}")
         if fields.get("visibility") != "public":
             return self.reject(f"visibility {fields.get('visibility')!r}")
         if (forced := self.forced()) is not None:
