@@ -181,3 +181,61 @@ def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):
 
     assert brand.predict({"title": ["Hello, World!"], "audience": [" Internal "]}, str(path),
                          DEFAULT_CONFIG) == ("internal", "hello-world")
+
+
+def test_brand_memo_on_rebuild_is_identical_and_invalidates(tmp_path, marked_content):
+    """Cached rebuilds reuse brand results only while the post, brand.yml and the guard's code match."""
+    from plugins.fast_reader import brand
+
+    content = tmp_path / "content"
+    shutil.copytree(marked_content, content)
+    config = tmp_path / "brand.yml"
+    shutil.copy(REPO / "brand.yml", config)
+    post = sorted((content / "posts").glob("*.md"))[0]
+    cached = {**FAST, "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True, "BRAND_CONFIG": str(config)}
+    plain = {**PLAIN, "BRAND_CONFIG": str(config)}
+
+    def both(tag: str):
+        fast = build_site(tmp_path / "cached", content=content, settings=cached)
+        fresh = build_site(tmp_path / f"plain-{tag}", content=content, settings=plain)
+        assert fast.returncode == fresh.returncode == 0, fast.log
+        stamp = re.compile(r"built \d{4}-\d\d-\d\d \d\d:\d\d")
+        reports = [stamp.sub("", (b.build_dir / "brand-report.html").read_text(encoding="utf-8"))
+                   for b in (fresh, fast)]
+        assert reports[0] == reports[1], tag
+        assert _brand_lines(fresh.log) == _brand_lines(fast.log), tag
+        return fast
+
+    both("first")
+    memo = tmp_path / "cached" / "cache" / brand.MEMO_FILE
+    assert memo.is_file()
+    both("unchanged")  # served from the memo
+    hype = "\nA revolutionary, best-in-class, game-changing synergy.\n"
+    post.write_text(post.read_text(encoding="utf-8") + hype, encoding="utf-8")
+    assert "hype" in " ".join(_brand_lines(both("post edited").log))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("limited time]", "limited time, game-changing]"), encoding="utf-8")
+    assert "game-changing" in " ".join(_brand_lines(both("brand.yml edited").log))
+
+
+def test_brand_memo_epoch_follows_config_and_code(tmp_path):
+    import importlib
+
+    from plugins.fast_reader import brand
+
+    package = tmp_path / "guard"
+    shutil.copytree(REPO / "plugins" / "brand_guard", package, ignore=shutil.ignore_patterns("__pycache__"))
+    config = tmp_path / "brand.yml"
+    shutil.copy(REPO / "brand.yml", config)
+
+    class Core:
+        __file__ = str(package / "core.py")
+
+    first = brand.epoch(str(config), Core)
+    assert brand.epoch(str(config), Core) == first
+    (package / "rules" / "extra.py").write_text("# a new rule module\n", encoding="utf-8")
+    second = brand.epoch(str(config), Core)
+    assert second != first
+    config.write_text(config.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert brand.epoch(str(config), Core) != second
+    assert importlib.import_module("plugins.fast_reader.brand") is brand

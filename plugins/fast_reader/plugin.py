@@ -124,6 +124,7 @@ def preconvert(paths: list[str], settings) -> int:
             count += 1
             if ready.brand is not None:
                 brand.RESULTS[path] = (ready.stamp, *ready.brand)
+                brand.remember(path, *ready.brand)
     logger.debug("fast_reader: converted %d/%d files with %d process(es) in %.2fs",
                  count, len(paths), used, time.perf_counter() - start)
     return count
@@ -132,6 +133,8 @@ def preconvert(paths: list[str], settings) -> int:
 def _batch(generator, paths_key: str, excludes_key: str) -> None:
     if id(generator) in _DONE:
         return
+    if not _DONE:  # first read of this build
+        brand.load_memo(generator.settings)
     _DONE.add(id(generator))
     preconvert(files_to_read(generator, paths_key, excludes_key), generator.settings)
 
@@ -151,10 +154,16 @@ def reset(*_args, **_kwargs) -> None:
     brand.RESULTS.clear()
 
 
+def finish(_pelican) -> None:
+    brand.save_memo()
+    reset()
+
+
 def register() -> None:
     signals.initialized.connect(reset)
     signals.readers_init.connect(use_fast_reader)
     signals.article_generator_preread.connect(articles_preread)
     signals.page_generator_preread.connect(pages_preread)
     signals.all_generators_finalized.connect(reset)
+    signals.finalized.connect(finish)
     writer.register()
