@@ -50,6 +50,15 @@ def test_x_posts_with_oauth1_and_json(settings, fakes):  # noqa: F811
     assert receipt.remote_url == f"https://x.com/i/web/status/{fakes.x.tweets[0]['id']}"
 
 
+def test_x_wrong_secret_fails_the_signature_check(settings, fakes):  # noqa: F811
+    env = {**fakes.env("x"), "X_CONSUMER_SECRET": "not-the-secret"}
+    channel = x.connect(settings, env)
+    redirect(channel.client, fakes.x)
+    with pytest.raises(ChannelError, match="not authorised"):
+        channel.post(item_for("x", settings))
+    assert fakes.x.tweets == [] and fakes.x.errors == ["bad OAuth 1.0a signature"]
+
+
 def test_x_duplicate_is_found_in_the_timeline(settings, fakes):  # noqa: F811
     channel = x_channel(settings, fakes)
     item = item_for("x", settings)

@@ -87,6 +87,19 @@ def test_no_credentials_writes_preview_posts_nothing_exits_0(setup, fakes, capsy
     assert "preview only" in capsys.readouterr().err
 
 
+def test_preview_only_posts_nothing_even_with_credentials(setup, fakes, tweepy_to_fake):  # noqa: F811
+    settings, conf = setup
+    assert run(conf, fakes.env(), "--preview-only") == 0
+    assert all(fake.calls == [] for fake in fakes.all())
+    assert not Path(settings["SYNDICATION_LEDGER"]).exists()
+    plan = json.loads((Path(settings["SYNDICATION_PREVIEW_DIR"]) / "plan.json").read_text())
+    assert len(plan) == 10 and {r["status"] for r in plan} == {"planned"}
+    (x_row,) = [r for r in plan if r["post"] == "integrations-finance-can-own" and r["channel"] == "x"]
+    assert x_row["text"] == "How we let finance teams own the mapping: " + x_row["url"]
+    assert x_row["length"] == len("How we let finance teams own the mapping: ") + 23 and x_row["limit"] == 280
+    assert "utm_source=x&utm_medium=social&utm_campaign=integrations-finance-can-own" in x_row["url"]
+
+
 def test_run_twice_posts_each_pair_once(setup, fakes, tweepy_to_fake, capsys):  # noqa: F811
     settings, conf = setup
     assert run(conf, fakes.env()) == 0

@@ -118,7 +118,12 @@ class Fakes:
 @pytest.fixture
 def fakes(httpserver) -> Fakes:
     return Fakes(
-        x=XFake(httpserver, SECRETS["X_CONSUMER_KEY"]),
+        x=XFake(
+            httpserver,
+            SECRETS["X_CONSUMER_KEY"],
+            SECRETS["X_CONSUMER_SECRET"],
+            SECRETS["X_ACCESS_TOKEN_SECRET"],
+        ),
         linkedin=LinkedInFake(
             httpserver, SECRETS["LINKEDIN_ACCESS_TOKEN"], "urn:li:organization:424242", LINKEDIN_VERSION
         ),

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import time
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
+from oauthlib.oauth1.rfc5849 import signature
 from requests.adapters import HTTPAdapter
 from werkzeug import Request
 
@@ -58,9 +60,10 @@ class XFake(Fake):
         ),
     }
 
-    def __init__(self, httpserver, consumer_key: str):
+    def __init__(self, httpserver, consumer_key: str, consumer_secret: str = "", token_secret: str = ""):
         super().__init__(httpserver)
         self.consumer_key = consumer_key
+        self.consumer_secret, self.token_secret = consumer_secret, token_secret
         self.tweets: list[dict] = []
         httpserver.expect_request("/2/tweets", method="POST").respond_with_handler(self.create)
         httpserver.expect_request("/2/users/me", method="GET").respond_with_handler(self.me)
@@ -74,7 +77,30 @@ class XFake(Fake):
             return self.reject("missing OAuth 1.0a Authorization header", 401)
         if f'oauth_consumer_key="{self.consumer_key}"' not in auth:
             return self.reject("wrong consumer key", 401)
+        if self.consumer_secret and not self._signed(request):
+            return self.reject("bad OAuth 1.0a signature", 401)
         return None
+
+    def _signed(self, request: Request) -> bool:
+        """Verify HMAC-SHA1 over the *original* api.twitter.com URL, as X does."""
+        params = signature.collect_parameters(
+            uri_query=request.query_string.decode(),
+            headers={"Authorization": request.headers["Authorization"]},
+            exclude_oauth_signature=True,
+        )
+        oauth = dict(
+            signature.collect_parameters(
+                headers={"Authorization": request.headers["Authorization"]}, exclude_oauth_signature=False
+            )
+        )
+        base = signature.signature_base_string(
+            request.method,
+            signature.base_string_uri("https://api.twitter.com" + request.path),
+            signature.normalize_parameters(params),
+        )
+        keys = SimpleNamespace(client_secret=self.consumer_secret, resource_owner_secret=self.token_secret)
+        expected = signature.sign_hmac_sha1_with_client(base, keys)
+        return signature.safe_string_equals(expected, oauth.get("oauth_signature", ""))
 
     def create(self, request: Request):
         self.calls.append(request)
