@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
     args = parse_args(argv)
     env = dict(os.environ if env is None else env)
     out, err = Console(), Console(stderr=True)
-    redact = Redactor(env, channels.all_env_names())
+    redact = Redactor(env, channels.secret_env_names())
     settings = load(args.settings)
     try:
         _, posts = load_manifest(settings["SYNDICATION_MANIFEST"])

@@ -23,6 +23,15 @@ def module(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
+#: Variables that identify rather than authorise; everything else a channel reads is a secret.
+NOT_SECRET = frozenset({"MASTODON_API_BASE", "BLUESKY_HANDLE", "LINKEDIN_AUTHOR_URN"})
+
+
 def all_env_names() -> list[str]:
-    """Every environment variable any channel reads (their values are redacted from all output)."""
+    """Every environment variable any channel reads."""
     return [var for name in NAMES for var in module(name).ENV]
+
+
+def secret_env_names() -> list[str]:
+    """The secret ones: their values are replaced by *** in everything the step writes or prints."""
+    return [var for var in all_env_names() if var not in NOT_SECRET]
