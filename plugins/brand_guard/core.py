@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .config import BrandConfig, BrandConfigError, parse_config
 from .findings import SUPPRESSIBLE, Finding, Hit, sort_key
-from .rules.alignment import Alignment, score_alignment
+from .rules.alignment import Alignment, score_alignment, tokenize
 from .rules.avoid import check_avoid
 from .rules.confidential import find_leaks
 from .rules.encoding import check_encoding
@@ -213,29 +213,34 @@ def check_source(
     ignored, notes = _ignored_rules(post, path)
     public = audience != "internal"
     index = LineIndex(text)
+    low = text.lower()
+    absent = _absent(cfg, text, low)
     located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
     words = 0
-    parts: list[tuple[str, int]] = []
+    parts = []
     for name, fld in fields.items():
         if name == "title" or name == "summary" or SOCIAL_KEYS.match(name):
             view = inline_view(text[fld.start:fld.end], social=name != "title")
-            n = count_words(view)
-            words += n
+            tokens = tokenize(view, fld.start)
+            words += len(tokens.stems)
             place = "title" if name == "title" else "social"
-            located += [(h, fld.start + h.start, name) for h in _style_hits(view, cfg, place=place, words=n)]
+            located += [(h, fld.start + h.start, name) for h in
+                        _style_hits(view, cfg, place=place, words=len(tokens.stems), low=tokens.low,
+                                    absent=absent)]
             if name in ("title", "summary"):
-                parts.append((view, fld.start))
-    body_words = count_words(post.body)
-    words += body_words
-    located += [(h, post.body_start + h.start, "body")
-                for h in _style_hits(post.body, cfg, place="body", words=body_words, quotes=post.quotes)]
-    parts.append((post.body, post.body_start))
+                parts.append(tokens)
+    body = tokenize(post.body, post.body_start)
+    words += len(body.stems)
+    located += [(h, post.body_start + h.start, "body") for h in _style_hits(
+        post.body, cfg, place="body", words=len(body.stems), quotes=post.quotes, low=body.low,
+        absent=absent)]
+    parts.append(body)
     if public:
-        leaks = find_leaks(text, cfg.leak_matcher)
+        leaks = find_leaks(text, cfg.leak_matcher, low)
         located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
         located += _name_leaks(path, slug, fields, leaks, cfg)
     alignment = score_alignment(parts, cfg.alignment_model)
-    if body_words >= cfg.min_words and alignment.score < cfg.min_score:
+    if len(body.stems) >= cfg.min_words and alignment.score < cfg.min_score:
         start = fields["title"].start if "title" in fields else 0
         located.append((_alignment_hit(alignment, cfg), start, "title" if "title" in fields else "body"))
     findings = []
@@ -305,14 +310,24 @@ def display_path(path: str) -> str:
 # ---------------------------------------------------------------- helpers
 
 def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
-                quotes: list[tuple[int, int]] = ()) -> list[Hit]:
-    return (
-        check_terms(view, cfg.terms_matcher)
-        + check_avoid(view, cfg.avoid_matcher)
-        + check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes)
-        + long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
-        + check_encoding(view)
-    )
+                quotes: list[tuple[int, int]] = (), low: str | None = None,
+                absent: frozenset[str] = frozenset()) -> list[Hit]:
+    """All style rules on one prose view; `absent` names word-list families not in the file."""
+    low = view.lower() if low is None else low
+    hits = [] if "terms" in absent else check_terms(view, cfg.terms_matcher, low)
+    if "avoid" not in absent:
+        hits += check_avoid(view, cfg.avoid_matcher, low)
+    hits += check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes, low=low,
+                       vocabulary="hype" not in absent)
+    hits += long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
+    return hits + check_encoding(view)
+
+
+def _absent(cfg: BrandConfig, text: str, low: str) -> frozenset[str]:
+    """Word-list families none of whose anchors occurs anywhere in the file: skipped per part."""
+    families = {"terms": cfg.terms_matcher.anchors, "avoid": cfg.avoid_matcher.anchors,
+                "hype": cfg.hype_matcher.anchors}
+    return frozenset(name for name, found in families.items() if not found.present(text, low))
 
 
 def _finding(path: str, index: LineIndex, hit: Hit, offset: int, where: str) -> Finding:

@@ -1,22 +1,27 @@
-"""Build one fast regex per rule family from a list of phrases.
+"""Build one fast regex per rule family from a list of phrases, and a cheap test to skip it.
 
 Python's `re` tries the alternatives of `a|b|c` one after another at every position, so fifty
 phrases cost fifty attempts per word. Folding the phrases into a prefix trie first makes each
-position cost one attempt per distinct first letter, which is what keeps the checker above
-100,000 words a second. Matches are mapped back to their entry by a normalised key, so the regex
-needs no capture group per phrase.
+position cost one attempt per distinct first letter. Matches are mapped back to their entry by a
+normalised key, so the regex needs no capture group per phrase.
+
+Even a trie regex visits every character. Most posts contain none of a family's phrases, so
+each family also has **anchors**: one word per phrase (its longest, lower-cased) that every match
+must contain. `str.__contains__` finds them at memory speed; when no anchor is in the text the
+family's regex is not run at all. The regex stays the single source of truth for what matches.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 #: "Letters" for word boundaries: any Unicode letter except CJK, kana and hangul, which are
 #: written without spaces (a code name glued to Japanese text is still a whole word).
-_NON_LETTER = r"\W\d_\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
-START = rf"(?<![^{_NON_LETTER}])"
-END = rf"(?![^{_NON_LETTER}])"
+NON_LETTER = r"\W\d_\u3000-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+START = rf"(?<![^{NON_LETTER}])"
+END = rf"(?![^{NON_LETTER}])"
 
 #: Between the words of a phrase: spaces, line breaks, hyphens, or nothing ("game-changer",
 #: "game changer", "gamechanger").
@@ -121,3 +126,98 @@ def _render(node: dict, sep: str) -> str:
 def word_pattern(body: str, suffix: str = "") -> str:
     """Wrap a pattern (and an optional ending such as SUFFIX) in letter boundaries."""
     return f"{START}(?:{body}){suffix}{END}"
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """Words at least one of which is in any text the family's regex can match.
+
+    `folded` are looked up in the lower-cased text, `exact` (case-sensitive entries) in the text
+    itself; `always` means some entry has no usable anchor (a regex without a literal part).
+    """
+
+    folded: frozenset[str] = frozenset()
+    exact: frozenset[str] = frozenset()
+    always: bool = False
+
+    def present(self, text: str, low: str | None = None) -> bool:
+        if self.always:
+            return True
+        if self.folded:
+            low = text.lower() if low is None else low
+            if any(word in low for word in self.folded):
+                return True
+        return any(word in text for word in self.exact)
+
+    def __or__(self, other: Anchors) -> Anchors:
+        return Anchors(self.folded | other.folded, self.exact | other.exact, self.always or other.always)
+
+
+def anchor_of(phrase: str, *, fold: bool) -> str:
+    """The longest word of a phrase; a final consonant + y drops the y ("synergies")."""
+    word = max(reversed(words(phrase)), key=len)  # ties: the last word ("Project Bluefin")
+    if fold:
+        word = word.lower()
+    last = words(phrase)[-1]
+    if word == (last.lower() if fold else last) and word[-1:] in ("y", "Y") and len(word) > 2 \
+            and word[-2].isalpha() and word[-2].lower() not in "aeiouy":
+        word = word[:-1]
+    return word
+
+
+def anchors(phrases: Iterable[str], *, fold: bool) -> Anchors:
+    found = frozenset(anchor_of(p, fold=fold) for p in phrases if words(p))
+    return Anchors(folded=found) if fold else Anchors(exact=found)
+
+
+def literal_prefix(pattern: str) -> str:
+    """The literal text every match of `pattern` starts with ("" when there is none)."""
+    try:
+        from re import _parser  # the regex parser; private, so any surprise means "no prefix"
+
+        parsed = _parser.parse(pattern)
+        out = []
+        for op, value in parsed.data:
+            if op is not _parser.LITERAL:
+                break
+            out.append(chr(value))
+        return "".join(out)
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def scan(regex: re.Pattern, text: str, low: str, found: Anchors, reach: int):
+    """Matches of `regex` in `text`, looking only near occurrences of the anchors.
+
+    Every match contains one of its entry's anchors, and no match is longer than `reach`
+    characters, so a window of `reach` characters either side of each anchor occurrence holds
+    every match the full scan would find. Windows that touch are merged; a match cut off by the
+    end of its window is dropped (the lookahead of a word boundary cannot see past it).
+    """
+    if found.always or len(low) != len(text):
+        yield from regex.finditer(text)
+        return
+    size = len(text)
+    windows = []
+    for haystack, needles in ((low, found.folded), (text, found.exact)):
+        for needle in needles:
+            at = haystack.find(needle)
+            while at >= 0:
+                windows.append((max(0, at - reach), min(size, at + len(needle) + reach)))
+                at = haystack.find(needle, at + 1)
+    if not windows:
+        return
+    windows.sort()
+    lo, hi = windows[0]
+    merged = []
+    for start, end in windows[1:]:
+        if start <= hi:
+            hi = max(hi, end)
+        else:
+            merged.append((lo, hi))
+            lo, hi = start, end
+    merged.append((lo, hi))
+    for lo, hi in merged:
+        for match in regex.finditer(text, lo, hi):
+            if match.end() < hi or hi == size:
+                yield match

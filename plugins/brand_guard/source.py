@@ -42,18 +42,22 @@ _RULE_LINE = re.compile(  # setext underline, horizontal rule, table separator r
 _DEFINITION = re.compile(r"^[ ]{0,3}(?:\[(?!\^)[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
 
+_URL_REST = r"[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]"
+#: Inline markup that is not prose. The pattern starts with one character class (the first
+#: character of every alternative), so `re` skips in C to the next candidate; each alternative
+#: then checks, by lookbehind, which character it was.
 _INLINE = re.compile(
-    r"(?=[`<\][&{hfwHFW])(?:"  # every alternative starts with one of these: other positions fail fast
-    r"(?<![\\`])(`+)(?!`)(?:(?!\n[ \t\r]*\n).)+?(?<!`)\1(?!`)"  # inline code
-    r"|<(?:https?|ftp|mailto):[^>\s]*>|<[^>\s@]+@[^>\s@]+>"  # autolinks
-    r"|\]\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"  # link / image destination ...
+    r"[`<\][&{hfw](?:"
+    r"(?<=`)(?<![\\`]`)(`*)(?!`)(?:(?!\n[ \t\r]*\n).)+?(?<!`)`\1(?!`)"  # inline code
+    r"|(?<=<)(?:(?:https?|ftp|mailto):[^>\s]*>|[^>\s@]+@[^>\s@]+>"  # autolinks
+    r"|/?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>)"  # HTML tags
+    r"|(?<=\])(?:\((?:<[^>\n]*>|[^()\s]*(?:\([^()\s]*\)[^()\s]*)*)"  # link / image destination ...
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)"  # ... and title
-    r"|\]\[[^\]\n]*\]"  # reference link label
-    r"|\[\^[^\]\n]+\]"  # footnote reference
-    r"|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>"  # HTML tag
-    r"|(?:https?|ftp)://[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]|www\.[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]"
-    r"|&(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # HTML entity
-    r"|\{:?[ \t]*[#.][^}\n]*\}|\{:[^}\n]*\})",  # attribute list
+    r"|\[[^\]\n]*\])"  # reference link label
+    r"|(?<=\[)\^[^\]\n]+\]"  # footnote reference
+    rf"|(?<=h)ttps?://{_URL_REST}|(?<=f)tp://{_URL_REST}|(?<=w)ww\.{_URL_REST}"  # bare URLs
+    r"|(?<=&)(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # HTML entity
+    r"|(?<=\{)(?::?[ \t]*[#.][^}\n]*\}|:[^}\n]*\}))",  # attribute list
     re.DOTALL,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -219,14 +223,15 @@ def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
     prev_blank = True
     in_code = False
     in_list = False
-    length = len(view)
-    while pos < length:
-        end = view.find("\n", pos)
-        end = length if end < 0 else end
-        line = view[pos:end]
-        stripped = line.strip(" \t\r" + MASK)
-        blank = not stripped
-        if blank:
+    for line in view.split("\n"):
+        end = pos + len(line)
+        if line[:1].isalpha():  # plain paragraph text, the common case: nothing to mask
+            if prev_blank:
+                in_list = False
+            in_code = prev_blank = False
+            pos = end + 1
+            continue
+        if not line.strip(" \t\r" + MASK):
             prev_blank = True
             in_code = in_code and not line.strip(" \t\r")  # a masked line is not blank for code
             pos = end + 1

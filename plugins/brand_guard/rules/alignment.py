@@ -93,20 +93,36 @@ def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: in
     return AlignmentModel(pillars, first, frozenset(brand), min_score, min_words)
 
 
-def score_alignment(parts: list[tuple[str, int]], model: AlignmentModel) -> Alignment:
-    """Score the prose `parts` ((text, absolute offset) pairs: title, summary, body)."""
-    stems: list[str] = []
-    starts: list[int] = []
-    cached = _STEMS.get
-    for text, base in parts:
-        low = text.lower()
-        exact = len(low) == len(text)  # lower() can lengthen a few letters ("İ"): keep offsets right
-        pieces = _SPLIT.split(low if exact else text)
-        # split() alternates gap, token, gap, ...: running lengths give every token's offset in C.
-        ends = list(accumulate(map(len, pieces), initial=base))
-        words = pieces[1::2]
-        stems += [cached(w) or stem(w) for w in words] if exact else [stem(w.lower()) for w in words]
-        starts += ends[1:-1:2]
+@dataclass(frozen=True)
+class Tokens:
+    """The words of one text: stems, absolute start offsets, and the lower-cased text."""
+
+    stems: list[str]
+    starts: list[int]
+    low: str
+
+
+def tokenize(text: str, base: int = 0) -> Tokens:
+    """Stem every word once (cached per distinct word) and keep where it starts."""
+    low = text.lower()
+    exact = len(low) == len(text)  # lower() lengthens a few letters ("İ"): keep offsets right
+    pieces = _SPLIT.split(low if exact else text)
+    # split() alternates gap, word, gap, ...: running lengths give every word's offset, in C.
+    ends = list(accumulate(map(len, pieces), initial=base))
+    words = pieces[1::2]
+    if exact:
+        stems = list(map(_STEMS.get, words))  # in C; only words never seen before are stemmed
+        if None in stems:
+            stems = [s if s is not None else stem(w) for s, w in zip(stems, words, strict=True)]
+    else:
+        stems = [stem(w.lower()) for w in words]
+    return Tokens(stems, ends[1:-1:2], low)
+
+
+def score_alignment(parts: list[Tokens], model: AlignmentModel) -> Alignment:
+    """Score a post from the tokens of its title, summary and body."""
+    stems = [s for part in parts for s in part.stems] if len(parts) > 1 else parts[0].stems
+    starts = [s for part in parts for s in part.starts] if len(parts) > 1 else parts[0].starts
     hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]
     first = model.first
     skip_until = 0
@@ -127,7 +143,9 @@ def score_alignment(parts: list[tuple[str, int]], model: AlignmentModel) -> Alig
         pillar_scores[pillar.name] = round(100 * min(1.0, raw / target))
     values = list(pillar_scores.values()) or [0]
     coverage = 0.7 * max(values) + 0.3 * sum(values) / len(values)
-    counts = Counter(s for s in stems if s not in STOP)
+    counts = Counter(stems)
+    for word in STOP & counts.keys():
+        del counts[word]
     similarity = _cosine(counts, model.brand)
     score = round(0.6 * coverage + 0.4 * 100 * min(1.0, similarity / COS_FULL))
     shared = sorted((s for s in counts if s in model.brand), key=lambda s: (-counts[s], s))

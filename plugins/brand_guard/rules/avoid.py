@@ -11,7 +11,17 @@ from dataclasses import dataclass
 
 from ..findings import Hit
 from ..model import AvoidEntry
-from ..patterns import PHRASE_SEP, SUFFIX, key, strip_suffix_keys, trie_regex, word_pattern
+from ..patterns import (
+    PHRASE_SEP,
+    SUFFIX,
+    Anchors,
+    anchors,
+    key,
+    literal_prefix,
+    strip_suffix_keys,
+    trie_regex,
+    word_pattern,
+)
 
 
 @dataclass(frozen=True)
@@ -19,6 +29,7 @@ class AvoidMatcher:
     regex: re.Pattern | None
     by_key: dict[str, AvoidEntry]
     by_group: dict[str, AvoidEntry]
+    anchors: Anchors = Anchors()
 
 
 def compile_avoid(entries: tuple[AvoidEntry, ...]) -> AvoidMatcher:
@@ -32,12 +43,16 @@ def compile_avoid(entries: tuple[AvoidEntry, ...]) -> AvoidMatcher:
     parts += [f"(?P<{name}>{entry.pattern})" for name, entry in by_group.items()]
     if not parts:
         return AvoidMatcher(None, by_key, by_group)
-    return AvoidMatcher(re.compile(word_pattern("|".join(parts)), re.IGNORECASE), by_key, by_group)
+    found = anchors([e.phrase for e in entries if e.phrase], fold=True)
+    for entry in by_group.values():
+        prefix = literal_prefix(entry.pattern).lower()
+        found |= Anchors(folded=frozenset([prefix])) if len(prefix) >= 3 else Anchors(always=True)
+    return AvoidMatcher(re.compile(word_pattern("|".join(parts)), re.IGNORECASE), by_key, by_group, found)
 
 
-def check_avoid(text: str, matcher: AvoidMatcher) -> list[Hit]:
-    """One hit per off-brand phrase in `text`."""
-    if matcher.regex is None:
+def check_avoid(text: str, matcher: AvoidMatcher, low: str | None = None) -> list[Hit]:
+    """One hit per off-brand phrase in `text` (`low`: the text lower-cased, if already made)."""
+    if matcher.regex is None or not matcher.anchors.present(text, low):
         return []
     hits = []
     for match in matcher.regex.finditer(text):

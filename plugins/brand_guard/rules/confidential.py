@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Hit
-from ..patterns import LEAK_SEP, SUFFIX, key, strip_suffix_keys, trie_regex, word_pattern
+from ..patterns import LEAK_SEP, SUFFIX, Anchors, anchors, key, strip_suffix_keys, trie_regex, word_pattern
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -23,6 +23,7 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 class LeakMatcher:
     regex: re.Pattern | None
     by_key: dict[str, str]
+    anchors: Anchors = Anchors()
 
 
 def compile_confidential(names: tuple[str, ...]) -> LeakMatcher:
@@ -32,12 +33,12 @@ def compile_confidential(names: tuple[str, ...]) -> LeakMatcher:
     if not source:
         return LeakMatcher(None, {})
     regex = re.compile(word_pattern(source, SUFFIX), re.IGNORECASE)
-    return LeakMatcher(regex, {key(name): name for name in names})
+    return LeakMatcher(regex, {key(name): name for name in names}, anchors(spaced, fold=True))
 
 
-def find_leaks(text: str, matcher: LeakMatcher) -> list[Hit]:
+def find_leaks(text: str, matcher: LeakMatcher, low: str | None = None) -> list[Hit]:
     """Every code name in `text` (raw source), as error-level hits."""
-    if matcher.regex is None:
+    if matcher.regex is None or not matcher.anchors.present(text, low):
         return []
     hits = []
     for match in matcher.regex.finditer(text):

@@ -28,12 +28,15 @@ _CONT = "".join(re.escape(c) for c, b in sorted(_BYTE.items()) if 0x80 <= b <= 0
 _MOJIBAKE = re.compile(
     rf"[\u00c2-\u00df][{_CONT}]|[\u00e0-\u00ef][{_CONT}]{{2}}|[\u00f0-\u00f4][{_CONT}]{{3}}|\ufffd"
 )
+_LEAD = re.compile("[\u00c2-\u00f4\ufffd]")
 #: Characters a writer plausibly meant: Latin, Greek, Cyrillic, punctuation, symbols, emoji.
 _PLAUSIBLE = re.compile(r"[\u00a0-\u02ff\u0370-\u04ff\u2000-\u22ff\U0001f000-\U0001faff]")
 
 
 def check_encoding(text: str, severity: str = "warning") -> list[Hit]:
     """Hits for mojibake sequences (with the intended character) and U+FFFD replacement marks."""
+    if not _LEAD.search(text):  # one character class: `re` scans for it in C
+        return []
     hits = []
     for match in _MOJIBAKE.finditer(text):
         seen = match.group()

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Hit, downgrade
-from ..patterns import PHRASE_SEP, SUFFIX, key, trie_regex, word_pattern
+from ..patterns import END, NON_LETTER, PHRASE_SEP, SUFFIX, Anchors, anchors, key, trie_regex, word_pattern
 
 #: Calls to action that belong in an advert, not in a leader's post (folded into the same trie
 #: as the configured words; the match's key tells which list it came from).
@@ -38,21 +38,26 @@ KNOWN_ACRONYMS = frozenset(
 
 @dataclass(frozen=True)
 class HypeMatcher:
-    regex: re.Pattern
+    words: re.Pattern  # configured words + calls to action (one trie)
+    anchors: Anchors
     acronyms: frozenset[str]
     max_per_1000_words: float
 
 
+#: Capitals runs and exclamation runs. Both start with a character class, which lets `re` skip
+#: ahead in C to the next capital or "!" instead of trying the pattern at every position; the
+#: word boundary is checked after the first capital ("not preceded by a letter").
+_CAPS = re.compile(rf"[{_UPPER}](?<![^{NON_LETTER}].)[{_UPPER}]+(?:[ \t]+[{_UPPER}]{{2,}})*{END}")
+_BANG = re.compile(r"[!?](?:[ \t]*[!?])+")
+
+
 def compile_hype(words: tuple[str, ...], acronyms: tuple[str, ...], max_per_1000_words: float) -> HypeMatcher:
-    """One regex: exclamation runs | (configured words + calls to action | capitals runs)."""
-    vocabulary = trie_regex(words + CTA, sep=PHRASE_SEP, fold=True)
-    caps = f"(?P<caps>[{_UPPER}]{{2,}}(?:[ \\t]+[{_UPPER}]{{2,}})*)"
-    source = (
-        r"(?=[\w!?])(?:(?P<bang>[!?](?:[ \t]*[!?])+)"  # the lookahead makes other positions cheap
-        + "|" + word_pattern(f"(?P<word>(?i:{vocabulary})){SUFFIX}|{caps}") + ")"
-    )
+    """The hype family: configured words and calls to action share one trie regex."""
+    phrases = words + CTA
+    vocabulary = trie_regex(phrases, sep=PHRASE_SEP, fold=True)
+    regex = re.compile(word_pattern(vocabulary, SUFFIX), re.IGNORECASE)
     known = KNOWN_ACRONYMS | {a.upper() for a in acronyms}
-    return HypeMatcher(re.compile(source), frozenset(known), max_per_1000_words)
+    return HypeMatcher(regex, anchors(phrases, fold=True), frozenset(known), max_per_1000_words)
 
 
 def check_hype(
@@ -62,23 +67,28 @@ def check_hype(
     place: str,
     words: int,
     quotes: list[tuple[int, int]] = (),
+    low: str | None = None,
+    vocabulary: bool = True,
 ) -> list[Hit]:
-    """Hype in `text`. `place` is "body", "title" or "social"; `words` is the body's word count."""
+    """Hype in `text`. `place` is "body", "title" or "social"; `words` is the body's word count.
+
+    `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file).
+    """
     found = []
-    for match in matcher.regex.finditer(text):
-        if match["bang"]:
-            if "!" not in match["bang"]:
-                continue  # "??" is a question, not a sales pitch
-            kind = "bang"
-        elif match["caps"]:
-            if not _shouting(match["caps"], matcher.acronyms):
-                continue
-            kind = "caps"
-        else:
-            kind = "cta" if key(match["word"]) in _CTA_KEYS else "word"
-        found.append((match, kind))
+    if vocabulary and matcher.anchors.present(text, low):
+        found += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word") for m in matcher.words.finditer(text)]
+    found += [(m, "caps") for m in _CAPS.finditer(text) if _shouting(m.group(), matcher.acronyms)]
+    if "!" in text:
+        found += [(m, "bang") for m in _BANG.finditer(text) if "!" in m.group()]
     if not found:
         return []
+    found.sort(key=lambda item: (item[0].start(), item[1] == "caps"))  # "BUY NOW" is a call to action
+    kept, end = [], -1
+    for match, kind in found:
+        if match.start() >= end:
+            kept.append((match, kind))
+            end = match.end()
+    found = kept
     density = len(found) * 1000 / max(words, 1)
     if place == "body":
         dense = density > matcher.max_per_1000_words

@@ -13,7 +13,17 @@ from dataclasses import dataclass
 
 from ..findings import Hit
 from ..model import Term
-from ..patterns import PHRASE_SEP, SUFFIX, key, strip_suffix_keys, trie_regex, word_pattern
+from ..patterns import (
+    PHRASE_SEP,
+    SUFFIX,
+    Anchors,
+    anchors,
+    key,
+    scan,
+    strip_suffix_keys,
+    trie_regex,
+    word_pattern,
+)
 
 
 @dataclass(frozen=True)
@@ -26,6 +36,8 @@ class _Entry:
 class TermsMatcher:
     regex: re.Pattern | None
     by_key: dict[str, _Entry]
+    anchors: Anchors = Anchors()
+    reach: int = 0  # longest possible match, in characters (see patterns.scan)
 
 
 def _is_acronym(text: str) -> bool:
@@ -53,18 +65,21 @@ def compile_terms(terms: tuple[Term, ...]) -> TermsMatcher:
     if not parts:
         return TermsMatcher(None, by_key)
     source = word_pattern(f"(?P<core>{'|'.join(parts)})", SUFFIX)
-    return TermsMatcher(re.compile(source), by_key)
+    reach = 2 * max(len(p) for p in folded + exact) + 32  # generous: separators may repeat
+    return TermsMatcher(re.compile(source), by_key, anchors(folded, fold=True) | anchors(exact, fold=False),
+                        reach)
 
 
 _WS = re.compile(r"\s+")
 
 
-def check_terms(text: str, matcher: TermsMatcher) -> list[Hit]:
-    """Hits for wrong variants and misspelled or miscased `use` terms in `text`."""
+def check_terms(text: str, matcher: TermsMatcher, low: str | None = None) -> list[Hit]:
+    """Hits for wrong variants and misspelled or miscased `use` terms in `text` (`low`: lower-cased)."""
     if matcher.regex is None:
         return []
     hits = []
-    for match in matcher.regex.finditer(text):
+    for match in scan(matcher.regex, text, text.lower() if low is None else low, matcher.anchors,
+                      matcher.reach):
         core = match.group("core")
         entry = next((matcher.by_key[k] for k in strip_suffix_keys(core) if k in matcher.by_key), None)
         if entry is None:
