@@ -123,7 +123,10 @@ READTIME_WPM = 230
 AUTHORS_INFO = {
     "Dana Whitfield": {
         "role": "Chief Executive Officer",
-        "bio": "Dana co-founded Northwind Ledger after fifteen years running finance operations for mid-market manufacturers.",
+        "bio": (
+            "Dana co-founded Northwind Ledger after fifteen years running finance operations "
+            "for mid-market manufacturers."
+        ),
         "fediverse": "@dana@social.northwindledger.example",
         "x": "danawhitfield",
         "linkedin": "https://www.linkedin.com/in/dana-whitfield-example",
@@ -175,6 +178,7 @@ SYNDICATION_REQUIRE_LIVE = False  # True: share a post only once its canonical U
 SYNDICATION_UTM = True  # utm_source=<channel>&utm_medium=social&utm_campaign=<slug>
 SYNDICATION_PREVIEW_DIR = os.path.join(_ROOT, "preview")  # git-ignored, never deployed
 SYNDICATION_TIMEOUT = 20  # seconds per network call
+SYNDICATION_CONFIDENTIAL_INTERNAL = False  # True: internal posts naming a code name may go to Slack/Teams
 LINKEDIN_API_BASE = "https://api.linkedin.com/rest"
 LINKEDIN_VERSION = "202610"  # LinkedIn-Version header (YYYYMM); LinkedIn retires versions after ~1 year
 MASTODON_API_BASE = ""  # e.g. "https://social.northwindledger.example" (or env MASTODON_API_BASE)

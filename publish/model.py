@@ -33,6 +33,7 @@ class Post:
     date: str
     hash: str
     source_path: str
+    confidential: tuple[str, ...] = ()
 
     @classmethod
     def from_json(cls, data: dict) -> Post:
@@ -44,6 +45,7 @@ class Post:
             channels=tuple(data["channels"]) if data.get("channels") is not None else None,
             status=data.get("status") or "published", date=data.get("date") or "",
             hash=data.get("hash") or "", source_path=data.get("source_path") or "",
+            confidential=tuple(data.get("confidential") or ()),
         )
 
 

@@ -42,6 +42,21 @@ def channels_for(post: Post, enabled: Iterable[str]) -> list[str]:
     return chosen
 
 
+def confidential_reason(post: Post, settings: dict) -> str:
+    """A post that names a code name anywhere in its source is sent nowhere.
+
+    Internal posts may name code names on the (never public) site build, but webhooks still
+    carry text to third-party services, so they too are held unless the operator opts in with
+    `SYNDICATION_CONFIDENTIAL_INTERNAL = True`.
+    """
+    if not post.confidential:
+        return ""
+    if post.audience == "internal" and settings.get("SYNDICATION_CONFIDENTIAL_INTERNAL"):
+        return ""
+    names = ", ".join(f"'{name}'" for name in post.confidential)
+    return f"the post names confidential {names}; posts that name a code name are never syndicated"
+
+
 def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], retry_attention: bool) -> Item:
     """The ledger's verdict for one pair, before composing."""
     state = pair.state if pair else "new"
@@ -96,6 +111,9 @@ def plan(
         for channel in channels_for(post, enabled):
             item = decide(post, channel, pairs.get((post.slug, channel)), reshare=reshare,
                           retry_attention=retry_attention)
+            secret = confidential_reason(post, settings)
+            if secret and item.status == "planned":
+                item.status, item.reason = "held", secret
             if item.status == "planned":
                 until = ledger.deferred_until(channel, now)
                 if until:

@@ -143,3 +143,20 @@ def test_brand_errors_hold_back_with_the_reason(tmp_path):
     status = {i.channel: (i.status, i.reason) for i in items}
     assert status["x"] == ("held", "brand guard: confidential: code name")
     assert status["mastodon"][0] == "planned"
+
+
+def test_a_post_naming_a_code_name_anywhere_is_held_on_every_channel(tmp_path):
+    leaky = post("leaky", confidential=["Project Bluefin"])
+    internal = post("int", audience="internal", confidential=["Tidewater"])
+    items = plan(posts(leaky, internal, post("clean")), ledger_of(), settings_for(tmp_path), now=NOW)
+    held = [i for i in items if i.post.slug in ("leaky", "int")]
+    assert len(held) == 6 and all(i.status == "held" for i in held)
+    assert all("never syndicated" in i.reason and "'" in i.reason for i in held)
+    assert {c for s, c in planned(items)} == {"x", "linkedin", "mastodon", "bluesky"}
+
+
+def test_internal_code_names_reach_internal_channels_only_when_opted_in(tmp_path):
+    settings = {**settings_for(tmp_path), "SYNDICATION_CONFIDENTIAL_INTERNAL": True}
+    items = plan(posts(post("int", audience="internal", confidential=["Tidewater"]),
+                       post("pub", confidential=["Tidewater"])), ledger_of(), settings, now=NOW)
+    assert planned(items) == {("int", "slack"), ("int", "teams")}

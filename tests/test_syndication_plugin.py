@@ -143,3 +143,18 @@ def test_also_on_links_come_from_the_ledger(tmp_path, content):
     )
     assert other.select("a[rel~=syndication]") == []
     assert "ledger.jsonl:5: the last line is incomplete" in build.log
+
+
+def test_manifest_names_code_names_found_anywhere_in_the_source(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    (content / "posts" / "2026-05-02-leak.md").write_text(
+        "Title: Month-end notes\nDate: 2026-05-02 08:00\nAuthor: Dana Whitfield\n"
+        "Summary: Trusted automation for the close.\n\n```\nexport FLAG=project-bluefin\n```\n",
+        encoding="utf-8",
+    )
+    build = build_site(tmp_path / "dev", content=content)  # dev: the brand guard does not stop it
+    assert build.returncode == 0, build.log
+    posts = {p["slug"]: p for p in manifest(build)["posts"]}
+    assert posts["month-end-notes"]["confidential"] == ["project-bluefin"]
+    assert posts[CLOSE]["confidential"] == []

@@ -33,11 +33,25 @@ def content_hash(article) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def confidential_names(article, finder) -> list[str]:
+    """Code names anywhere in the post's raw source (body, code blocks, metadata), as written.
+
+    The publish step holds such a post on every channel, whatever its social texts say, so a
+    stale manifest or a skipped brand check can never carry a code name to a network.
+    """
+    try:
+        with open(article.source_path, encoding="utf-8", errors="replace") as handle:
+            raw = handle.read()
+    except OSError:
+        raw = f"{article.title}\n{article.content or ''}"
+    return finder(raw)
+
+
 def _name(value) -> str | None:
     return getattr(value, "name", None) or (str(value) if value else None)
 
 
-def entry(article, settings: dict) -> dict:
+def entry(article, settings: dict, finder=None) -> dict:
     meta = article.metadata
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     social = {"default": plain_text(meta.get("social")) or None}
@@ -61,4 +75,5 @@ def entry(article, settings: dict) -> dict:
         "date": article.date.isoformat(),
         "hash": content_hash(article),
         "source_path": os.path.relpath(article.source_path, content_root).replace(os.sep, "/"),
+        "confidential": confidential_names(article, finder) if finder else [],
     }

@@ -46,12 +46,31 @@ def collect(generator) -> None:
     for article in everything:
         article.syndication = links.get(article.slug, [])
     now = datetime.now(UTC)
-    posts = [entry(a, settings) for a in public + internal if is_publishable(a, now)]
+    finder = _leak_finder(settings)
+    posts = [entry(a, settings, finder) for a in public + internal if is_publishable(a, now)]
     _STATE["manifest"] = {
         "site_url": str(settings.get("SITEURL", "")),
         "generated": now.isoformat(timespec="seconds"),
         "posts": sorted(posts, key=lambda p: (p["date"], p["slug"])),
     }
+
+
+def _leak_finder(settings: dict):
+    """The brand guard's confidential matcher over raw text → the code names it finds."""
+    from plugins.brand_guard.core import BrandConfigError, load_config
+    from plugins.brand_guard.rules.confidential import find_leaks
+
+    try:
+        cfg = load_config(settings.get("BRAND_CONFIG") or _REPO / "brand.yml")
+    except (BrandConfigError, OSError) as exc:
+        logger.error("syndication: cannot read the brand file (%s); every post is marked "
+                     "confidential so nothing is shared", exc)
+        return lambda raw: ["(brand file unreadable)"]
+
+    def finder(raw: str) -> list[str]:
+        return sorted({" ".join(raw[h.start:h.end].split()) for h in find_leaks(raw, cfg.leak_matcher)})
+
+    return finder
 
 
 def _links(settings: dict) -> dict:
