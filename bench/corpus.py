@@ -46,12 +46,15 @@ OBJECTS = (
 OPENERS = (
     "In practice,", "Last quarter,", "More often than not,", "Across our customers,", "In our experience,",
     "When we looked closely,", "Every month,", "For most teams,", "Put simply,", "Again and again,",
+    "Here's the thing:", "Honestly, we've learned that", "As one controller told me, \"it's about trust\" --",
 )
 TAILS = (
     "and the difference shows up on day one.", "which is why we changed our rollout.",
     "long before anyone opens a spreadsheet.", "even when the software is excellent.",
     "and nobody has to chase an email thread.", "so the review takes minutes, not days.",
     "because people believe what they can verify.", "and that is a leadership choice.",
+    "and that's not a tooling problem.", "even when the numbers aren't \"just to be safe\" checks.",
+    "which our customers' auditors noticed...", "and it doesn't happen by accident.",
 )
 HEADINGS = (
     "The pattern we keep seeing", "What changed", "Why it matters", "What we measure",

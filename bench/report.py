@@ -53,7 +53,7 @@ def print_table(result: dict, console: Console | None = None) -> None:
     for key, (label, unit, target) in text_labels.items():
         row = rows[key]
         if not row.get("available"):
-            table.add_row(label, "n/a (not available yet)", "", "", "", "", target, "")
+            table.add_row(label, f"n/a ({row.get('why', 'not available yet')})", "", "", "", "", target, "")
             continue
         s = row["per_second"]
         ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""

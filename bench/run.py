@@ -71,7 +71,7 @@ def run_text(kind: str, content: Path, settings_file: Path) -> tuple[measure.Sam
     return sample, result
 
 
-def measure_all(n: int, repeats: int, scratch: Path) -> dict:
+def measure_all(n: int, repeats: int, scratch: Path, *, text: bool = True) -> dict:
     """Alternate every measurement `repeats` times; return raw samples per row."""
     made = prepare_corpus(n, scratch)
     content = made.content
@@ -80,7 +80,7 @@ def measure_all(n: int, repeats: int, scratch: Path) -> dict:
         run_build(all_builds[key], content, full=True)
     samples: dict[str, list[measure.Sample]] = {row: [] for row in BUILD_ROWS + TEXT_ROWS}
     text_results: dict[str, list[dict]] = {row: [] for row in TEXT_ROWS}
-    order = list(BUILD_ROWS + TEXT_ROWS)
+    order = list(BUILD_ROWS + (TEXT_ROWS if text else ()))
     for round_no in range(repeats):
         edit_one_post(content, round_no)
         rotated = order[round_no % len(order):] + order[: round_no % len(order)]
@@ -112,7 +112,8 @@ def summarise(made: corpus.Corpus, samples: dict, text_results: dict, all_builds
     for row in TEXT_ROWS:
         results = [r for r in text_results[row] if r.get("available")]
         if not results:
-            why = (text_results[row] or [{}])[0].get("why", "not available yet")
+            first = (text_results[row] or [{"why": "skipped (--builds-only)"}])[0]
+            why = first.get("why", "not available yet")
             rows[row] = {"available": False, "why": why}
             continue
         unit = "items" if row == "publish" else "words"
@@ -191,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--posts", type=int, default=1000, help="corpus size N (default 1000)")
     parser.add_argument("--repeats", type=int, default=3, help="rounds of every measurement (default 3)")
     parser.add_argument("--profile", action="store_true", help="also print the top 20 of one dev build")
+    parser.add_argument("--builds-only", action="store_true",
+                        help="skip the brand/proselint/publish rows (for scaling runs at large N)")
     parser.add_argument("--scratch", type=Path, help="work folder (default bench/scratch/n<N>)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="folder for the JSON")
     args = parser.parse_args(argv)
@@ -199,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     scratch = (args.scratch or BENCH / "scratch" / f"n{args.posts}").resolve()
     scratch.mkdir(parents=True, exist_ok=True)
 
-    result = measure_all(args.posts, args.repeats, scratch)
+    result = measure_all(args.posts, args.repeats, scratch, text=not args.builds_only)
     if args.profile:
         result["profile"] = profile(args.posts, scratch)
     args.results.mkdir(parents=True, exist_ok=True)

@@ -239,3 +239,40 @@ def test_brand_memo_epoch_follows_config_and_code(tmp_path):
     config.write_text(config.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert brand.epoch(str(config), Core) != second
     assert importlib.import_module("plugins.fast_reader.brand") is brand
+
+
+SMARTY_CASES = [
+    "Plain text with no punctuation at all",
+    "It's \"quoted\" -- and 'single' --- with an ellipsis... and '90s decade",
+    "A *'nested'* [\"link\"](https://example.com/a--b) and `code 'here' -- ...`",
+    "Escaped \\\"quote\\\" and <span title=\"x\">html's</span> and &quot;entity&quot;",
+    "Angles <<like this>> and trailing quote\"",
+    "    indented code 'stays' -- as is\n\nAfter.",
+]
+
+
+@pytest.mark.parametrize("text", SMARTY_CASES)
+def test_smarty_precheck_gives_identical_html(text):
+    from markdown import Markdown
+
+    from plugins.fast_reader import smarty
+
+    for config in ({}, {"smart_angled_quotes": True}, {"smart_dashes": False, "smart_ellipses": False}):
+        settings = {"extensions": ["markdown.extensions.extra", "markdown.extensions.smarty",
+                                   "markdown.extensions.codehilite"],
+                    "extension_configs": {"markdown.extensions.smarty": config}, "output_format": "html5"}
+        plain, fast = Markdown(**settings), Markdown(**settings)
+        assert smarty.speed_up(fast)
+        assert fast.convert(text) == plain.convert(text), config
+
+
+def test_smarty_precheck_stays_off_for_unknown_patterns():
+    from markdown import Markdown
+    from markdown.inlinepatterns import SimpleTextInlineProcessor
+
+    from plugins.fast_reader import smarty
+
+    md = Markdown(extensions=["markdown.extensions.smarty"])
+    md.treeprocessors["smarty"].inlinePatterns.register(SimpleTextInlineProcessor(r"(x)"), "custom", 1)
+    assert not smarty.speed_up(md)
+    assert not smarty.speed_up(Markdown())  # no smarty at all
