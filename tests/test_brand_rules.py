@@ -286,6 +286,23 @@ def test_inline_off_on_and_ignore_next_paragraph(cfg):
     assert result.suppressed == 5  # two, Revolutionary, !!, three, four
 
 
+def test_off_with_rules_silences_only_those_rules_until_on(cfg):
+    body = ("<!-- brand: off hype -->\nsynergy and revolutionary.\n\nMore synergy, revolutionary.\n"
+            "<!-- Brand: ON -->\nLast synergy, revolutionary.\n")
+    src = post(body)
+    result = check_source("p.md", src, cfg)
+    assert [(f.rule, f.line) for f in result.findings] == [
+        ("avoid", 4), ("avoid", 6), ("avoid", 8), ("hype", 8)]
+    assert result.suppressed == 2
+
+
+def test_misspelled_directive_is_noted_not_ignored_silently(cfg):
+    result = check_source("p.md", post("<!-- brand: of -->\nsynergy.\n"), cfg)
+    assert [f.rule for f in result.findings] == ["avoid"]
+    assert result.notes == ["p.md:3: brand directive not understood: <!--brand: of--> "
+                            "(use brand: off [rules], brand: on, brand: ignore rules)"]
+
+
 def test_unknown_rule_in_brand_ignore_is_noted(cfg):
     result = check_source("p.md", "Title: A\nBrand_ignore: hpye\n\nText.\n", cfg)
     assert result.notes and "unknown brand rule 'hpye'" in result.notes[0]

@@ -342,10 +342,8 @@ def _suppressed(hit: Hit, offset: int, post: Post, ignored: frozenset[str]) -> b
         return False
     if hit.rule in ignored:
         return True
-    sup = post.suppressions
-    if any(start <= offset < end for start, end in sup.off):
-        return True
-    return any(start <= offset < end and (not rules or hit.rule in rules) for start, end, rules in sup.ignore)
+    return any(start <= offset < end and (not rules or hit.rule in rules)
+               for start, end, rules in post.suppressions.ranges)
 
 
 def _ignored_rules(post: Post, path: str) -> tuple[frozenset[str], list[str]]:
@@ -358,6 +356,10 @@ def _ignored_rules(post: Post, path: str) -> tuple[frozenset[str], list[str]]:
     for offset, rule in post.suppressions.named:
         index = index or LineIndex(post.text)
         named.append((index.position(offset)[0], rule))
+    for offset, comment in post.suppressions.bad:
+        index = index or LineIndex(post.text)
+        notes.append(f"{path}:{index.position(offset)[0]}: brand directive not understood: "
+                     f"<!--{comment}--> (use brand: off [rules], brand: on, brand: ignore rules)")
     ignored = set()
     for line, rule in named:
         rule = rule.lower()

@@ -31,7 +31,9 @@ _FENCE = re.compile(
     re.MULTILINE | re.DOTALL,
 )
 _COMMENT = re.compile(r"<!--(?P<inner>.*?)-->", re.DOTALL)
-_DIRECTIVE = re.compile(r"^\s*brand\s*:\s*(?P<cmd>off|on|ignore)\b(?P<args>.*?)\s*$", re.DOTALL)
+_DIRECTIVE = re.compile(r"^\s*brand\s*:\s*(?P<cmd>off|on|ignore)\b(?P<args>.*?)\s*$",
+                        re.DOTALL | re.IGNORECASE)
+_ANY_DIRECTIVE = re.compile(r"^\s*brand\s*:", re.IGNORECASE)
 
 _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d+[.)])(?:[ \t]+|$)")
 _HEADING = re.compile(r"^[ ]{0,3}#{1,6}(?=[ \t]|$)|[ \t]#+[ \t]*$")
@@ -81,11 +83,15 @@ class Field:
 
 @dataclass
 class Suppressions:
-    """Inline `<!-- brand: ... -->` directives, as absolute offset ranges."""
+    """Inline `<!-- brand: ... -->` directives as absolute (start, end, rules) ranges.
 
-    off: list[tuple[int, int]] = field(default_factory=list)
-    ignore: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
+    `off [rules]` … `on` and `ignore [rules]` (the next paragraph) both become ranges; an empty
+    rule set means every rule that can be suppressed.
+    """
+
+    ranges: list[tuple[int, int, frozenset[str]]] = field(default_factory=list)
     named: list[tuple[int, str]] = field(default_factory=list)  # (offset, rule id as written)
+    bad: list[tuple[int, str]] = field(default_factory=list)  # (offset, comment) not understood
 
 
 @dataclass
@@ -190,29 +196,31 @@ def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Sup
 
 
 def _directive(comment: re.Match, view: str, base: int, out: Suppressions) -> None:
-    match = _DIRECTIVE.match(comment["inner"])
+    inner = comment["inner"]
+    match = _DIRECTIVE.match(inner)
     if not match:
+        if _ANY_DIRECTIVE.match(inner):
+            out.bad.append((base + comment.start(), " ".join(inner.split())))
         return
-    cmd = match["cmd"]
+    cmd = match["cmd"].lower()
     rules = [r for r in re.split(r"[\s,]+", match["args"].strip()) if r]
     for rule in rules:
         out.named.append((base + comment.start(), rule))
     if cmd == "off":
-        out.off.append((base + comment.start(), -1))
-    elif cmd == "on":
-        if out.off and out.off[-1][1] == -1:
-            out.off[-1] = (out.off[-1][0], base + comment.start())
+        out.ranges.append((base + comment.start(), -1, frozenset(r.lower() for r in rules)))
+    elif cmd == "on":  # closes every open "off"
+        out.ranges = [(a, base + comment.start() if b == -1 else b, r) for a, b, r in out.ranges]
     else:
         start = comment.end()
         while start < len(view) and view[start] in " \t\r\n":
             start += 1
         blank = _BLANK_LINE.search(view, start)
         end = blank.start() if blank else len(view)
-        out.ignore.append((base + comment.start(), base + end, frozenset(rules)))
+        out.ranges.append((base + comment.start(), base + end, frozenset(r.lower() for r in rules)))
 
 
 def _close_off_ranges(out: Suppressions, end: int) -> None:
-    out.off = [(start, end if stop == -1 else stop) for start, stop in out.off]
+    out.ranges = [(a, end if b == -1 else b, r) for a, b, r in out.ranges]
 
 
 def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
