@@ -210,6 +210,12 @@ def test_brand_memo_on_rebuild_is_identical_and_invalidates(tmp_path, marked_con
     memo = tmp_path / "cached" / "cache" / brand.MEMO_FILE
     assert memo.is_file()
     both("unchanged")  # served from the memo
+    memo.unlink()  # e.g. the guard's code changed: cached posts are re-checked in the pool
+    both("memo lost")
+    import pickle
+
+    saved = pickle.loads(memo.read_bytes())
+    assert len(saved["entries"]) >= len(list((content / "posts").glob("*.md"))) - 4  # bar skipped posts
     hype = "\nA revolutionary, best-in-class, game-changing synergy.\n"
     post.write_text(post.read_text(encoding="utf-8") + hype, encoding="utf-8")
     assert "hype" in " ".join(_brand_lines(both("post edited").log))

@@ -159,6 +159,25 @@ def load_memo(settings) -> None:
                 used=set(), core=core)
 
 
+def needs_check(source: str, metadata: dict, settings) -> bool:
+    """For a post served from Pelican's cache: is its brand result missing from the memo?"""
+    if not MEMO:
+        return False
+    guess = predict(header_of(metadata), source, settings)
+    if guess is None:
+        return False
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        return False
+    return _key(source, *guess, data, MEMO["core"].display_path(source)) not in MEMO["entries"]
+
+
+def header_of(metadata: dict) -> dict[str, list[str]]:
+    """Processed Pelican metadata → the raw header shape `predict` and `precheck` expect."""
+    return {key: [str(metadata[key])] for key in ("title", "audience", "slug") if metadata.get(key)}
+
+
 def remember(source: str, audience: str, slug: str | None, result) -> None:
     """Store a result the workers computed (pickled now: the plugin later mutates `draft`)."""
     if not MEMO:

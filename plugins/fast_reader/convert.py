@@ -25,6 +25,14 @@ class Converted:
     brand: tuple | None = None  # (audience, slug, FileResult) when the brand guard is on
 
 
+@dataclass(frozen=True)
+class BrandOnly:
+    """A cached post (Pelican has its HTML) that only needed the brand check."""
+
+    stamp: tuple[int, int]
+    brand: tuple | None
+
+
 _STATE: dict[str, object] = {}
 
 
@@ -75,3 +83,17 @@ def convert(path: str) -> tuple[str, Converted | None]:
     except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself, as without us
         checked = None
     return path, Converted(stamp, html, meta, formatted, checked)
+
+
+def check_cached(path: str, meta: dict[str, list[str]]) -> tuple[str, BrandOnly | None]:
+    """Brand-check a post whose HTML comes from Pelican's content cache."""
+    try:
+        stamp = file_stamp(path)
+        return path, BrandOnly(stamp, brand.precheck(path, meta))
+    except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself
+        return path, None
+
+
+def run_job(job: str | tuple[str, dict]) -> tuple[str, Converted | BrandOnly | None]:
+    """Pool entry point: a path to convert, or (path, header) to brand-check only."""
+    return convert(job) if isinstance(job, str) else check_cached(*job)

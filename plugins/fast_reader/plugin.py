@@ -81,52 +81,58 @@ def use_fast_reader(readers) -> None:
             readers.reader_classes[ext] = fast_class(cls)
 
 
-def files_to_read(generator, paths_key: str, excludes_key: str) -> list[str]:
-    """The files this generator is about to read with our reader and cannot take from a cache."""
+def files_to_read(generator, paths_key: str, excludes_key: str) -> tuple[list[str], list[tuple[str, dict]]]:
+    """Files this generator will read with our reader: (not cached, cached with their metadata)."""
     readers = generator.readers
-    wanted = []
+    wanted, cached = [], []
     for rel in generator.get_files(generator.settings[paths_key], exclude=generator.settings[excludes_key]):
         ext = os.path.splitext(rel)[1][1:]
         reader = readers.readers.get(ext)
         if not isinstance(reader, PreconvertedMixin):
             continue
         path = os.path.abspath(os.path.join(generator.path, rel))
-        if generator.get_cached_data(rel, None) is not None:  # generator-level content cache
+        hit = generator.get_cached_data(rel, None)  # generator-level content cache
+        if hit is not None:
+            cached.append((path, dict(getattr(hit, "metadata", {}))))
             continue
-        if readers.get_cached_data(path, None) is not None:  # reader-level content cache
+        hit = readers.get_cached_data(path, None)  # reader-level content cache
+        if hit is not None:
+            cached.append((path, dict(hit[1] or {})))
             continue
         wanted.append(path)
-    return wanted
+    return wanted, cached
 
 
-def preconvert(paths: list[str], settings) -> int:
-    """Convert `paths` into READY, in a fork pool when worth it; returns the number converted."""
-    if not paths:
+def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) -> int:
+    """Convert `paths` into READY and brand-check `checks` (cached posts), in a fork pool when
+    worth it; returns the number of files converted."""
+    jobs: list = [*paths, *checks]
+    if not jobs:
         return 0
     processes = settings.get("FAST_READER_PROCESSES")
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    small = len(paths) < int(settings.get("FAST_READER_MIN_POOL", 16))
+    small = len(jobs) < int(settings.get("FAST_READER_MIN_POOL", 16))
     start = time.perf_counter()
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
         convert.init(settings)
-        results = map(convert.convert, paths)
+        results = map(convert.run_job, jobs)
         used = 1
     else:
-        used = min(processes, len(paths))
+        used = min(processes, len(jobs))
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(used, initializer=convert.init, initargs=(settings,)) as pool:
-            results = pool.map(convert.convert, paths, chunksize=max(1, len(paths) // (used * 8)))
+            results = pool.map(convert.run_job, jobs, chunksize=max(1, len(jobs) // (used * 8)))
     count = 0
     for path, ready in results:
-        if ready is not None:
+        if isinstance(ready, convert.Converted):
             READY[path] = ready
             count += 1
-            if ready.brand is not None:
-                brand.RESULTS[path] = (ready.stamp, *ready.brand)
-                brand.remember(path, *ready.brand)
-    logger.debug("fast_reader: converted %d/%d files with %d process(es) in %.2fs",
-                 count, len(paths), used, time.perf_counter() - start)
+        if ready is not None and ready.brand is not None:
+            brand.RESULTS[path] = (ready.stamp, *ready.brand)
+            brand.remember(path, *ready.brand)
+    logger.debug("fast_reader: converted %d/%d files, brand-checked %d cached ones, %d process(es), %.2fs",
+                 count, len(paths), len(checks), used, time.perf_counter() - start)
     return count
 
 
@@ -136,7 +142,10 @@ def _batch(generator, paths_key: str, excludes_key: str) -> None:
     if not _DONE:  # first read of this build
         brand.load_memo(generator.settings)
     _DONE.add(id(generator))
-    preconvert(files_to_read(generator, paths_key, excludes_key), generator.settings)
+    paths, cached = files_to_read(generator, paths_key, excludes_key)
+    checks = [(path, brand.header_of(meta)) for path, meta in cached
+              if brand.needs_check(path, meta, generator.settings)]
+    preconvert(paths, generator.settings, checks)
 
 
 def articles_preread(generator) -> None:
