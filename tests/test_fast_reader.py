@@ -282,3 +282,16 @@ def test_smarty_precheck_stays_off_for_unknown_patterns():
     md.treeprocessors["smarty"].inlinePatterns.register(SimpleTextInlineProcessor(r"(x)"), "custom", 1)
     assert not smarty.speed_up(md)
     assert not smarty.speed_up(Markdown())  # no smarty at all
+
+
+def test_template_error_in_a_pool_render_still_fails_the_build(tmp_path, bench_content):
+    """A page rendered by a pool worker that raises must stop the build, as Pelican's writer does."""
+    overrides = tmp_path / "overrides"
+    overrides.mkdir()
+    (overrides / "article.html").write_text("{{ article.title }}{{ no_such_macro() }}\n", encoding="utf-8")
+    settings = {"THEME_TEMPLATES_OVERRIDES": [str(overrides)]}
+    plain = build_site(tmp_path / "plain", content=bench_content, settings={**PLAIN, **settings})
+    fast = build_site(tmp_path / "fast", content=bench_content, settings={**FAST, **settings})
+    assert plain.returncode != 0
+    assert fast.returncode != 0
+    assert "no_such_macro" in fast.log
