@@ -114,6 +114,8 @@ def test_hype_inside_quotes_or_blockquotes_is_downgraded(cfg):
         (*position(src, "revolutionary", 2), "warning"),
         (*position(src, "best-in-class"), "suggestion")]
     assert "(quoted)" in found[0].message
+    title = "Title: Why \u201cbest-in-class\u201d means nothing\n\n" + FILLER * 5
+    assert [f.severity for f in find(cfg, title, "hype")] == ["suggestion"]
 
 
 # ---------------------------------------------------------------- confidential

@@ -27,7 +27,7 @@ from .rules.encoding import check_encoding
 from .rules.hype import check_hype
 from .rules.readability import long_sentences
 from .rules.terms import check_terms
-from .source import Post, inline_view, read_post
+from .source import Post, inline_view, quoted_spans, read_post
 
 __all__ = [
     "BrandConfig", "BrandConfigError", "FileResult", "Finding", "Report", "check_file", "check_paths",
@@ -168,12 +168,13 @@ def check_social_text(
     Hype is always at least a warning here; code names are errors unless `audience` is internal.
     """
     view = inline_view(text, social=True)
-    hits = _style_hits(view, cfg, place="social", words=count_words(view))
+    hits = _style_hits(view, cfg, place="social", words=count_words(view), quotes=quoted_spans(view))
     if audience != "internal":
         hits += find_leaks(text, cfg.leak_matcher)
     index = LineIndex(text)
     where = path or f"<{channel}>"
-    return sorted((_finding(where, index, h, h.start, f"social_{channel}") for h in hits), key=sort_key)
+    field_name = "social" if channel == "social" else f"social_{channel}"
+    return sorted((_finding(where, index, h, h.start, field_name) for h in hits), key=sort_key)
 
 
 def check_text(text: str, cfg: BrandConfig, *, audience: str = "public") -> list[Finding]:
@@ -226,7 +227,7 @@ def check_source(
             place = "title" if name == "title" else "social"
             located += [(h, fld.start + h.start, name) for h in
                         _style_hits(view, cfg, place=place, words=len(tokens.stems), low=tokens.low,
-                                    absent=absent)]
+                                    quotes=quoted_spans(view), absent=absent)]
             if name in ("title", "summary"):
                 parts.append(tokens)
     body = tokenize(post.body, post.body_start)

@@ -168,6 +168,11 @@ def _mask_inline(view: str) -> str:
     return view
 
 
+def quoted_spans(view: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks ("…", “…”, «…») within a paragraph of a prose view."""
+    return [m.span() for m in _QUOTED.finditer(view)]
+
+
 def inline_view(text: str, *, social: bool = False) -> str:
     """Prose view of one line of metadata or a social text: code spans, URLs and markup masked."""
     view = _mask_inline(text)
@@ -189,7 +194,7 @@ def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Sup
     view = mask_spans(view, [m.span() for m in comments])
     view, quotes = _mask_blocks(view)
     view = _mask_inline(view)
-    quotes += [m.span() for m in _QUOTED.finditer(view)]
+    quotes += quoted_spans(view)
     quotes.sort()
     _close_off_ranges(suppressions, base + len(body))
     return view, quotes, suppressions
