@@ -30,13 +30,13 @@ _MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")
 
 #: Per build: the loaded config (or None when off) and results by source path (a dict, so a
 #: content object built twice is counted once; cleared at the end for `make regenerate`).
-_STATE: dict = {"config": None, "loaded": False}
+_STATE: dict = {"config": None, "loaded": False, "failed": []}
 _RESULTS: dict[str, tuple[FileResult, object]] = {}
 
 
 def configure(pelican) -> None:
     _RESULTS.clear()
-    _STATE.update(config=None, loaded=True)
+    _STATE.update(config=None, loaded=True, failed=[])
     settings = pelican.settings
     path = settings.get("BRAND_CONFIG")
     if not path:
@@ -79,8 +79,13 @@ def check_content(instance) -> None:
         return
     audience = str(instance.metadata.get("audience", "public")).strip().lower()
     slug = getattr(instance, "slug", None)
-    result = _precomputed(source, audience, slug) or check_file(
-        source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
+    try:
+        result = _precomputed(source, audience, slug) or check_file(
+            source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
+    except Exception:  # noqa: BLE001 — a guard bug must not break a dev build; production stops
+        logger.exception("brand guard: could not check %s", display_path(source))
+        _STATE["failed"].append(display_path(source))
+        return
     _RESULTS[source] = (result, instance)
     for note in result.notes:
         logger.warning("brand guard: %s", note)
@@ -103,12 +108,20 @@ def finish(pelican) -> None:
     settings = pelican.settings
     build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
     stamp = datetime.datetime.now().strftime("built %Y-%m-%d %H:%M")
-    path = html_report.write(report, cfg, os.path.join(build_dir, "brand-report.html"), generated=stamp)
+    path = os.path.join(build_dir, "brand-report.html")
+    try:
+        html_report.write(report, cfg, path, generated=stamp)
+    except OSError as exc:
+        logger.error("brand guard: cannot write %s: %s", path, exc)
     findings = report.findings
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
     logger.info("brand guard: %d posts and pages, %d errors, %d warnings; report: %s",
                 report.files, errors, warnings, path)
+    failed, _STATE["failed"] = _STATE["failed"], []
+    if failed and settings.get("BRAND_STRICT"):
+        logger.error("Production build stopped: the brand guard could not check %s", ", ".join(failed))
+        raise SystemExit(1)
     blocking = report.blocking
     if blocking and settings.get("BRAND_STRICT"):
         logger.error("Production build stopped: %d brand %s in public posts:\n%s\nReport: %s",
