@@ -212,51 +212,52 @@ def check_source(
     if draft is None:
         draft = _is_draft(post, now)
     ignored, notes = _ignored_rules(post, path)
-    public = audience != "internal"
-    index = LineIndex(text)
     low = text.lower()
     absent = _absent(cfg, text, low)
-    located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
-    words = 0
-    parts = []
-    for name, fld in fields.items():
-        if name == "title" or name == "summary" or SOCIAL_KEYS.match(name):
-            view = inline_view(text[fld.start:fld.end], social=name != "title")
-            tokens = tokenize(view, fld.start)
-            words += len(tokens.stems)
-            place = "title" if name == "title" else "social"
-            located += [(h, fld.start + h.start, name) for h in
-                        _style_hits(view, cfg, place=place, words=len(tokens.stems), low=tokens.low,
-                                    quotes=quoted_spans(view), absent=absent)]
-            if name in ("title", "summary"):
-                parts.append(tokens)
+    located, words, parts = _header_hits(post, cfg, absent)
     body = tokenize(post.body, post.body_start)
     words += len(body.stems)
     located += [(h, post.body_start + h.start, "body") for h in _style_hits(
         post.body, cfg, place="body", words=len(body.stems), quotes=post.quotes, low=body.low,
         absent=absent)]
-    parts.append(body)
-    if public:
+    if audience != "internal":
         leaks = find_leaks(text, cfg.leak_matcher, low)
         located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
         located += _name_leaks(path, slug, fields, leaks, cfg)
-    alignment = score_alignment(parts, cfg.alignment_model)
+    alignment = score_alignment(parts + [body], cfg.alignment_model)
     if len(body.stems) >= cfg.min_words and alignment.score < cfg.min_score:
-        start = fields["title"].start if "title" in fields else 0
-        located.append((_alignment_hit(alignment, cfg), start, "title" if "title" in fields else "body"))
-    findings = []
-    suppressed = 0
-    for hit, offset, where in located:
-        if _suppressed(hit, offset, post, ignored):
-            suppressed += 1
-            continue
-        findings.append(_finding(path, index, hit, offset, where))
+        title = fields.get("title")  # the score is about the whole post: report it at the title
+        where = (title.start, "title") if title else (0, "body")
+        located.append((_alignment_hit(alignment, cfg), *where))
+    index = LineIndex(text)
+    findings = [_finding(path, index, hit, offset, where) for hit, offset, where in located
+                if not _suppressed(hit, offset, post, ignored)]
     findings.sort(key=sort_key)
     title = fields["title"].value if "title" in fields else os.path.basename(path)
     evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits]
                 for name, hits in alignment.evidence.items()}
-    return FileResult(path, findings, words, alignment, suppressed, draft, audience, title, notes,
-                      evidence)
+    return FileResult(path, findings, words, alignment, len(located) - len(findings), draft, audience,
+                      title, notes, evidence)
+
+
+def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str]):
+    """Style hits in Title, Summary and Social* values; their word count; title+summary tokens."""
+    located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
+    words = 0
+    parts = []
+    for name, fld in post.fields.items():
+        if not (name in ("title", "summary") or SOCIAL_KEYS.match(name)):
+            continue
+        view = inline_view(post.text[fld.start:fld.end], social=name != "title")
+        tokens = tokenize(view, fld.start)
+        words += len(tokens.stems)
+        place = "title" if name == "title" else "social"
+        located += [(h, fld.start + h.start, name) for h in _style_hits(
+            view, cfg, place=place, words=len(tokens.stems), low=tokens.low, quotes=quoted_spans(view),
+            absent=absent)]
+        if name in ("title", "summary"):
+            parts.append(tokens)
+    return located, words, parts
 
 
 def check_file(path: str | os.PathLike, cfg: BrandConfig, *, display: str | None = None,
@@ -290,8 +291,10 @@ def iter_markdown(paths: Iterable[str | os.PathLike]) -> list[Path]:
             out.append(p)
         else:
             raise FileNotFoundError(f"{item}: no such file or directory")
-    seen: set[Path] = set()
-    return [p for p in out if not (p.resolve() in seen or seen.add(p.resolve()))]
+    unique: dict[Path, Path] = {}
+    for p in out:
+        unique.setdefault(p.resolve(), p)
+    return list(unique.values())
 
 
 def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig) -> Report:
