@@ -251,7 +251,7 @@ def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str]):
         view = inline_view(post.text[fld.start:fld.end], social=name != "title")
         tokens = tokenize(view, fld.start)
         words += len(tokens.stems)
-        place = "title" if name == "title" else "social"
+        place = name if name in ("title", "summary") else "social"
         located += [(h, fld.start + h.start, name) for h in _style_hits(
             view, cfg, place=place, words=len(tokens.stems), low=tokens.low, quotes=quoted_spans(view),
             absent=absent)]

@@ -57,7 +57,9 @@ class Finding:
                                            "suggestion")}
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column} {self.severity} {self.rule} {self.message}"
+        """`path:line:col severity rule message [→ suggestion]`: the build log line."""
+        tail = f" → {self.suggestion}" if self.suggestion else ""
+        return f"{self.path}:{self.line}:{self.column} {self.severity} {self.rule} {self.message}{tail}"
 
 
 def sort_key(finding: Finding) -> tuple:

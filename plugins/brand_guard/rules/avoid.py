@@ -65,9 +65,6 @@ def check_avoid(text: str, matcher: AvoidMatcher, low: str | None = None) -> lis
         if entry is None:
             continue
         seen = " ".join(match.group().split())
-        message = f"avoid '{seen}': {entry.reason}"
-        suggestion = entry.suggest or None
-        if suggestion:
-            message += f" — try {suggestion}"
-        hits.append(Hit(match.start(), match.end(), "avoid", entry.severity, message, suggestion))
+        hits.append(Hit(match.start(), match.end(), "avoid", entry.severity,
+                        f"avoid '{seen}': {entry.reason}", entry.suggest or None))
     return hits

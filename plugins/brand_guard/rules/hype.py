@@ -70,7 +70,7 @@ def check_hype(
     low: str | None = None,
     vocabulary: bool = True,
 ) -> list[Hit]:
-    """Hype in `text`. `place` is "body", "title" or "social"; `words` is the body's word count.
+    """Hype in `text`. `place`: "body", "title", "summary" or "social"; `words`: the text's word count.
 
     `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file).
     """
@@ -96,7 +96,8 @@ def check_hype(
         where = (f" ({density:.1f} per 1,000 words, limit {matcher.max_per_1000_words:g})"
                  if dense else "")
     else:
-        severity, where = "warning", f" (in the {place}, where readers look first)"
+        label = {"social": "social text"}.get(place, place)
+        severity, where = "warning", f" (in the {label}, where readers look first)"
     starts = [q[0] for q in quotes]
     hits = []
     for match, kind in found:
