@@ -21,6 +21,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class Sample:
     seconds: float
+    cpu_seconds: float  # user + system of the command and the children it waited for (pool workers)
     rss_mb: float
     tree_mb: float
     returncode: int
@@ -89,4 +90,5 @@ def run(cmd: Sequence[str], *, cwd: Path | None = None, env: dict | None = None,
         log.seek(0)
         text = log.read().decode("utf-8", "replace")
     log_file.unlink(missing_ok=True)
-    return Sample(seconds, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode, text)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Sample(seconds, cpu, usage.ru_maxrss / 1024, peak[0] / 1024, proc.returncode, text)

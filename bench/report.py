@@ -32,18 +32,20 @@ def print_table(result: dict, console: Console | None = None) -> None:
     rows = result["rows"]
     table = Table(title=f"Lectern bench — {result['posts']} posts, {result['words']:,} words, "
                         f"{result['repeats']} rounds, {result['machine']['cpus']} CPUs ({result['when']})")
-    for column in ("Measurement", "Median", "Min–max", "Ratio", "Best/best", "Peak MB", "Target", ""):
+    columns = ("Measurement", "Median", "Min–max", "Ratio", "Best/best", "CPU s", "Peak MB", "Target", "")
+    for column in columns:
         table.add_column(column, justify="left" if column in ("Measurement", "Target") else "right",
                          no_wrap=column == "Measurement")
     for key, (label, target) in BUILD_LABELS.items():
         row = rows[key]
         if not row.get("available"):
-            table.add_row(label, f"n/a ({row.get('why')})", "", "", "", "", target, "")
+            table.add_row(label, f"n/a ({row.get('why')})", "", "", "", "", "", target, "")
             continue
         s = row["seconds"]
         ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
         best = f"{row['ratio_of_minima']:.2f}×" if "ratio_of_minima" in row else ""
-        table.add_row(label, f"{s['median']:.2f} s", f"{s['min']:.2f}–{s['max']:.2f}", ratio, best,
+        cpu = f"{row['cpu_seconds']['median']:.1f} ({row['cpu_ratio']:.2f}×)" if "cpu_ratio" in row else ""
+        table.add_row(label, f"{s['median']:.2f} s", f"{s['min']:.2f}–{s['max']:.2f}", ratio, best, cpu,
                       f"{row['peak_mb']:.0f}", target, _status(key, row))
     text_labels = {
         "proselint": ("proselint, same text (reference)", "words/s", "—"),
@@ -53,15 +55,17 @@ def print_table(result: dict, console: Console | None = None) -> None:
     for key, (label, unit, target) in text_labels.items():
         row = rows[key]
         if not row.get("available"):
-            table.add_row(label, f"n/a ({row.get('why', 'not available yet')})", "", "", "", "", target, "")
+            why = row.get("why", "not available yet")
+            table.add_row(label, f"n/a ({why})", "", "", "", "", "", target, "")
             continue
         s = row["per_second"]
         ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
-        table.add_row(label, f"{s['median']:,.0f} {unit}", f"{s['min']:,.0f}–{s['max']:,.0f}", ratio, "",
+        table.add_row(label, f"{s['median']:,.0f} {unit}", f"{s['min']:,.0f}–{s['max']:,.0f}", ratio, "", "",
                       f"{row['peak_mb']:.0f}", target, _status(key, row))
     console.print(table)
     console.print("Ratio: median / vanilla median. Best/best: fastest run / vanilla's fastest run (least "
-                  "disturbed by other load on a shared machine). Peak MB: max of one process's peak RSS "
+                  "disturbed by other load on a shared machine). CPU s: user+system seconds of the build "
+                  "and its pool workers (ratio to vanilla's). Peak MB: max of one process's peak RSS "
                   "and the sampled summed PSS of its process tree.")
 
 

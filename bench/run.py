@@ -108,6 +108,7 @@ def summarise(made: corpus.Corpus, samples: dict, text_results: dict, all_builds
             rows[row] = {"available": False, "why": f"build failed, see {log}"}
             continue
         rows[row] = {"available": True, "seconds": _stats([s.seconds for s in ok]),
+                     "cpu_seconds": _stats([s.cpu_seconds for s in ok]),
                      "peak_mb": max(s.peak_mb for s in ok), "failures": len(samples[row]) - len(ok)}
     for row in TEXT_ROWS:
         results = [r for r in text_results[row] if r.get("available")]
@@ -126,6 +127,8 @@ def summarise(made: corpus.Corpus, samples: dict, text_results: dict, all_builds
         if rows[row].get("available") and reference:
             rows[row]["ratio"] = rows[row]["seconds"]["median"] / reference
             rows[row]["ratio_of_minima"] = rows[row]["seconds"]["min"] / best
+            rows[row]["cpu_ratio"] = (rows[row]["cpu_seconds"]["median"]
+                                      / rows["vanilla"]["cpu_seconds"]["median"])
     if rows["brand"].get("available") and rows["proselint"].get("available"):
         rows["brand"]["ratio"] = (rows["brand"]["per_second"]["median"]
                                   / rows["proselint"]["per_second"]["median"])

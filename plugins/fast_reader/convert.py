@@ -55,6 +55,18 @@ def init(settings) -> None:
                   settings=markdown_settings)
 
 
+def ensure_init(settings) -> None:
+    """Initialise once per build in the main process; forked workers inherit the instances."""
+    if _STATE.get("for") is not settings:
+        init(settings)
+        _STATE["for"] = settings
+
+
+def forget() -> None:
+    """Drop the instances (the next build may have other settings: `make regenerate`)."""
+    _STATE.clear()
+
+
 def file_stamp(path: str) -> tuple[int, int]:
     st = os.stat(path)
     return st.st_mtime_ns, st.st_size

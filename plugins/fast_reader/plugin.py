@@ -114,14 +114,14 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     small = len(jobs) < int(settings.get("FAST_READER_MIN_POOL", 16))
     start = time.perf_counter()
+    convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances and brand.yml
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
-        convert.init(settings)
         results = map(convert.run_job, jobs)
         used = 1
     else:
         used = min(processes, len(jobs))
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(used, initializer=convert.init, initargs=(settings,)) as pool:
+        with ctx.Pool(used) as pool:
             results = pool.map(convert.run_job, jobs, chunksize=max(1, len(jobs) // (used * 8)))
     count = 0
     for path, ready in results:
@@ -161,6 +161,7 @@ def reset(*_args, **_kwargs) -> None:
     READY.clear()
     _DONE.clear()
     brand.RESULTS.clear()
+    convert.forget()
 
 
 def finish(_pelican) -> None:
