@@ -6,9 +6,10 @@ position cost one attempt per distinct first letter. Matches are mapped back to 
 normalised key, so the regex needs no capture group per phrase.
 
 Even a trie regex visits every character. Most posts contain none of a family's phrases, so
-each family also has **anchors**: one word per phrase (its longest, lower-cased) that every match
-must contain. `str.__contains__` finds them at memory speed; when no anchor is in the text the
-family's regex is not run at all. The regex stays the single source of truth for what matches.
+each family also has **anchors**: the words every match of an entry must contain (lower-cased).
+`str.__contains__` and `str.count` find them at memory speed; when no entry has all its words in
+the text the family's regex is not run at all, and otherwise it runs only in windows around the
+rarest word of each possible entry. The regex stays the single source of truth for what matches.
 """
 
 from __future__ import annotations
@@ -130,43 +131,56 @@ def word_pattern(body: str, suffix: str = "") -> str:
 
 @dataclass(frozen=True)
 class Anchors:
-    """Words at least one of which is in any text the family's regex can match.
+    """The words each entry of a family needs: a match of an entry contains all of its words.
 
-    `folded` are looked up in the lower-cased text, `exact` (case-sensitive entries) in the text
-    itself; `always` means some entry has no usable anchor (a regex without a literal part).
+    `folded` entries are looked up lower-cased in the lower-cased text, `exact` ones (case-
+    sensitive acronyms) in the text itself; `always` means some entry has no usable words (a
+    regex without a literal part), so the family's regex must always run.
     """
 
-    folded: frozenset[str] = frozenset()
-    exact: frozenset[str] = frozenset()
+    folded: tuple[tuple[str, ...], ...] = ()
+    exact: tuple[tuple[str, ...], ...] = ()
     always: bool = False
 
     def present(self, text: str, low: str | None = None) -> bool:
+        """Could the family match anything in `text`? (`low`: `text.lower()`, if already made.)"""
         if self.always:
             return True
         if self.folded:
             low = text.lower() if low is None else low
-            if any(word in low for word in self.folded):
+            if _any_entry(low, self.folded):
                 return True
-        return any(word in text for word in self.exact)
+        return _any_entry(text, self.exact)
 
     def __or__(self, other: Anchors) -> Anchors:
-        return Anchors(self.folded | other.folded, self.exact | other.exact, self.always or other.always)
+        return Anchors(self.folded + other.folded, self.exact + other.exact, self.always or other.always)
 
 
-def anchor_of(phrase: str, *, fold: bool) -> str:
-    """The longest word of a phrase; a final consonant + y drops the y ("synergies")."""
-    word = max(reversed(words(phrase)), key=len)  # ties: the last word ("Project Bluefin")
-    if fold:
-        word = word.lower()
-    last = words(phrase)[-1]
-    if word == (last.lower() if fold else last) and word[-1:] in ("y", "Y") and len(word) > 2 \
-            and word[-2].isalpha() and word[-2].lower() not in "aeiouy":
-        word = word[:-1]
-    return word
+def _any_entry(haystack: str, entries: tuple[tuple[str, ...], ...]) -> bool:
+    seen: dict[str, bool] = {}  # many entries share words ("buy now", "act now", ...)
+    for entry in entries:
+        for word in entry:
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = word in haystack
+            if not found:
+                break
+        else:
+            return True
+    return False
+
+
+def entry_words(phrase: str, *, fold: bool) -> tuple[str, ...]:
+    """The words a match of `phrase` must contain; a final consonant + y drops the y ("synergies")."""
+    found = [w.lower() if fold else w for w in words(phrase)]
+    last = found[-1] if found else ""
+    if len(last) > 2 and last[-1] in "yY" and last[-2].isalpha() and last[-2].lower() not in "aeiouy":
+        found[-1] = last[:-1]
+    return tuple(sorted(set(found), key=len, reverse=True))  # longest (usually rarest) first
 
 
 def anchors(phrases: Iterable[str], *, fold: bool) -> Anchors:
-    found = frozenset(anchor_of(p, fold=fold) for p in phrases if words(p))
+    found = tuple(entry_words(p, fold=fold) for p in phrases if words(p))
     return Anchors(folded=found) if fold else Anchors(exact=found)
 
 
@@ -187,24 +201,35 @@ def literal_prefix(pattern: str) -> str:
 
 
 def scan(regex: re.Pattern, text: str, low: str, found: Anchors, reach: int):
-    """Matches of `regex` in `text`, looking only near occurrences of the anchors.
+    """Matches of `regex` in `text`, looking only near the words its entries need.
 
-    Every match contains one of its entry's anchors, and no match is longer than `reach`
-    characters, so a window of `reach` characters either side of each anchor occurrence holds
-    every match the full scan would find. Windows that touch are merged; a match cut off by the
-    end of its window is dropped (the lookahead of a word boundary cannot see past it).
+    A match contains every word of its entry and is at most `reach` characters long, so for
+    each entry whose words are all present, a window of `reach` characters either side of each
+    occurrence of its rarest word (counted in this text) holds every match of that entry the full
+    scan would find. Windows that touch are merged; a match cut off by the end of its window is
+    dropped (the lookahead of a word boundary cannot see past it).
     """
     if found.always or len(low) != len(text):
         yield from regex.finditer(text)
         return
+    needles: set[tuple[str, bool]] = set()
+    for haystack, entries, folded in ((low, found.folded, True), (text, found.exact, False)):
+        counts: dict[str, int] = {}
+        for entry in entries:
+            for word in entry:
+                if word not in counts:
+                    counts[word] = haystack.count(word)
+            rarest = min(entry, key=counts.__getitem__)
+            if counts[rarest]:
+                needles.add((rarest, folded))
     size = len(text)
     windows = []
-    for haystack, needles in ((low, found.folded), (text, found.exact)):
-        for needle in needles:
-            at = haystack.find(needle)
-            while at >= 0:
-                windows.append((max(0, at - reach), min(size, at + len(needle) + reach)))
-                at = haystack.find(needle, at + 1)
+    for needle, folded in needles:
+        haystack = low if folded else text
+        at = haystack.find(needle)
+        while at >= 0:
+            windows.append((max(0, at - reach), min(size, at + len(needle) + reach)))
+            at = haystack.find(needle, at + 1)
     if not windows:
         return
     windows.sort()

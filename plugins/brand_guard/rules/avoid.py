@@ -46,7 +46,7 @@ def compile_avoid(entries: tuple[AvoidEntry, ...]) -> AvoidMatcher:
     found = anchors([e.phrase for e in entries if e.phrase], fold=True)
     for entry in by_group.values():
         prefix = literal_prefix(entry.pattern).lower()
-        found |= Anchors(folded=frozenset([prefix])) if len(prefix) >= 3 else Anchors(always=True)
+        found |= Anchors(folded=((prefix,),)) if len(prefix) >= 3 else Anchors(always=True)
     return AvoidMatcher(re.compile(word_pattern("|".join(parts)), re.IGNORECASE), by_key, by_group, found)
 
 

@@ -23,6 +23,7 @@ from ..patterns import (
     strip_suffix_keys,
     trie_regex,
     word_pattern,
+    words,
 )
 
 
@@ -51,7 +52,8 @@ def compile_terms(terms: tuple[Term, ...]) -> TermsMatcher:
     exact: list[str] = []
     for term in terms:
         by_key.setdefault(key(term.use), _Entry(term, None))
-        folded.append(term.use)
+        if term.use != term.use.lower() or len(words(term.use)) > 1:
+            folded.append(term.use)  # "email" in any case is always right: no need to look for it
     for term in terms:
         for variant in term.instead_of:
             # Same letters as a `use` term ("linked-in"): the spelling check of `use` covers it.
