@@ -37,12 +37,24 @@ __all__ = [
 _WORDS = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 SOCIAL_KEYS = re.compile(r"^social(?:_[a-z0-9]+)?$")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+EVIDENCE_PLACES = 12  # positions kept per pillar for reports (counts come from the Alignment)
+
+
+_LOADED: dict[tuple, BrandConfig] = {}
 
 
 def load_config(path: str | os.PathLike) -> BrandConfig:
-    """Read, validate and self-test brand.yml; raises BrandConfigError ("path:line: message")."""
+    """Read, validate and self-test brand.yml; raises BrandConfigError ("path:line: message").
+
+    The result is immutable and cached per file version (path, size, mtime): a build loads the
+    brand once although the plugin, syndication and the publish step all ask for it.
+    """
     path = str(path)
     try:
+        st = os.stat(path)
+        version = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+        if version in _LOADED:
+            return _LOADED[version]
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise BrandConfigError(path, 1, "file not found") from None
@@ -50,6 +62,7 @@ def load_config(path: str | os.PathLike) -> BrandConfig:
         raise BrandConfigError(path, 1, f"cannot read the file: {exc}") from None
     config = parse_config(text, path)
     run_specs(config)
+    _LOADED[version] = config
     return config
 
 
@@ -234,7 +247,7 @@ def check_source(
                 if not _suppressed(hit, offset, post, ignored)]
     findings.sort(key=sort_key)
     title = fields["title"].value if "title" in fields else os.path.basename(path)
-    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits]
+    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits[:EVIDENCE_PLACES]]
                 for name, hits in alignment.evidence.items()}
     return FileResult(path, findings, words, alignment, len(located) - len(findings), draft, audience,
                       title, notes, evidence)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections import Counter
 
 from .config import BrandConfig
 from .core import FileResult, Report
 
+_NOT_ALNUM = re.compile(r"[^\w]|_")
 _CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1c2430}
 h1{font-size:1.6rem;margin:0}h2{font-size:1.2rem;margin-top:2.5rem;border-top:1px solid #d8dee6;
@@ -60,7 +62,7 @@ def _e(value: object) -> str:
 
 
 def _anchor(result: FileResult) -> str:
-    return "p-" + "".join(c if c.isalnum() else "-" for c in result.path)
+    return "p-" + _NOT_ALNUM.sub("-", result.path)
 
 
 def _overview(report: Report, cfg: BrandConfig) -> str:
@@ -93,7 +95,7 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
         items = []
         for p in cfg.pillars:
             hits = r.evidence.get(p.name, [])
-            where = Counter(kw for kw, _, _ in hits)
+            where = Counter(kw for kw, _ in r.alignment.evidence.get(p.name, []))
             lines = ", ".join(f"{kw} ×{n}" for kw, n in where.most_common())
             first = ", ".join(f"{line}:{col}" for _, line, col in hits[:6])
             detail = f"{_e(lines)} <span class=\"muted\">(at {_e(first)})</span>" if hits else "no keyword"

@@ -214,14 +214,19 @@ def scan(regex: re.Pattern, text: str, low: str, found: Anchors, reach: int):
         return
     needles: set[tuple[str, bool]] = set()
     for haystack, entries, folded in ((low, found.folded, True), (text, found.exact, False)):
+        present: dict[str, bool] = {}
         counts: dict[str, int] = {}
         for entry in entries:
-            for word in entry:
-                if word not in counts:
-                    counts[word] = haystack.count(word)
-            rarest = min(entry, key=counts.__getitem__)
-            if counts[rarest]:
-                needles.add((rarest, folded))
+            for word in entry:  # `in` stops early; most words are absent, so check that first
+                if word not in present:
+                    present[word] = word in haystack
+                if not present[word]:
+                    break
+            else:
+                for word in entry:
+                    if word not in counts:
+                        counts[word] = haystack.count(word)
+                needles.add((min(entry, key=counts.__getitem__), folded))
     size = len(text)
     windows = []
     for needle, folded in needles:
