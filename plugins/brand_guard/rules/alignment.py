@@ -146,17 +146,26 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel) -> Alignment:
     counts = Counter(stems)
     for word in STOP & counts.keys():
         del counts[word]
-    similarity = _cosine(counts, model.brand)
+    shared = sorted(counts.keys() & model.brand, key=lambda s: (-counts[s], s))
+    similarity = _cosine(counts, shared, len(model.brand))
     score = round(0.6 * coverage + 0.4 * 100 * min(1.0, similarity / COS_FULL))
-    shared = sorted((s for s in counts if s in model.brand), key=lambda s: (-counts[s], s))
     evidence = {p.name: found for p, found in zip(model.pillars, hits, strict=True)}
     return Alignment(score, pillar_scores, evidence, shared, similarity)
 
 
-def _cosine(counts: Counter, brand: frozenset[str]) -> float:
-    if not counts or not brand:
+def _weight(count: int) -> float:
+    """Sublinear term frequency, 1 + ln(count); counts are small, so from a table."""
+    return _WEIGHTS[count] if count < len(_WEIGHTS) else 1 + math.log(count)
+
+
+_WEIGHTS = [0.0] + [1 + math.log(c) for c in range(1, 256)]
+_SQUARES = [w * w for w in _WEIGHTS]
+
+
+def _cosine(counts: Counter, shared: list[str], brand_size: int) -> float:
+    """Cosine of the post's weighted term vector and the brand's (all brand terms weigh 1)."""
+    if not counts or not brand_size:
         return 0.0
-    weights = {s: 1 + math.log(c) for s, c in counts.items()}
-    dot = sum(w for s, w in weights.items() if s in brand)
-    norm = math.sqrt(sum(w * w for w in weights.values()))
-    return dot / (norm * math.sqrt(len(brand)))
+    dot = sum(_weight(counts[s]) for s in shared)
+    norm = math.sqrt(sum(_SQUARES[c] if c < 256 else _weight(c) ** 2 for c in counts.values()))
+    return dot / (norm * math.sqrt(brand_size))
