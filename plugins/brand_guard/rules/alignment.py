@@ -25,6 +25,9 @@ from ..model import Pillar
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SPLIT = re.compile(f"({TOKEN.pattern})")
+#: The same tokens for lower-cased ASCII text (most posts): a plain class is cheaper than the
+#: Unicode letter test, and gives the same words (no ’ or other non-ASCII letter can occur).
+_SPLIT_ASCII = re.compile(r"([a-z]+(?:'[a-z]+)*)")
 COS_FULL = 0.25
 STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -106,7 +109,7 @@ def tokenize(text: str, base: int = 0) -> Tokens:
     """Stem every word once (cached per distinct word) and keep where it starts."""
     low = text.lower()
     exact = len(low) == len(text)  # lower() lengthens a few letters ("İ"): keep offsets right
-    pieces = _SPLIT.split(low if exact else text)
+    pieces = (_SPLIT_ASCII if low.isascii() else _SPLIT).split(low if exact else text)
     # split() alternates gap, word, gap, ...: running lengths give every word's offset, in C.
     ends = list(accumulate(map(len, pieces), initial=base))
     words = pieces[1::2]
