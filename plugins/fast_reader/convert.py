@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markdown import Markdown
 from pelican.utils import pelican_open
 
-from . import brand, smarty
+from . import brand, prefilter
 
 
 @dataclass(frozen=True)
@@ -48,9 +48,9 @@ def init(settings) -> None:
     body = Markdown(**markdown_settings)
     fields = Markdown(**markdown_settings)
     fields.preprocessors.deregister("meta")
-    if settings.get("FAST_READER_SMARTY", True):
-        smarty.speed_up(body)
-        smarty.speed_up(fields)
+    if settings.get("FAST_READER_PREFILTER", True):
+        prefilter.speed_up(body)
+        prefilter.speed_up(fields)
     _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),
                   settings=markdown_settings)
 
