@@ -116,3 +116,12 @@ def test_default_config_and_content_are_the_repository_ones():
     assert proc.returncode == 0, proc.stdout + proc.stderr
     data = json.loads(proc.stdout)
     assert data["files"] >= 10 and not [f for f in data["findings"] if f["severity"] == "error"]
+
+
+def test_importing_the_guard_is_cheap_and_never_imports_pelican():
+    code = ("import sys, plugins.brand_guard as g; g.load_config('brand.yml'); "
+            "print(sorted(m for m in ('pelican', 'rich', 'markdown') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
