@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         report = check_paths(args.paths, cfg)
-    except FileNotFoundError as exc:
+    except OSError as exc:  # a missing or unreadable path is a usage error, not a brand finding
         print(f"brand: {exc}", file=sys.stderr)
         return 2
     findings = output.visible(report, args.min_severity)
