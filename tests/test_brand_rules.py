@@ -56,6 +56,14 @@ def test_terms_skip_code_urls_and_link_targets_but_not_link_text(cfg):
     assert where(found) == [position(src, "[Linkedin]")[:1] + (position(src, "[Linkedin]")[1] + 1,)]
 
 
+def test_terms_skip_bare_host_names_but_not_a_missing_space(cfg):
+    src = post("See insights.northwindledger.example/posts/x and NorthwindLedger.Then more.\n")
+    found = find(cfg, src, "terms")
+    assert where(found) == [position(src, "NorthwindLedger.Then")]
+    social = check_social_text("Read it at insights.northwindledger.example/posts/x.", cfg)
+    assert [f for f in social if f.rule == "terms"] == []
+
+
 # ---------------------------------------------------------------- avoid
 
 def test_avoid_reports_reason_severity_and_suggestion(cfg):

@@ -63,6 +63,13 @@ _INLINE = re.compile(
     re.DOTALL,
 )
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+#: Bare host names ("insights.northwindledger.example/posts/x") are addresses, not prose: without
+#: this, the terms rule reads "northwindledger" as a misspelt company name. Lower-case TLD only, so a
+#: missing space ("close.Then") stays prose; `_DOMAIN_HINT` keeps the full regex off most texts.
+_DOMAIN_HINT = re.compile(r"\w\.[a-z]{2}")
+_DOMAIN = re.compile(
+    r"(?<![\w@.-])(?:[A-Za-z0-9][\w-]*\.)+[a-z]{2,24}(?![\w@-])(?:/[^\s<>]*[^\s<>.,;:!?)\]'\"])?"
+)
 _SOCIAL_TOKENS = re.compile(r"(?<![\w&])#[^\W_][\w]*|(?<![\w@])@\w+(?:@[\w.-]+\w)?")
 _QUOTED = re.compile(
     r"\"(?:[^\"\n]|\n(?![ \t\r]*\n))*?\"|“(?:[^”\n]|\n(?![ \t\r]*\n))*?”|«[^»\n]*»"
@@ -165,6 +172,8 @@ def _mask_inline(view: str) -> str:
     view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
     if "@" in view:  # e-mail addresses: searched only when there can be one (the regex is slow)
         view = mask_spans(view, [m.span() for m in _EMAIL.finditer(view)])
+    if _DOMAIN_HINT.search(view):
+        view = mask_spans(view, [m.span() for m in _DOMAIN.finditer(view)])
     return view
 
 
