@@ -220,6 +220,7 @@ def test_brand_memo_on_rebuild_is_identical_and_invalidates(tmp_path, marked_con
     post.write_text(post.read_text(encoding="utf-8") + hype, encoding="utf-8")
     assert "hype" in " ".join(_brand_lines(both("post edited").log))
     text = config.read_text(encoding="utf-8")
+    assert "limited time]" in text, "this test edits the hype list's last entry in brand.yml"
     config.write_text(text.replace("limited time]", "limited time, game-changing]"), encoding="utf-8")
     assert "game-changing" in " ".join(_brand_lines(both("brand.yml edited").log))
 
