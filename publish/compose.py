@@ -4,10 +4,12 @@ Every network counts length differently, so each channel gets its own counter an
 fitted to it at a word boundary with an ellipsis — the link is never cut, because it lives in the
 template outside `{text}`:
 
-- X: twitter-text v3 weighted length (URLs 23, CJK and emoji 2) via `twitter-text-parser`,
-  which passes the official conformance cases (tests/data/twitter_text_weighted.yml).
+- X: twitter-text v3 weighted length (URLs 23, CJK and emoji 2) — `twitter-text-parser`'s count,
+  which passes the official conformance cases (tests/data/twitter_text_weighted.yml), with a fast
+  path for text without emoji (`publish.lengths`).
 - Mastodon: graphemes, every URL counts `MASTODON_URL_LENGTH` (23 on stock instances).
-- Bluesky: 300 graphemes; links are facets at UTF-8 byte offsets (atproto `TextBuilder`).
+- Bluesky: 300 graphemes; links are facets at UTF-8 byte offsets, in atproto's JSON form (computed
+  here as atproto's `TextBuilder` does; the SDK itself is imported only to send).
 - LinkedIn: "little text" — reserved characters are backslash-escaped, else LinkedIn silently
   truncates the post at the first one while answering 201.
 - Slack: Block Kit `mrkdwn`; Teams: an Adaptive Card.
@@ -15,16 +17,15 @@ template outside `{text}`:
 
 from __future__ import annotations
 
-import html
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import grapheme
-from twitter_text import parse_tweet
-from twitter_text.config import config as twitter_config
+
+from .lengths import X_CONFIG, grapheme_length, x_length
+from .text import plain_text
 
 ELLIPSIS = "…"
 X_LIMIT = 280
@@ -49,29 +50,7 @@ class Composed:
         self.checked = self.checked or self.text
 
 
-# ---------------------------------------------------------------- plain text and links
-def plain_text(value: str | None) -> str:
-    """Markdown or HTML → one line of plain text with entities decoded."""
-    if not value:
-        return ""
-    text = str(value)
-    text = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", text, flags=re.S | re.I)
-    text = re.sub(r"<br\s*/?>|</p>|</li>|</h\d>", " ", text, flags=re.I)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)  # images → alt text
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)  # links → link text
-    text = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", text)  # reference links
-    text = re.sub(r"`{1,3}([^`]*)`{1,3}", r"\1", text)
-    text = re.sub(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)", r"\1", text)
-    text = re.sub(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)", r"\1", text)
-    text = re.sub(r"~~(.+?)~~", r"\1", text)
-    text = re.sub(r"(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)", "", text)
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
+# ---------------------------------------------------------------- links
 def add_utm(url: str, channel: str, slug: str, medium: str = "social") -> str:
     """Add lowercase UTM tags; tags already on the URL are kept, never overwritten."""
     parts = urlsplit(url)
@@ -90,19 +69,12 @@ def display_url(url: str, width: int = 40) -> str:
 
 
 # ---------------------------------------------------------------- counters
-X_CONFIG = twitter_config["version3"]
-
-
-def x_length(text: str) -> int:
-    return parse_tweet(text, X_CONFIG).weightedLength
+# x_length (twitter-text v3) and grapheme_length come from publish.lengths.
+__all__ = ["X_CONFIG", "grapheme_length", "plain_text", "x_length"]
 
 
 def mastodon_length(text: str, url_length: int = 23) -> int:
-    return grapheme.length(_URL.sub("x" * url_length, text))
-
-
-def grapheme_length(text: str) -> int:
-    return grapheme.length(text)
+    return grapheme_length(_URL.sub("x" * url_length, text))
 
 
 # ---------------------------------------------------------------- fitting
@@ -225,21 +197,25 @@ def bluesky_segments(rendered_with_sentinel: str, display: str, link: str) -> li
     return segments
 
 
-def bluesky_builder(segments: list[list[str]]):
-    """Rebuild an atproto TextBuilder (it computes the facets' UTF-8 byte offsets)."""
-    from atproto import client_utils
+def bluesky_text(segments: list[list[str]]) -> str:
+    """The post text: every segment's text, links by their label (as `TextBuilder.build_text`)."""
+    return "".join(segment[1] for segment in segments)
 
-    builder = client_utils.TextBuilder()
+
+def bluesky_facets(segments: list[list[str]]) -> list[dict]:
+    """Link facets at UTF-8 byte offsets, as atproto's `TextBuilder` builds them and
+    `model_dump(by_alias=True, exclude_none=True)` writes them (same keys, same order)."""
+    facets, offset = [], 0
     for segment in segments:
+        end = offset + len(segment[1].encode("utf-8"))
         if segment[0] == "link":
-            builder.link(segment[1], segment[2])
-        else:
-            builder.text(segment[1])
-    return builder
-
-
-def facets_json(builder) -> list[dict]:
-    return [facet.model_dump(by_alias=True, exclude_none=True) for facet in builder.build_facets()]
+            facets.append({
+                "features": [{"uri": segment[2], "$type": "app.bsky.richtext.facet#link"}],
+                "index": {"byteEnd": end, "byteStart": offset, "$type": "app.bsky.richtext.facet#byteSlice"},
+                "$type": "app.bsky.richtext.facet",
+            })
+        offset = end
+    return facets
 
 
 # ---------------------------------------------------------------- per channel
@@ -269,17 +245,16 @@ def compose(post, channel: str, settings: dict) -> Composed:
 
         def fits(body: str) -> bool:
             candidate = shown(body)
-            return grapheme.length(candidate) <= limit and len(candidate.encode("utf-8")) <= 3000
+            return grapheme_length(candidate) <= limit and len(candidate.encode("utf-8")) <= 3000
 
         body = shorten(source, fits)
         segments = bluesky_segments(render(template, body, _SENTINEL, post), display, link)
-        builder = bluesky_builder(segments)
-        text = builder.build_text()
+        text = bluesky_text(segments)
         card = {"uri": link, "title": plain_text(post.title), "description": plain_text(post.summary),
                 "thumb": post.image}
         checked = render(template, body, link, post)
-        return Composed(text, link, grapheme.length(text), limit,
-                        {"segments": segments, "facets": facets_json(builder), "card": card}, checked)
+        return Composed(text, link, grapheme_length(text), limit,
+                        {"segments": segments, "facets": bluesky_facets(segments), "card": card}, checked)
     if channel == "linkedin":
         limit = int(limits.get("linkedin", 3000))
         text = _fit(template, source, link, post, lambda s: len(escape_little(s)) <= limit)

@@ -6,8 +6,8 @@ import hashlib
 import os
 from datetime import datetime
 
-from publish.compose import plain_text
 from publish.model import ALL_CHANNELS
+from publish.text import plain_text
 
 
 def is_publishable(article, now: datetime | None = None) -> bool:

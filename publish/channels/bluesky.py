@@ -12,7 +12,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-from atproto import Client, models
+from atproto import Client, client_utils, models
 from atproto_client.exceptions import (
     AtProtocolError,
     BadRequestError,
@@ -23,7 +23,6 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
-from ..compose import bluesky_builder
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
 from .local_image import local_image
@@ -140,6 +139,18 @@ class Bluesky:
         if len(listing.records) < RECENT or (since and oldest and oldest < since - timedelta(minutes=5)):
             return None
         raise Unsettled(f"{LABEL}: the pending post is older than the {RECENT} most recent posts")
+
+
+def bluesky_builder(segments: list[list[str]]) -> client_utils.TextBuilder:
+    """The post as an atproto TextBuilder (it carries the text and the link facets) from the
+    segments compose stored; compose computes the same facets for the preview and the tests."""
+    builder = client_utils.TextBuilder()
+    for segment in segments:
+        if segment[0] == "link":
+            builder.link(segment[1], segment[2])
+        else:
+            builder.text(segment[1])
+    return builder
 
 
 def _links_to(value, link: str) -> bool:
