@@ -169,3 +169,66 @@ def test_bad_template_is_a_compose_error(tmp_path):
     settings = settings_for(tmp_path, SYNDICATION_TEMPLATES={"x": "{text} {link}"})
     with pytest.raises(c.ComposeError, match="template"):
         c.compose(_post(), "x", settings)
+
+
+TRICKY_BEFORE_LINK = [
+    "🚀 Ünïcødé first — café ☕ then 日本語:",
+    "👨‍👩‍👧‍👦 family, 🏳️‍🌈 flag, 🇬🇧 and e\u0301 — then the link",
+    "故人西辞黄鹤楼，烟花三月下扬州。",
+    "한국어 텍스트 and ภาษาไทย and क्षत्रिय 𝔸𝔹",
+    "Plain ASCII only, nothing wide",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_BEFORE_LINK)
+def test_bluesky_facets_equal_atproto_textbuilder(tmp_path, text):
+    """compose computes facets itself; they must be exactly what atproto's TextBuilder sends."""
+    import json
+
+    from publish.channels.bluesky import bluesky_builder
+
+    template = "{title}: {text} {url} — {author} ✨ {url}"  # two links, wide text around both
+    p = _post(social={"bluesky": text}, title="Título 📈 " + text[:12])
+    composed = c.compose(p, "bluesky", settings_for(tmp_path, SYNDICATION_TEMPLATES={"bluesky": template}))
+    builder = bluesky_builder(composed.payload["segments"])
+    expected = [f.model_dump(by_alias=True, exclude_none=True) for f in builder.build_facets()]
+    assert len(expected) == 2
+    assert json.dumps(composed.payload["facets"]) == json.dumps(expected)  # same keys in the same order
+    assert composed.text == builder.build_text()
+    raw = composed.text.encode("utf-8")
+    for facet in composed.payload["facets"]:
+        label = raw[facet["index"]["byteStart"]:facet["index"]["byteEnd"]].decode("utf-8")
+        assert label == c.display_url(p.url)
+
+
+def test_bluesky_facets_of_segments_match_textbuilder_directly():
+    from publish.channels.bluesky import bluesky_builder
+
+    segments = [["link", "日本.example/…", "https://a.example/"], ["text", "🙋🏽 é\r\n"],
+                ["link", "x", "https://b.example/?q=ü"], ["text", ""], ["link", "", "https://c.example/"]]
+    builder = bluesky_builder(segments)
+    assert c.bluesky_facets(segments) == [
+        f.model_dump(by_alias=True, exclude_none=True) for f in builder.build_facets()
+    ]
+    assert c.bluesky_text(segments) == builder.build_text()
+
+
+def test_x_length_of_composed_text_is_parse_tweets(tmp_path):
+    """The fitted X text is measured with the fast counter; it is twitter-text's number."""
+    settings = settings_for(tmp_path)
+    for text in ["controllers " * 40, "日本のお客様へ " * 30, "🚀 launch — “quoted” " * 20, "Short"]:
+        composed = c.compose(_post(social={"x": text}), "x", settings)
+        assert composed.length == parse_tweet(composed.text, V3).weightedLength <= 280
+
+
+def test_plain_text_is_the_light_modules():
+    from publish import text
+
+    assert c.plain_text is text.plain_text
+    assert text.plain_text(None) == "" and text.plain_text(42) == "42"
+
+    class Shown(str):
+        def __str__(self):
+            return "*shown*"
+
+    assert text.plain_text(Shown("hidden")) == "shown"  # str() first, as before
