@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 import grapheme
 from grapheme.grapheme_property_group import GraphemePropertyGroup, get_group
@@ -117,7 +118,9 @@ def weighted_length(text: str, options: dict = X_CONFIG) -> int:
     return int(total / options["scale"])
 
 
+@lru_cache(maxsize=256)
 def x_length(text: str) -> int:
+    """The X weighted length; cached, as compose measures the fitted text again to report it."""
     return weighted_length(text, X_CONFIG)
 
 
