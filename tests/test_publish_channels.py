@@ -244,23 +244,6 @@ def test_slack_webhook(settings, fakes):  # noqa: F811
         slack.connect(settings, fakes.env("slack")).reconcile(item)
 
 
-@pytest.mark.parametrize(
-    "kind,error,uncertain",
-    [
-        ("400", ChannelError, False),
-        ("404", ChannelError, False),
-        ("429", RateLimited, False),
-        ("500", ChannelError, True),
-    ],
-)
-def test_slack_errors(settings, fakes, kind, error, uncertain):  # noqa: F811
-    fakes.slack.fail_next(kind)
-    with pytest.raises(error) as info:
-        slack.connect(settings, fakes.env("slack")).post(item_for("slack", settings, audience="internal"))
-    assert info.value.uncertain is uncertain
-    assert "slacksecretpath" not in str(info.value)
-
-
 def test_teams_workflow_webhook(settings, fakes):  # noqa: F811
     item = item_for("teams", settings, audience="internal")
     teams.connect(settings, fakes.env("teams")).post(item)
@@ -268,20 +251,25 @@ def test_teams_workflow_webhook(settings, fakes):  # noqa: F811
 
 
 @pytest.mark.parametrize(
-    "kind,error,uncertain",
+    "channel,kind,error,uncertain,secret",
     [
-        ("400", ChannelError, False),
-        ("413", ChannelError, False),
-        ("429", RateLimited, False),
-        ("500", ChannelError, True),
+        ("slack", "400", ChannelError, False, "slacksecretpath"),
+        ("slack", "404", ChannelError, False, "slacksecretpath"),
+        ("slack", "429", RateLimited, False, "slacksecretpath"),
+        ("slack", "500", ChannelError, True, "slacksecretpath"),
+        ("teams", "400", ChannelError, False, "teamssecretsig"),
+        ("teams", "413", ChannelError, False, "teamssecretsig"),
+        ("teams", "429", RateLimited, False, "teamssecretsig"),
+        ("teams", "500", ChannelError, True, "teamssecretsig"),
     ],
 )
-def test_teams_errors(settings, fakes, kind, error, uncertain):  # noqa: F811
-    fakes.teams.fail_next(kind)
+def test_webhook_errors(settings, fakes, channel, kind, error, uncertain, secret):  # noqa: F811
+    getattr(fakes, channel).fail_next(kind)
+    module = {"slack": slack, "teams": teams}[channel]
     with pytest.raises(error) as info:
-        teams.connect(settings, fakes.env("teams")).post(item_for("teams", settings, audience="internal"))
+        module.connect(settings, fakes.env(channel)).post(item_for(channel, settings, audience="internal"))
     assert info.value.uncertain is uncertain
-    assert "teamssecretsig" not in str(info.value)
+    assert secret not in str(info.value)
 
 
 def test_unreachable_webhook_is_definite_and_never_echoes_the_url(settings):
