@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from .compose import ComposeError, compose
 from .ledger import Ledger, Pair
-from .model import INTERNAL_CHANNELS, PUBLIC_CHANNELS, Item, Post
+from .model import ALL_CHANNELS, INTERNAL_CHANNELS, PUBLIC_CHANNELS, Item, Post
 
 #: A brand check: (text, audience, channel) → list of error messages (empty: OK to send).
 BrandCheck = Callable[[str, str, str], list[str]]
@@ -102,20 +102,21 @@ def plan(
     now = now or datetime.now(UTC)
     pairs = ledger.pairs()
     reshare = set(reshare)
-    enabled = settings.get("SYNDICATION_CHANNELS") or PUBLIC_CHANNELS + INTERNAL_CHANNELS
+    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
     cap = settings.get("SYNDICATION_MAX_PER_RUN", 3) if cap is None else cap
+    deferred = {channel: ledger.deferred_until(channel, now) for channel in enabled}
     items: list[Item] = []
     for post in sorted(posts, key=lambda p: (p.date, p.slug)):
         if not publishable(post, now):
             continue
+        secret = confidential_reason(post, settings)
         for channel in channels_for(post, enabled):
             item = decide(post, channel, pairs.get((post.slug, channel)), reshare=reshare,
                           retry_attention=retry_attention)
-            secret = confidential_reason(post, settings)
             if secret and item.status == "planned":
                 item.status, item.reason = "held", secret
             if item.status == "planned":
-                until = ledger.deferred_until(channel, now)
+                until = deferred[channel]
                 if until:
                     item.status = "deferred"
                     item.reason = f"rate limited until {until.isoformat(timespec='minutes')}"
