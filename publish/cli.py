@@ -62,13 +62,13 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
             say(err, f"publish: {exc}")
             return 1
     try:
-        return _run(args, env, settings, posts, writer, redact, out, err)
+        return _run(args, env, settings, posts, writer, redact, out, err, enabled, live)
     finally:
         if writer is not None:
             writer.close()
 
 
-def _run(args, env, settings, posts, writer, redact, out, err) -> int:
+def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) -> int:
     failed = False
     ledger = writer.read() if writer else read_ledger(settings["SYNDICATION_LEDGER"])
     for problem in ledger.problems:
@@ -84,12 +84,9 @@ def _run(args, env, settings, posts, writer, redact, out, err) -> int:
 
     connections: dict = {}
     broken: dict[str, str] = {}  # channel → why it could not connect
-    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
     if writer and not args.mark_existing:
-        for name in enabled:
+        for name in live:
             module = channels.module(name)
-            if not module.configured(env, settings):
-                continue
             try:
                 connections[name] = module.connect(settings, env)
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
