@@ -109,9 +109,7 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
     jobs: list = [*paths, *checks]
     if not jobs:
         return 0
-    processes = settings.get("FAST_READER_PROCESSES")
-    if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    processes = writer.pool_processes(settings)
     small = len(jobs) < int(settings.get("FAST_READER_MIN_POOL", 16))
     start = time.perf_counter()
     convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances and brand.yml

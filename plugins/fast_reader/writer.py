@@ -90,7 +90,7 @@ class ParallelWriter(Writer):
         if not jobs:
             return 0
         start = time.perf_counter()
-        processes = _processes(self.settings)
+        processes = pool_processes(self.settings)
         small = len(jobs) < int(self.settings.get("FAST_WRITER_MIN_POOL", 32))
         if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
             for index in range(len(jobs)):
@@ -117,7 +117,8 @@ _JOBS: list[tuple] = []  # set just before forking; workers read it from their i
 _ACTIVE: list[ParallelWriter] = []  # this build's writer, for the `finalized` safety flush
 
 
-def _processes(settings) -> int:
+def pool_processes(settings) -> int:
+    """FAST_READER_PROCESSES, or the usable CPUs (the reader's and the writer's pools)."""
     processes = settings.get("FAST_READER_PROCESSES")
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
