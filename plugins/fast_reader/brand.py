@@ -130,8 +130,13 @@ def epoch(config_path: str, core) -> str:
     return digest.hexdigest()
 
 
-def _key(source: str, audience: str, slug: str | None, data: bytes, display: str) -> tuple:
-    return (source, display, audience, slug, hashlib.sha256(data).hexdigest())
+def _key(source: str, audience: str, slug: str | None) -> tuple | None:
+    """The memo key of `source` as it is on disk now; None when it cannot be read."""
+    try:
+        data = Path(source).read_bytes()
+    except OSError:
+        return None
+    return (source, MEMO["core"].display_path(source), audience, slug, hashlib.sha256(data).hexdigest())
 
 
 def load_memo(settings) -> None:
@@ -166,11 +171,8 @@ def needs_check(source: str, metadata: dict, settings) -> bool:
     guess = predict(header_of(metadata), source, settings)
     if guess is None:
         return False
-    try:
-        data = Path(source).read_bytes()
-    except OSError:
-        return False
-    return _key(source, *guess, data, MEMO["core"].display_path(source)) not in MEMO["entries"]
+    key = _key(source, *guess)
+    return key is not None and key not in MEMO["entries"]
 
 
 def header_of(metadata: dict) -> dict[str, list[str]]:
@@ -182,11 +184,9 @@ def remember(source: str, audience: str, slug: str | None, result) -> None:
     """Store a result the workers computed (pickled now: the plugin later mutates `draft`)."""
     if not MEMO:
         return
-    try:
-        data = Path(source).read_bytes()
-    except OSError:
+    key = _key(source, audience, slug)
+    if key is None:
         return
-    key = _key(source, audience, slug, data, MEMO["core"].display_path(source))
     MEMO["entries"][key] = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
     MEMO["used"].add(key)
 
@@ -194,11 +194,7 @@ def remember(source: str, audience: str, slug: str | None, result) -> None:
 def _from_memo(source: str, audience: str, slug: str | None):
     if not MEMO or not MEMO["entries"]:
         return None
-    try:
-        data = Path(source).read_bytes()
-    except OSError:
-        return None
-    key = _key(source, audience, slug, data, MEMO["core"].display_path(source))
+    key = _key(source, audience, slug)
     blob = MEMO["entries"].get(key)
     if blob is None:
         return None
