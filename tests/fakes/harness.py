@@ -11,7 +11,7 @@ import pytest
 from .bluesky import BlueskyFake
 from .linkedin import LinkedInFake
 from .mastodon import MastodonFake
-from .webhooks import SlackFake, TeamsFake
+from .webhooks import SLACK_SECRET, TEAMS_SIG, SlackFake, TeamsFake
 from .x import XFake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,7 +112,7 @@ class Fakes:
         return env
 
     def secrets(self) -> list[str]:
-        return [*SECRETS.values(), "slacksecretpath0123456789", "teamssecretsig0123456789"]
+        return [*SECRETS.values(), SLACK_SECRET, TEAMS_SIG]
 
 
 @pytest.fixture

@@ -6,7 +6,9 @@ from werkzeug import Request
 
 from .base import Fake, reply
 
-SLACK_PATH = "/services/T0000FAKE/B0000FAKE/slacksecretpath0123456789"
+SLACK_SECRET = "slacksecretpath0123456789"  # the secret part of the webhook URL
+TEAMS_SIG = "teamssecretsig0123456789"
+SLACK_PATH = f"/services/T0000FAKE/B0000FAKE/{SLACK_SECRET}"
 TEAMS_PATH = "/workflows/fake/triggers/manual/paths/invoke"
 
 
@@ -62,11 +64,11 @@ class TeamsFake(Fake):
 
     @property
     def webhook(self) -> str:
-        return self.url + TEAMS_PATH + "?api-version=2016-06-01&sig=teamssecretsig0123456789"
+        return self.url + TEAMS_PATH + f"?api-version=2016-06-01&sig={TEAMS_SIG}"
 
     def receive(self, request: Request):
         self.calls.append(request)
-        if request.args.get("sig") != "teamssecretsig0123456789":
+        if request.args.get("sig") != TEAMS_SIG:
             return self.reject("bad signature", 401, {"error": {"code": "DirectApiAuthorizationRequired"}})
         body = request.get_json()
         attachments = body.get("attachments") or []
