@@ -23,26 +23,33 @@ def is_publishable(article, now: datetime | None = None) -> bool:
     return date <= now
 
 
-def content_hash(article) -> str:
-    """Hash of the source file: a post edited after sharing is reported, not silently re-posted."""
+def read_source(article) -> bytes | None:
+    """The post's source file as bytes (read once for the hash and the code-name scan)."""
     try:
         with open(article.source_path, "rb") as handle:
-            data = handle.read().replace(b"\r\n", b"\n")
+            return handle.read()
     except OSError:
+        return None
+
+
+def content_hash(article, source: bytes | None) -> str:
+    """Hash of the source file: a post edited after sharing is reported, not silently re-posted."""
+    if source is not None:
+        data = source.replace(b"\r\n", b"\n")
+    else:
         data = (article.title + "\n" + (article.content or "")).encode("utf-8")
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def confidential_names(article, finder) -> list[str]:
+def confidential_names(article, finder, source: bytes | None) -> list[str]:
     """Code names anywhere in the post's raw source (body, code blocks, metadata), as written.
 
     The publish step holds such a post on every channel, whatever its social texts say, so a
     stale manifest or a skipped brand check can never carry a code name to a network.
     """
-    try:
-        with open(article.source_path, encoding="utf-8", errors="replace") as handle:
-            raw = handle.read()
-    except OSError:
+    if source is not None:  # as text-mode open() reads it: UTF-8 with replacement, universal newlines
+        raw = source.decode("utf-8", errors="replace").replace("\r\n", "\n").replace("\r", "\n")
+    else:
         raw = f"{article.title}\n{article.content or ''}"
     return finder(raw)
 
@@ -59,6 +66,7 @@ def entry(article, settings: dict, finder=None) -> dict:
         social[channel] = plain_text(meta.get(f"social_{channel}")) or None
     content_root = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
     channels = getattr(article, "channels", None)
+    source = read_source(article)
     return {
         "slug": article.slug,
         "url": f"{siteurl}/{article.url}",
@@ -73,7 +81,7 @@ def entry(article, settings: dict, finder=None) -> dict:
         "channels": list(channels) if channels is not None else None,
         "status": article.status,
         "date": article.date.isoformat(),
-        "hash": content_hash(article),
+        "hash": content_hash(article, source),
         "source_path": os.path.relpath(article.source_path, content_root).replace(os.sep, "/"),
-        "confidential": confidential_names(article, finder) if finder else [],
+        "confidential": confidential_names(article, finder, source) if finder else [],
     }
