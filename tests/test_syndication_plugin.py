@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from sitebuild import REPO, build_site
+from conftest import copy_content
+from sitebuild import build_site
 
 SITE = "https://insights.northwindledger.example"
 CLOSE = "the-five-day-close-is-a-trust-problem-not-a-tooling-problem"
@@ -18,8 +19,7 @@ CLOSE_PAGE = f"posts/2026/{CLOSE}/index.html"
 @pytest.fixture(scope="module")
 def content(tmp_path_factory) -> Path:
     """The sample content plus a hidden post."""
-    dest = tmp_path_factory.mktemp("synd") / "content"
-    shutil.copytree(REPO / "content", dest)
+    dest = copy_content(tmp_path_factory.mktemp("synd") / "content")
     (dest / "posts" / "2026-05-01-hidden-note.md").write_text(
         "Title: A hidden note\nDate: 2026-05-01 08:00\nAuthor: Dana Whitfield\nStatus: hidden\n"
         "Summary: Only reachable by its link.\n\nHidden body.\n",
@@ -146,8 +146,7 @@ def test_also_on_links_come_from_the_ledger(tmp_path, content):
 
 
 def test_manifest_names_code_names_found_anywhere_in_the_source(tmp_path):
-    content = tmp_path / "content"
-    shutil.copytree(REPO / "content", content)
+    content = copy_content(tmp_path / "content")
     (content / "posts" / "2026-05-02-leak.md").write_text(
         "Title: Month-end notes\nDate: 2026-05-02 08:00\nAuthor: Dana Whitfield\n"
         "Summary: Trusted automation for the close.\n\n```\nexport FLAG=project-bluefin\n```\n",
