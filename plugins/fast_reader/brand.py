@@ -27,6 +27,8 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+from . import convert  # circular (convert imports brand): used only at call time
+
 logger = logging.getLogger(__name__)
 
 #: source path → (stamp, audience, slug, FileResult) from the workers, for this build only.
@@ -101,13 +103,7 @@ def precomputed(source: str, *, audience: str, slug: str | None):
     if entry is None:
         return _from_memo(source, audience, slug)
     stamp, guessed_audience, guessed_slug, result = entry
-    if (guessed_audience, guessed_slug) != (audience, slug):
-        return None
-    try:
-        st = os.stat(source)
-        if (st.st_mtime_ns, st.st_size) != stamp:
-            return None
-    except OSError:
+    if (guessed_audience, guessed_slug) != (audience, slug) or convert.stamp_or_none(source) != stamp:
         return None
     return result
 

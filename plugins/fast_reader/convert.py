@@ -72,6 +72,14 @@ def file_stamp(path: str) -> tuple[int, int]:
     return st.st_mtime_ns, st.st_size
 
 
+def stamp_or_none(path: str) -> tuple[int, int] | None:
+    """`file_stamp`, or None when the file is gone: a stamped result for it is stale."""
+    try:
+        return file_stamp(path)
+    except OSError:
+        return None
+
+
 def convert(path: str) -> tuple[str, Converted | None]:
     """Convert one file; None when anything goes wrong (the main process then reads it normally,
     so errors surface exactly as with Pelican's reader)."""

@@ -28,7 +28,7 @@ class PreconvertedMixin(MarkdownReader):
 
     def read(self, source_path):
         ready = READY.pop(source_path, None)
-        if ready is None or ready.stamp != _stamp_or_none(source_path):
+        if ready is None or ready.stamp != convert.stamp_or_none(source_path):
             return super().read(source_path)
         self._source_path = source_path
         return ready.html, self._process_raw_metadata(ready)
@@ -64,13 +64,6 @@ def fast_class(base: type) -> type:
             "__module__": __name__,
         })
     return _CLASSES[base]
-
-
-def _stamp_or_none(path: str):
-    try:
-        return convert.file_stamp(path)
-    except OSError:
-        return None
 
 
 def use_fast_reader(readers) -> None:
