@@ -102,18 +102,16 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
     jobs: list = [*paths, *checks]
     if not jobs:
         return 0
-    processes = writer.pool_processes(settings)
-    small = len(jobs) < int(settings.get("FAST_READER_MIN_POOL", 16))
+    used = writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16)
     start = time.perf_counter()
     convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances and brand.yml
-    if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+    if used is None:
         results = map(convert.run_job, jobs)
         used = 1
     else:
-        used = min(processes, len(jobs))
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(used) as pool:
-            results = pool.map(convert.run_job, jobs, chunksize=max(1, len(jobs) // (used * 8)))
+            results = pool.map(convert.run_job, jobs, chunksize=writer.chunksize(len(jobs), used))
     count = 0
     for path, ready in results:
         if isinstance(ready, convert.Converted):

@@ -90,21 +90,19 @@ class ParallelWriter(Writer):
         if not jobs:
             return 0
         start = time.perf_counter()
-        processes = pool_processes(self.settings)
-        small = len(jobs) < int(self.settings.get("FAST_WRITER_MIN_POOL", 32))
-        if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+        used = pool_size(self.settings, len(jobs), "FAST_WRITER_MIN_POOL", 32)
+        if used is None:
             for index in range(len(jobs)):
                 _render(jobs, index)
             used = 1
         else:
-            used = min(processes, len(jobs))
             _JOBS[:] = jobs
             gc.collect()
             gc.freeze()  # keep the workers' GC off the inherited heap (fewer copy-on-write pages)
             try:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(used) as pool:
-                    pool.map(_render_inherited, range(len(jobs)), chunksize=max(1, len(jobs) // (used * 8)))
+                    pool.map(_render_inherited, range(len(jobs)), chunksize=chunksize(len(jobs), used))
             finally:
                 gc.unfreeze()
                 _JOBS.clear()
@@ -117,12 +115,22 @@ _JOBS: list[tuple] = []  # set just before forking; workers read it from their i
 _ACTIVE: list[ParallelWriter] = []  # this build's writer, for the `finalized` safety flush
 
 
-def pool_processes(settings) -> int:
-    """FAST_READER_PROCESSES, or the usable CPUs (the reader's and the writer's pools)."""
+def pool_size(settings, jobs: int, min_pool_setting: str, min_pool_default: int) -> int | None:
+    """Processes for a fork pool over `jobs` (the reader's and the writer's); None: run in-process
+    (one process configured, fewer jobs than `min_pool_setting`, or no fork on this platform)."""
     processes = settings.get("FAST_READER_PROCESSES")
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return int(processes)
+    processes = int(processes)
+    small = jobs < int(settings.get(min_pool_setting, min_pool_default))
+    if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    return min(processes, jobs)
+
+
+def chunksize(jobs: int, processes: int) -> int:
+    """About eight chunks per process: balances the load without a round trip per job."""
+    return max(1, jobs // (processes * 8))
 
 
 def _render(jobs: list[tuple], index: int) -> None:
