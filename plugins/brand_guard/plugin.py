@@ -21,12 +21,11 @@ from pelican.contents import Article, Page
 
 from . import html_report
 from .config import BrandConfig, BrandConfigError
-from .core import FileResult, Report, check_file, display_path, load_config
+from .core import MARKDOWN_SUFFIXES, FileResult, Report, check_file, display_path, load_config
 
 logger = logging.getLogger(__name__)
 
 _LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logging.INFO}
-_MARKDOWN = (".md", ".markdown", ".mkd", ".mdown")
 
 #: Per build: the loaded config (or None when off) and results by source path (a dict, so a
 #: content object built twice is counted once; cleared at the end for `make regenerate`).
@@ -72,7 +71,7 @@ def check_content(instance) -> None:
     if not isinstance(instance, (Article, Page)) or getattr(instance, "status", "") == "skip":
         return
     source = getattr(instance, "source_path", None)
-    if not source or not source.lower().endswith(_MARKDOWN) or not os.path.isfile(source):
+    if not source or not source.lower().endswith(MARKDOWN_SUFFIXES) or not os.path.isfile(source):
         return
     cfg = _config(instance.settings)
     if cfg is None:
