@@ -224,7 +224,8 @@ def check_source(
     audience = audience or (fields["audience"].value.strip().lower() if "audience" in fields else "public")
     if draft is None:
         draft = _is_draft(post, now)
-    ignored, notes = _ignored_rules(post, path)
+    index = LineIndex(text)
+    ignored, notes = _ignored_rules(post, path, index)
     low = text.lower()
     absent = _absent(cfg, text, low)
     located, words, parts = _header_hits(post, cfg, absent)
@@ -242,7 +243,6 @@ def check_source(
         title = fields.get("title")  # the score is about the whole post: report it at the title
         where = (title.start, "title") if title else (0, "body")
         located.append((_alignment_hit(alignment, cfg), *where))
-    index = LineIndex(text)
     findings = [_finding(path, index, hit, offset, where) for hit, offset, where in located
                 if not _suppressed(hit, offset, post, ignored)]
     findings.sort(key=sort_key)
@@ -363,31 +363,22 @@ def _suppressed(hit: Hit, offset: int, post: Post, ignored: frozenset[str]) -> b
                for start, end, rules in post.suppressions.ranges)
 
 
-def _ignored_rules(post: Post, path: str) -> tuple[frozenset[str], list[str]]:
+def _ignored_rules(post: Post, path: str, index: LineIndex) -> tuple[frozenset[str], list[str]]:
     notes = []
-    named = []
-    if "brand_ignore" in post.fields:
-        fld = post.fields["brand_ignore"]
-        named += [(fld.line, r) for r in re.split(r"[\s,]+", fld.value) if r]
-    index = None
-    for offset, rule in post.suppressions.named:
-        index = index or LineIndex(post.text)
-        named.append((index.position(offset)[0], rule))
+    fld = post.fields.get("brand_ignore")
+    listed = [r for r in re.split(r"[\s,]+", fld.value) if r] if fld else []
+    named = [(fld.line, r) for r in listed]
+    named += [(index.position(offset)[0], rule) for offset, rule in post.suppressions.named]
     for offset, comment in post.suppressions.bad:
-        index = index or LineIndex(post.text)
         notes.append(f"{path}:{index.position(offset)[0]}: brand directive not understood: "
                      f"<!--{comment}--> (use brand: off [rules], brand: on, brand: ignore rules)")
-    ignored = set()
     for line, rule in named:
         rule = rule.lower()
         if rule == "confidential":
             notes.append(f"{path}:{line}: confidential cannot be suppressed; the rule still applies")
         elif rule not in SUPPRESSIBLE:
             notes.append(f"{path}:{line}: unknown brand rule '{rule}' (rules: {', '.join(SUPPRESSIBLE)})")
-    if "brand_ignore" in post.fields:
-        fld = post.fields["brand_ignore"]
-        ignored = {r.lower() for r in re.split(r"[\s,]+", fld.value) if r.lower() in SUPPRESSIBLE}
-    return frozenset(ignored), notes
+    return frozenset(r.lower() for r in listed if r.lower() in SUPPRESSIBLE), notes
 
 
 def _is_draft(post: Post, now: datetime.datetime | None) -> bool:
