@@ -58,6 +58,7 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
             composed = compose(post, pair.channel, settings)
         except ComposeError as exc:
             writer.append({**base, "event": "attention", "reason": redact(str(exc))})
+            notes.append(redact(f"{pair.post} → {pair.channel}: needs attention ({exc})"))
             continue
         if pair.url and composed.link != pair.url:
             writer.append({**base, "event": "attention",
