@@ -106,3 +106,14 @@ def test_make_new_without_title_explains_usage(tmp_path):
     assert result.returncode != 0 and 'TITLE="' in result.stderr
     assert not list(tmp_path.rglob("*.md"))
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_every_problem_of_a_post_is_listed_but_the_post_counts_once(tmp_path):
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "twice.md").write_bytes(b"Author: Dana Whitfield\nDate: someday\n\nBody.\n")
+    build = build_site(tmp_path / "site", content=content)
+    summary = re.sub(r"\s+", " ", build.log.split("broken post skipped", 1)[-1])
+    assert "1 broken post skipped" in re.sub(r"\s+", " ", build.log)
+    assert "posts/twice.md:1: the post has no title" in summary
+    assert 'posts/twice.md:2: "someday" is not a date' in summary

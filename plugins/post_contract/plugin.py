@@ -15,7 +15,7 @@ from .contract import CHANNELS, Problem, check_header, decode_source, split_list
 logger = logging.getLogger(__name__)
 
 #: Problems found in this build, by source path (a dict so the content cache cannot double-count).
-BROKEN: dict[str, Problem] = {}
+BROKEN: dict[str, list[Problem]] = {}
 ERROR_KEY = "lectern_error"
 
 
@@ -31,15 +31,13 @@ class ContractMarkdownReader(MarkdownReader):
         with open(source_path, "rb") as handle:
             data = handle.read()
         text, problem = decode_source(source_path, data)
-        if problem is None:
+        if problem is not None:
+            problems = [problem]
+        else:
             is_article = _is_article_path(self.settings, source_path)
             problems = check_header(source_path, text, is_article=is_article, parse_date=get_date)
-            problem = problems[0] if problems else None
-            if len(problems) > 1:
-                for extra in problems[1:]:
-                    logger.error("%s", extra)
-        if problem is not None:
-            return "", {"status": "skip", ERROR_KEY: problem}
+        if problems:
+            return "", {"status": "skip", ERROR_KEY: problems}
         return super().read(source_path)
 
 
@@ -54,12 +52,12 @@ def use_contract_reader(readers) -> None:
 
 
 def record_problem(generator, metadata) -> None:
-    problem = metadata.get(ERROR_KEY)
-    if problem is None:
+    problems = metadata.pop(ERROR_KEY, None)
+    if not problems:
         return
-    metadata.pop(ERROR_KEY, None)
-    BROKEN[problem.path] = problem
-    logger.error("%s", problem)
+    BROKEN[problems[0].path] = problems
+    for problem in problems:
+        logger.error("%s", problem)
 
 
 def annotate(content) -> None:
@@ -118,9 +116,9 @@ def seal_tags(generator) -> None:
 def report_broken(pelican) -> None:
     if not BROKEN:
         return
-    problems = sorted(BROKEN.values(), key=str)
+    count = len(BROKEN)
+    problems = sorted((p for found in BROKEN.values() for p in found), key=str)
     BROKEN.clear()  # `make regenerate` reuses the process: the next build starts clean
-    count = len(problems)
     noun = "post" if count == 1 else "posts"
     logger.warning(
         "%d broken %s skipped (the rest of the site was built):\n%s",
