@@ -183,6 +183,63 @@ def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):
                          DEFAULT_CONFIG) == ("internal", "hello-world")
 
 
+def _top_level_brand_guard():
+    """Pelican imports plugins as top-level modules; fast_reader.brand looks for `brand_guard`."""
+    if str(REPO / "plugins") not in sys.path:
+        sys.path.insert(0, str(REPO / "plugins"))
+    import brand_guard.core
+
+    return brand_guard.core
+
+
+def test_background_brand_check_gives_the_in_line_results(tmp_path, marked_content):
+    from pelican.settings import read_settings
+
+    from plugins.fast_reader import brand
+
+    core = _top_level_brand_guard()
+    settings = read_settings(str(REPO / "pelicanconf.py"))
+    content = tmp_path / "content"
+    shutil.copytree(marked_content, content)
+    paths = [str(p) for p in sorted((content / "posts").glob("*.md"))]
+    with open(paths[0], "a", encoding="utf-8") as handle:
+        handle.write("\nThis revolutionary, best-in-class synergy is Project Bluefin.\n")
+    brand.start([(path, None) for path in paths], settings)
+    (process, out), = brand._RUNNING
+    process.join()
+    assert process.exitcode == 0
+    brand.collect()
+    assert not brand._RUNNING and not Path(out).exists()
+    cfg = core.load_config(settings["BRAND_CONFIG"])
+    found = 0
+    for path in paths:
+        stamp, audience, slug, result = brand.RESULTS[path]
+        assert brand.predict(brand.header_meta(path), path, settings) == (audience, slug)
+        expected = core.check_file(path, cfg, display=core.display_path(path), audience=audience, slug=slug,
+                                   draft=False)
+        assert (result.findings, result.words, result.alignment.score) == (
+            expected.findings, expected.words, expected.alignment.score), path
+        found += len(result.findings)
+        assert brand.precomputed(path, audience=audience, slug=slug) is result
+    assert found >= 4, "hype, avoid and the code name are found in the background too"
+
+
+def test_killed_background_brand_check_leaves_the_checks_to_the_plugin(tmp_path, marked_content):
+    from pelican.settings import read_settings
+
+    from plugins.fast_reader import brand
+
+    _top_level_brand_guard()
+    settings = read_settings(str(REPO / "pelicanconf.py"))
+    path = str(sorted((marked_content / "posts").glob("*.md"))[0])
+    brand.start([(path, None)] * 200, settings)
+    (process, out), = brand._RUNNING
+    process.kill()
+    brand.collect()
+    assert brand.RESULTS == {} and not Path(out).exists()
+    assert brand.precomputed(path, audience="public", slug=None) is None
+
+
 def test_brand_memo_on_rebuild_is_identical_and_invalidates(tmp_path, marked_content):
     """Cached rebuilds reuse brand results only while the post, brand.yml and the guard's code match."""
     from plugins.fast_reader import brand

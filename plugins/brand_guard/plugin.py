@@ -1,12 +1,14 @@
 """Pelican shell around the brand checker (receivers are module level: Pelican holds them weakly).
 
 - `initialized`: load BRAND_CONFIG once per build (a bad file is logged; it fails only a strict build).
-- `content_object_init`: check every Article, Draft and Page from its source file, including
-  internal and scheduled posts, and log each finding as `path:line:col severity rule message`.
-  The signal fires inside Pelican's constructor, before a future date turns a post into a draft,
-  so draft status is read at the end of the build.
-- `finalized`: write LECTERN_BUILD_DIR/brand-report.html; with BRAND_STRICT, list the blocking
-  findings (errors in non-draft posts) and stop the build with exit status 1.
+- `content_object_init`: note every Article, Draft and Page with a Markdown source, including
+  internal and scheduled posts, with the audience and URL slug Pelican gave it.
+- `finalized`: check each noted post from its source file (or take the result fast_reader's
+  background process computed while the build ran), log each finding as
+  `path:line:col severity rule message` in path order, write LECTERN_BUILD_DIR/brand-report.html;
+  with BRAND_STRICT, list the blocking findings (errors in non-draft posts) and stop the build with
+  exit status 1. Draft status is read here: a future date turns a post into a draft only after
+  its constructor (and `content_object_init`) ran.
 """
 
 from __future__ import annotations
@@ -27,15 +29,15 @@ logger = logging.getLogger(__name__)
 
 _LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logging.INFO}
 
-#: Per build: the loaded config (or None when off) and results by source path (a dict, so a
-#: content object built twice is counted once; cleared at the end for `make regenerate`).
-_STATE: dict = {"config": None, "loaded": False, "failed": []}
-_RESULTS: dict[str, tuple[FileResult, object]] = {}
+#: Per build: the loaded config (or None when off) and the posts to check by source path (a dict,
+#: so a content object built twice is checked once; cleared at the end for `make regenerate`).
+_STATE: dict = {"config": None, "loaded": False}
+_PENDING: dict[str, tuple[object, str, str | None]] = {}  # source → (instance, audience, slug)
 
 
 def configure(pelican) -> None:
-    _RESULTS.clear()
-    _STATE.update(config=None, loaded=True, failed=[])
+    _PENDING.clear()
+    _STATE.update(config=None, loaded=True)
     settings = pelican.settings
     path = settings.get("BRAND_CONFIG")
     if not path:
@@ -62,47 +64,52 @@ def _config(settings) -> BrandConfig | None:
 
 
 def _precomputed(source: str, audience: str, slug: str | None) -> FileResult | None:
-    """The same check, already run by fast_reader's worker pool (None when off or out of date)."""
+    """The same check, already run by fast_reader's background process (None when off or out of date)."""
     fast = sys.modules.get("fast_reader.brand")
     return fast.precomputed(source, audience=audience, slug=slug) if fast else None
 
 
-def check_content(instance) -> None:
+def note_content(instance) -> None:
     if not isinstance(instance, (Article, Page)) or getattr(instance, "status", "") == "skip":
         return
     source = getattr(instance, "source_path", None)
     if not source or not source.lower().endswith(MARKDOWN_SUFFIXES) or not os.path.isfile(source):
         return
-    cfg = _config(instance.settings)
-    if cfg is None:
+    if _config(instance.settings) is None:
         return
     audience = str(instance.metadata.get("audience", "public")).strip().lower()
-    slug = getattr(instance, "slug", None)
-    try:
-        result = _precomputed(source, audience, slug) or check_file(
-            source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
-    except Exception:  # noqa: BLE001 — a guard bug must not break a dev build; production stops
-        logger.exception("brand guard: could not check %s", display_path(source))
-        _STATE["failed"].append(display_path(source))
-        return
-    _RESULTS[source] = (result, instance)
-    for note in result.notes:
-        logger.warning("brand guard: %s", note)
-    for finding in result.findings:
-        logger.log(_LEVEL[finding.severity], "%s", finding)
+    _PENDING[source] = (instance, audience, getattr(instance, "slug", None))
+
+
+def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str]]:
+    """Check every noted post (path order) and log its findings; also the posts that could not be."""
+    results, failed = [], []
+    for source in sorted(_PENDING):
+        instance, audience, slug = _PENDING[source]
+        try:
+            result = _precomputed(source, audience, slug) or check_file(
+                source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
+        except Exception:  # noqa: BLE001 — a guard bug must not break a dev build; production stops
+            logger.exception("brand guard: could not check %s", display_path(source))
+            failed.append(display_path(source))
+            continue
+        result.draft = getattr(instance, "status", "published") == "draft"
+        for note in result.notes:
+            logger.warning("brand guard: %s", note)
+        for finding in result.findings:
+            logger.log(_LEVEL[finding.severity], "%s", finding)
+        results.append(result)
+    _PENDING.clear()
+    return results, failed
 
 
 def finish(pelican) -> None:
     cfg = _STATE["config"]
     _STATE["loaded"] = False
     if cfg is None:
-        _RESULTS.clear()
+        _PENDING.clear()
         return
-    results = []
-    for result, instance in _RESULTS.values():
-        result.draft = getattr(instance, "status", "published") == "draft"
-        results.append(result)
-    _RESULTS.clear()
+    results, failed = check_noted(cfg)
     report = Report(sorted(results, key=lambda r: r.path))
     settings = pelican.settings
     build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
@@ -117,7 +124,6 @@ def finish(pelican) -> None:
     warnings = sum(1 for f in findings if f.severity == "warning")
     logger.info("brand guard: %d posts and pages, %d errors, %d warnings; report: %s",
                 report.files, errors, warnings, path)
-    failed, _STATE["failed"] = _STATE["failed"], []
     if failed and settings.get("BRAND_STRICT"):
         logger.error("Production build stopped: the brand guard could not check %s", ", ".join(failed))
         raise SystemExit(1)
@@ -131,5 +137,5 @@ def finish(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(configure)
-    signals.content_object_init.connect(check_content)
+    signals.content_object_init.connect(note_content)
     signals.finalized.connect(finish)

@@ -1,11 +1,17 @@
-"""Brand guard checks done in fast_reader's workers, next to each post's Markdown conversion.
+"""Brand guard checks in a low-priority background process that overlaps the build.
 
-The brand guard checks every post from its source file in `content_object_init`, serially in the
-main process — after Markdown, the largest cost of a build. Its check is a pure function of the
-file, brand.yml, the audience and the URL slug, so a worker can run it for the same file. The
-audience and slug are predicted from the header the way Pelican derives them; the brand plugin
-asks `precomputed()` with the real values and gets the worker's result only when the file is
-unchanged and both values match — otherwise it checks the file itself, as before.
+The brand guard checks every post from its source file; done in line it is, after Markdown, the
+largest cost of a build. Its check is a pure function of the file, brand.yml, the audience and the
+URL slug, so when fast_reader batches a generator's files it also forks one process, at the lowest
+CPU priority (nice 19), that checks them all. On a machine with a spare core it runs while the
+build leaves one idle — Pelican's serial metadata, context, feed and sitemap work — and yields to
+the conversion and render pools, so a build is barely longer with the guard than without it.
+
+The brand plugin asks `precomputed()` at the end of the build, which waits for the process. The
+audience and slug are predicted from the header the way Pelican derives them; a result is used only
+when the file is unchanged since it was checked and both values match — otherwise the plugin checks
+the file itself, as it does when the background is off (FAST_READER_PROCESSES = 1, small batches,
+no fork). A crashed or killed background process only means the plugin checks everything itself.
 
 With Pelican's content cache on (CACHE_CONTENT / LOAD_CONTENT_CACHE), results also persist in
 CACHE_PATH, so a rebuild does not re-check unchanged posts. The key is everything the check
@@ -19,20 +25,24 @@ from __future__ import annotations
 import hashlib
 import importlib
 import logging
+import multiprocessing
 import os
 import pickle
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
 from pelican.utils import slugify
 
-from . import convert  # circular (convert imports brand): used only at call time
+from . import convert
 
 logger = logging.getLogger(__name__)
 
-#: source path → (stamp, audience, slug, FileResult) from the workers, for this build only.
+#: source path → (stamp, audience, slug, FileResult) from the background, for this build only.
 RESULTS: dict[str, tuple] = {}
+#: Background checks under way: (process, file its results are written to).
+_RUNNING: list[tuple[multiprocessing.process.BaseProcess, str]] = []
 _WORKER: dict = {}
 #: The persistent memo: {"epoch": str, "path": str, "save": bool, "entries": {key: pickled FileResult}}
 MEMO: dict = {}
@@ -50,16 +60,17 @@ def _core():
     return importlib.import_module("brand_guard.core")
 
 
-def init_worker(settings) -> None:
-    """Load brand.yml once per worker (a broken file: the main process reports it, not us)."""
+def init_worker(settings) -> bool:
+    """Load brand.yml once, before forking (a broken file: the brand plugin reports it, not us)."""
     _WORKER.clear()
     core = _core() if enabled(settings) else None
     if core is None:
-        return
+        return False
     try:
         _WORKER.update(core=core, cfg=core.load_config(settings["BRAND_CONFIG"]), settings=settings)
     except Exception:  # noqa: BLE001 — the plugin's own `initialized` receiver reports config errors
         _WORKER.clear()
+    return bool(_WORKER)
 
 
 def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str | None] | None:
@@ -83,22 +94,103 @@ def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str |
     return audience[0].strip().lower(), slug
 
 
-def precheck(path: str, meta: dict[str, list[str]]) -> tuple | None:
-    """Worker side: run the brand check the plugin would run; None when we cannot predict it."""
+def header_meta(path: str) -> dict[str, list[str]]:
+    """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape."""
+    text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
+    fields, _ = importlib.import_module("brand_guard.source").parse_header(text)
+    meta = {}
+    for key in ("title", "audience", "slug"):
+        if key in fields:
+            fld = fields[key]
+            lines = text[fld.start:fld.end].count("\n") + 1  # a continued value: `predict` gives up
+            meta[key] = [fld.value] * lines
+    return meta
+
+
+def precheck(path: str, meta: dict[str, list[str]] | None) -> tuple | None:
+    """The check the plugin would run: (stamp, audience, slug, FileResult); None when unpredictable."""
     if not _WORKER:
         return None
-    guess = predict(meta, path, _WORKER["settings"])
+    stamp = convert.file_stamp(path)  # before reading: an edit after this makes the result stale
+    guess = predict(header_meta(path) if meta is None else meta, path, _WORKER["settings"])
     if guess is None:
         return None
     audience, slug = guess
     core = _WORKER["core"]
     result = core.check_file(path, _WORKER["cfg"], display=core.display_path(path), audience=audience,
                              slug=slug, draft=False)
-    return audience, slug, result
+    return stamp, audience, slug, result
+
+
+def start(jobs: list[tuple[str, dict | None]], settings) -> None:
+    """Fork the background check of `jobs` ((path, raw header or None)); no-op when the guard is off."""
+    if not init_worker(settings) or "fork" not in multiprocessing.get_all_start_methods():
+        return
+    handle, out = tempfile.mkstemp(prefix="lectern-brand-", suffix=".pickle")
+    os.close(handle)
+    process = multiprocessing.get_context("fork").Process(
+        target=_background, args=(jobs, out), name="lectern-brand-check", daemon=True)
+    process.start()
+    _RUNNING.append((process, out))
+
+
+def _background(jobs: list[tuple[str, dict | None]], out: str) -> None:
+    try:
+        os.nice(19)  # idle cores only: never slow the conversion and render pools down
+    except OSError:
+        pass
+    results = []
+    for path, meta in jobs:
+        try:
+            checked = precheck(path, meta)
+        except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself
+            checked = None
+        if checked is not None:
+            results.append((path, checked))
+    with open(out, "wb") as handle:  # the parent reads it only after this process has exited
+        pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def collect() -> None:
+    """Wait for the background checks and file their results (memo included)."""
+    while _RUNNING:
+        process, out = _RUNNING.pop(0)
+        process.join()
+        try:
+            if process.exitcode == 0:
+                with open(out, "rb") as handle:
+                    for path, checked in pickle.load(handle):
+                        RESULTS[path] = checked
+                        remember(path, *checked[1:])
+            else:
+                logger.debug("fast_reader: the background brand check ended with %s", process.exitcode)
+        except (OSError, EOFError, pickle.UnpicklingError) as exc:
+            logger.debug("fast_reader: cannot read the background brand results: %s", exc)
+        finally:
+            _unlink(out)
+
+
+def stop() -> None:
+    """A new build: end any check left from an interrupted one and forget its results."""
+    while _RUNNING:
+        process, out = _RUNNING.pop()
+        if process.is_alive():
+            process.terminate()
+        process.join()
+        _unlink(out)
+    RESULTS.clear()
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def precomputed(source: str, *, audience: str, slug: str | None):
-    """Main-process side, for the brand plugin: the worker's FileResult if still valid, else None."""
+    """Main-process side, for the brand plugin: the background's FileResult if still valid, else None."""
+    collect()
     entry = RESULTS.pop(source, None)
     if entry is None:
         return _from_memo(source, audience, slug)
@@ -200,6 +292,7 @@ def _from_memo(source: str, audience: str, slug: str | None):
 
 def save_memo() -> None:
     """At the end of a build: keep only the entries this build used (deleted posts drop out)."""
+    collect()  # results the plugin did not ask for (it may have finished first) still count
     if not MEMO or not MEMO["save"]:
         MEMO.clear()
         return

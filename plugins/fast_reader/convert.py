@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markdown import Markdown
 from pelican.utils import pelican_open
 
-from . import brand, prefilter
+from . import prefilter
 
 
 @dataclass(frozen=True)
@@ -22,15 +22,6 @@ class Converted:
     html: str
     meta: dict[str, list[str]]  # Python-Markdown's `Meta`: lowercased key → list of raw lines
     formatted: dict[str, str]  # FORMATTED_FIELDS (e.g. summary) already converted to HTML
-    brand: tuple | None = None  # (audience, slug, FileResult) when the brand guard is on
-
-
-@dataclass(frozen=True)
-class BrandOnly:
-    """A cached post (Pelican has its HTML) that only needed the brand check."""
-
-    stamp: tuple[int, int]
-    brand: tuple | None
 
 
 _STATE: dict[str, object] = {}
@@ -44,7 +35,6 @@ def init(settings) -> None:
     """
     markdown_settings = settings["MARKDOWN"]  # already normalised by MarkdownReader.__init__
     formatted_fields = list(settings["FORMATTED_FIELDS"])
-    brand.init_worker(settings)
     body = Markdown(**markdown_settings)
     fields = Markdown(**markdown_settings)
     fields.preprocessors.deregister("meta")
@@ -98,22 +88,4 @@ def convert(path: str) -> tuple[str, Converted | None]:
                 formatted[key] = fields.convert("\n".join(values))
     except Exception:  # noqa: BLE001 — deliberately deferred to the main process's own reader
         return path, None
-    try:
-        checked = brand.precheck(path, meta)
-    except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself, as without us
-        checked = None
-    return path, Converted(stamp, html, meta, formatted, checked)
-
-
-def check_cached(path: str, meta: dict[str, list[str]]) -> tuple[str, BrandOnly | None]:
-    """Brand-check a post whose HTML comes from Pelican's content cache."""
-    try:
-        stamp = file_stamp(path)
-        return path, BrandOnly(stamp, brand.precheck(path, meta))
-    except Exception:  # noqa: BLE001 — the brand plugin then checks the file itself
-        return path, None
-
-
-def run_job(job: str | tuple[str, dict]) -> tuple[str, Converted | BrandOnly | None]:
-    """Pool entry point: a path to convert, or (path, header) to brand-check only."""
-    return convert(job) if isinstance(job, str) else check_cached(*job)
+    return path, Converted(stamp, html, meta, formatted)

@@ -97,31 +97,34 @@ def files_to_read(generator, paths_key: str, excludes_key: str) -> tuple[list[st
 
 
 def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) -> int:
-    """Convert `paths` into READY and brand-check `checks` (cached posts), in a fork pool when
-    worth it; returns the number of files converted."""
-    jobs: list = [*paths, *checks]
+    """Convert `paths` into READY in a fork pool when worth it, and start the background brand
+    check of `paths` plus `checks` (cached posts); returns the number of files converted."""
+    jobs = [*((path, None) for path in paths), *checks]
     if not jobs:
         return 0
-    used = writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16)
+    background = writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16) is not None
+    if background:
+        brand.start(jobs, settings)  # forked first: it must not inherit the conversion pool
+    if not paths:
+        return 0
+    used = writer.pool_size(settings, len(paths), "FAST_READER_MIN_POOL", 16)
     start = time.perf_counter()
-    convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances and brand.yml
+    convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances
     if used is None:
-        results = map(convert.run_job, jobs)
+        results = map(convert.convert, paths)
         used = 1
     else:
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(used) as pool:
-            results = pool.map(convert.run_job, jobs, chunksize=writer.chunksize(len(jobs), used))
+            results = pool.map(convert.convert, paths, chunksize=writer.chunksize(len(paths), used))
     count = 0
     for path, ready in results:
-        if isinstance(ready, convert.Converted):
+        if ready is not None:
             READY[path] = ready
             count += 1
-        if ready is not None and ready.brand is not None:
-            brand.RESULTS[path] = (ready.stamp, *ready.brand)
-            brand.remember(path, *ready.brand)
-    logger.debug("fast_reader: converted %d/%d files, brand-checked %d cached ones, %d process(es), %.2fs",
-                 count, len(paths), len(checks), used, time.perf_counter() - start)
+    logger.debug("fast_reader: converted %d/%d files with %d process(es) in %.2fs; brand checks of %d "
+                 "files %s", count, len(paths), used, time.perf_counter() - start, len(jobs),
+                 "in the background" if background else "left to the brand plugin")
     return count
 
 
@@ -146,11 +149,16 @@ def pages_preread(generator) -> None:
 
 
 def reset(*_args, **_kwargs) -> None:
-    """A new build (`make regenerate` reuses the process) starts with no leftovers."""
+    """Reading is over: drop what the readers did not take (and the Markdown instances)."""
     READY.clear()
     _DONE.clear()
-    brand.RESULTS.clear()
     convert.forget()
+
+
+def start_build(*_args, **_kwargs) -> None:
+    """A new build (`make regenerate` reuses the process) starts with no leftovers."""
+    reset()
+    brand.stop()
 
 
 def finish(_pelican) -> None:
@@ -159,7 +167,7 @@ def finish(_pelican) -> None:
 
 
 def register() -> None:
-    signals.initialized.connect(reset)
+    signals.initialized.connect(start_build)
     signals.readers_init.connect(use_fast_reader)
     signals.article_generator_preread.connect(articles_preread)
     signals.page_generator_preread.connect(pages_preread)
