@@ -331,3 +331,28 @@ def test_check_social_text_positions_and_audience(cfg):
     internal = check_social_text(text, cfg, audience="internal", channel="slack")
     assert [f.rule for f in internal] == ["hype", "hype"]
     assert check_social_text("Trusted partners close faster.", cfg) == []
+
+
+TOKEN_CASES = [
+    "It's the controllers' close -- 'quoted' words, a''b, rock'n'roll and '90s or 90s' ends.",
+    "Trust\ttrust\n\ntrust!TRUST? trusted, (trusting) [trust] {trust} trust's",
+    "  leading spaces, snake_case_words, e-mail, 3rd-party, x2y, and\r\nCRLF lines\r\n",
+    "Ünïcödé café naïve — “curly” it’s trust’s 信頼 trust 📈 trust",
+    "'",
+    "",
+]
+
+
+@pytest.mark.parametrize("text", TOKEN_CASES)
+def test_tokenize_gives_the_words_and_offsets_of_the_token_regex(text):
+    """The ASCII fast path (bytes methods) and the Unicode path agree with TOKEN, word for word."""
+    from plugins.brand_guard.rules.alignment import TOKEN, stem, tokenize
+
+    expected = [(stem(m.group().lower()), 7 + m.start()) for m in TOKEN.finditer(text)]
+    tokens = tokenize(text, 7)
+    assert tokens.stems == [s for s, _ in expected]
+    assert tokens.offsets(list(range(len(expected)))) == [o for _, o in expected]
+    if expected:  # asking only for the occurrences of one stem (as score_alignment does)
+        wanted = expected[-1][0]
+        same = [i for i, (s, _) in enumerate(expected) if s == wanted]
+        assert tokens.offsets(same) == [o for s, o in expected if s == wanted]

@@ -238,7 +238,7 @@ def check_source(
         leaks = find_leaks(text, cfg.leak_matcher, low)
         located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
         located += _name_leaks(path, slug, fields, leaks, cfg)
-    alignment = score_alignment(parts + [body], cfg.alignment_model)
+    alignment = score_alignment(parts + [body], cfg.alignment_model, EVIDENCE_PLACES)
     if len(body.stems) >= cfg.min_words and alignment.score < cfg.min_score:
         title = fields.get("title")  # the score is about the whole post: report it at the title
         where = (title.start, "title") if title else (0, "body")
@@ -247,7 +247,7 @@ def check_source(
                 if not _suppressed(hit, offset, post, ignored)]
     findings.sort(key=sort_key)
     title = fields["title"].value if "title" in fields else os.path.basename(path)
-    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits[:EVIDENCE_PLACES]]
+    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits]
                 for name, hits in alignment.evidence.items()}
     return FileResult(path, findings, words, alignment, len(located) - len(findings), draft, audience,
                       title, notes, evidence)

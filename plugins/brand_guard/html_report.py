@@ -95,7 +95,7 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
         items = []
         for p in cfg.pillars:
             hits = r.evidence.get(p.name, [])
-            where = Counter(kw for kw, _ in r.alignment.evidence.get(p.name, []))
+            where = Counter(r.alignment.keywords.get(p.name, {}))
             lines = ", ".join(f"{kw} ×{n}" for kw, n in where.most_common())
             first = ", ".join(f"{line}:{col}" for _, line, col in hits[:6])
             detail = f"{_e(lines)} <span class=\"muted\">(at {_e(first)})</span>" if hits else "no keyword"

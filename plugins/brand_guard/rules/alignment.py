@@ -19,15 +19,12 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, compress, count
 
 from ..model import Pillar
 
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SPLIT = re.compile(f"({TOKEN.pattern})")
-#: The same tokens for lower-cased ASCII text (most posts): a plain class is cheaper than the
-#: Unicode letter test, and gives the same words (no ’ or other non-ASCII letter can occur).
-_SPLIT_ASCII = re.compile(r"([a-z]+(?:'[a-z]+)*)")
 COS_FULL = 0.25
 STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before
@@ -75,10 +72,12 @@ class AlignmentModel:
 class Alignment:
     score: int
     pillars: dict[str, int]
-    #: pillar -> [(keyword, absolute offset)]
+    #: pillar -> [(keyword, absolute offset)], the first hits (see score_alignment's `places`)
     evidence: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     statement_terms: list[str] = field(default_factory=list)
     similarity: float = 0.0
+    #: pillar -> {keyword: hits}, every hit
+    keywords: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: int,
@@ -98,18 +97,49 @@ def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: in
 
 @dataclass(frozen=True)
 class Tokens:
-    """The words of one text: stems, absolute start offsets, and the lower-cased text."""
+    """The words of one text: their stems, the lower-cased text, and where each word starts.
+
+    Offsets are needed only for the few words that carry a pillar, so for ASCII text (most posts)
+    they are found on demand in `spaced` rather than computed for every word.
+    """
 
     stems: list[str]
-    starts: list[int]
     low: str
+    base: int = 0
+    starts: list[int] | None = None  # every word's absolute offset (non-ASCII text)
+    words: list[bytes] | None = None  # the words themselves (ASCII text), for `offsets`
+    spaced: bytes = b""  # the ASCII text with every non-word byte a space, and one more each side
+
+    def offsets(self, indices: list[int]) -> list[int]:
+        """Absolute start offsets of the words at `indices` (ascending; every occurrence of a word
+        before the last one asked for must be among them)."""
+        if self.starts is not None:
+            return [self.starts[i] for i in indices]
+        out = []
+        resume: dict[bytes, int] = {}
+        for i in indices:
+            word = self.words[i]
+            at = self.spaced.find(b" " + word + b" ", resume.get(word, 0))
+            out.append(self.base + at)  # `spaced` has one extra byte in front: `at` is the word's
+            resume[word] = at + len(word) + 1  # its closing space may open the next occurrence
+        return out
+
+
+#: ASCII bytes → themselves for a-z and the apostrophe, a space for everything else.
+_WORD_BYTES = bytes(c if 97 <= c <= 122 or c == 39 else 32 for c in range(256))
+#: An apostrophe that does not join two letters ("'quoted'", "90s'", "a''b") is not part of a word.
+#: Starting with the literal lets `re` jump from one apostrophe to the next in C.
+_STRAY_APOSTROPHE = re.compile(rb"'(?:(?![a-z])|(?<![a-z]'))")
+_STEMS_ASCII: dict[bytes, str] = {}
 
 
 def tokenize(text: str, base: int = 0) -> Tokens:
-    """Stem every word once (cached per distinct word) and keep where it starts."""
+    """Stem every word once (cached per distinct word); offsets of words on demand."""
     low = text.lower()
+    if low.isascii():
+        return _tokenize_ascii(low, base)
     exact = len(low) == len(text)  # lower() lengthens a few letters ("İ"): keep offsets right
-    pieces = (_SPLIT_ASCII if low.isascii() else _SPLIT).split(low if exact else text)
+    pieces = _SPLIT.split(low if exact else text)
     # split() alternates gap, word, gap, ...: running lengths give every word's offset, in C.
     ends = list(accumulate(map(len, pieces), initial=base))
     words = pieces[1::2]
@@ -119,25 +149,50 @@ def tokenize(text: str, base: int = 0) -> Tokens:
             stems = [s if s is not None else stem(w) for s, w in zip(stems, words, strict=True)]
     else:
         stems = [stem(w.lower()) for w in words]
-    return Tokens(stems, ends[1:-1:2], low)
+    return Tokens(stems, low, base, starts=ends[1:-1:2])
 
 
-def score_alignment(parts: list[Tokens], model: AlignmentModel) -> Alignment:
-    """Score a post from the tokens of its title, summary and body."""
+def _tokenize_ascii(low: str, base: int) -> Tokens:
+    """`tokenize` for ASCII text with bytes methods instead of the regex engine (same words):
+    every byte that cannot be in a word becomes a space, stray apostrophes too, then split."""
+    data = low.encode("ascii").translate(_WORD_BYTES)
+    if b"'" in data:
+        data = _STRAY_APOSTROPHE.sub(b" ", data)
+    words = data.split()
+    stems = list(map(_STEMS_ASCII.get, words))  # in C; only words never seen before are stemmed
+    if None in stems:
+        for index, (found, word) in enumerate(zip(stems, words, strict=True)):
+            if found is None:
+                stems[index] = _STEMS_ASCII[word] = stem(word.decode("ascii"))
+    return Tokens(stems, low, base, words=words, spaced=b" " + data + b" ")
+
+
+def score_alignment(parts: list[Tokens], model: AlignmentModel, places: int | None = None) -> Alignment:
+    """Score a post from the tokens of its title, summary and body (a phrase may span them).
+
+    `places`: how many hits per pillar keep their offset as evidence (None: all of them); only
+    those are located, because finding a word's offset is the costly part of a hit.
+    """
     stems = [s for part in parts for s in part.stems] if len(parts) > 1 else parts[0].stems
-    starts = [s for part in parts for s in part.starts] if len(parts) > 1 else parts[0].starts
-    hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]
     first = model.first
+    candidates = list(compress(count(), map(first.__contains__, stems)))  # in C
+    hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]  # (keyword, word index)
     skip_until = 0
-    for i in [i for i, s in enumerate(stems) if s in first]:
+    for i in candidates:
         if i < skip_until:
             continue  # inside a phrase already counted
         for keyword_stems, pillar, keyword in first[stems[i]]:
             n = len(keyword_stems)
             if n == 1 or tuple(stems[i:i + n]) == keyword_stems:
-                hits[pillar].append((keyword, starts[i]))
+                hits[pillar].append((keyword, i))
                 skip_until = i + n
                 break
+    shown = [found[:places] for found in hits]
+    offset_of = _offsets(parts, stems, candidates, {i for found in shown for _, i in found})
+    names = [p.name for p in model.pillars]
+    evidence = {name: [(kw, offset_of[i]) for kw, i in found]
+                for name, found in zip(names, shown, strict=True)}
+    keywords = {name: dict(Counter(kw for kw, _ in found)) for name, found in zip(names, hits, strict=True)}
     pillar_scores = {}
     for pillar, found in zip(model.pillars, hits, strict=True):
         distinct = len({k for k, _ in found})
@@ -152,8 +207,29 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel) -> Alignment:
     shared = sorted(counts.keys() & model.brand, key=lambda s: (-counts[s], s))
     similarity = _cosine(counts, shared, len(model.brand))
     score = round(0.6 * coverage + 0.4 * 100 * min(1.0, similarity / COS_FULL))
-    evidence = {p.name: found for p, found in zip(model.pillars, hits, strict=True)}
-    return Alignment(score, pillar_scores, evidence, shared, similarity)
+    return Alignment(score, pillar_scores, evidence, shared, similarity, keywords)
+
+
+def _offsets(parts: list[Tokens], stems: list[str], candidates: list[int],
+             wanted: set[int]) -> dict[int, int]:
+    """Word index → absolute offset for the `wanted` indices (each part locates its own words)."""
+    if not wanted:
+        return {}
+    last: dict[str, int] = {}  # stem → its last wanted index (wanted is a set: take the max)
+    for i in wanted:
+        if last.get(stems[i], -1) < i:
+            last[stems[i]] = i
+    # Every earlier occurrence of a wanted word must be located too (see Tokens.offsets).
+    todo = [i for i in candidates if i <= last.get(stems[i], -1)]
+    out: dict[int, int] = {}
+    begin = 0
+    for part in parts:
+        end = begin + len(part.stems)
+        local = [i - begin for i in todo if begin <= i < end]
+        if local:
+            out.update(zip((begin + i for i in local), part.offsets(local), strict=True))
+        begin = end
+    return out
 
 
 def _weight(count: int) -> float:
