@@ -119,3 +119,17 @@ def test_a_post_without_a_header_is_all_body():
 def test_inline_view_masks_urls_code_hashtags_and_mentions():
     view = inline_view("Read `code` at https://x.example/a. #Close @dana@social.example ok", social=True)
     assert re.findall(r"[^\W_]+", view.replace(MASK, " ")) == ["Read", "at", "ok"]
+
+
+@pytest.mark.parametrize("text, prose", [
+    ("See https://x.example/?a=1&amp;b=synergy, then stop.", ["See", "then", "stop"]),
+    ("Mirror ftp://files.example/pub and www.example.com/path.", ["Mirror", "and"]),
+    ("Links [here](https://x.example/a) and `https://in.code` stay masked too.",
+     ["Links", "here", "and", "stay", "masked", "too"]),
+    ("A wwwhat or https:/not-a-url stays prose", ["A", "wwwhat", "or", "https", "not", "a", "url", "stays",
+                                                   "prose"]),
+])
+def test_bare_urls_are_masked_wherever_they_are(text, prose):
+    view = inline_view(text)
+    assert len(view) == len(text)
+    assert re.findall(r"[^\W_]+", view.replace(MASK, " ")) == prose

@@ -44,12 +44,12 @@ _RULE_LINE = re.compile(  # setext underline, horizontal rule, table separator r
 _DEFINITION = re.compile(r"^[ ]{0,3}(?:\[(?!\^)[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
 
-_URL_REST = r"[^\s<>\x00]*[^\s<>\x00.,;:!?)\]'\"]"
 #: Inline markup that is not prose. The pattern starts with one character class (the first
 #: character of every alternative), so `re` skips in C to the next candidate; each alternative
-#: then checks, by lookbehind, which character it was.
+#: then checks, by lookbehind, which character it was. Bare URLs are `_BARE_URL`'s: their first
+#: letters (h, f, w) are too common to be candidates everywhere.
 _INLINE = re.compile(
-    r"[`<\][&{hfw](?:"
+    r"[`<\][&{](?:"
     r"(?<=`)(?<![\\`]`)(`*)(?!`)(?:(?!\n[ \t\r]*\n).)+?(?<!`)`\1(?!`)"  # inline code
     r"|(?<=<)(?:(?:https?|ftp|mailto):[^>\s]*>|[^>\s@]+@[^>\s@]+>"  # autolinks
     r"|/?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>)"  # HTML tags
@@ -57,16 +57,18 @@ _INLINE = re.compile(
     r"(?:\s+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^)\n]*\)))?[ \t]*\)"  # ... and title
     r"|\[[^\]\n]*\])"  # reference link label
     r"|(?<=\[)\^[^\]\n]+\]"  # footnote reference
-    rf"|(?<=h)ttps?://{_URL_REST}|(?<=f)tp://{_URL_REST}|(?<=w)ww\.{_URL_REST}"  # bare URLs
     r"|(?<=&)(?:#\d+|#x[0-9a-fA-F]+|[A-Za-z]+);"  # HTML entity
     r"|(?<=\{)(?::?[ \t]*[#.][^}\n]*\}|:[^}\n]*\}))",  # attribute list
     re.DOTALL,
 )
+#: A bare URL, searched after `_INLINE` has masked code, links and tags, and only in a text that
+#: still contains "://" or "www."; it may run across masked markup (`?a=1&amp;b=2`) but not end in it.
+_BARE_URL = re.compile(r"(?:https?://|ftp://|www\.)[^\s<>]*[^\s<>\x00.,;:!?)\]'\"]")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 #: Bare host names ("insights.northwindledger.example/posts/x") are addresses, not prose: without
 #: this, the terms rule reads "northwindledger" as a misspelt company name. Lower-case TLD only, so a
 #: missing space ("close.Then") stays prose; `_DOMAIN_HINT` keeps the full regex off most texts.
-_DOMAIN_HINT = re.compile(r"\w\.[a-z]{2}")
+_DOMAIN_HINT = re.compile(r"\.(?<=\w\.)[a-z]{2}")  # starts with the literal: `re` jumps to each dot
 _DOMAIN = re.compile(
     r"(?<![\w@.-])(?:[A-Za-z0-9][\w-]*\.)+[a-z]{2,24}(?![\w@-])(?:/[^\s<>]*[^\s<>.,;:!?)\]'\"])?"
 )
@@ -170,6 +172,8 @@ def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:
 
 def _mask_inline(view: str) -> str:
     view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
+    if "://" in view or "www." in view:
+        view = mask_spans(view, [m.span() for m in _BARE_URL.finditer(view)])
     if "@" in view:  # e-mail addresses: searched only when there can be one (the regex is slow)
         view = mask_spans(view, [m.span() for m in _EMAIL.finditer(view)])
     if _DOMAIN_HINT.search(view):
