@@ -16,6 +16,7 @@ import yaml
 
 from .findings import RULES, SEVERITIES
 from .model import AvoidEntry, Pillar, Spec, Term
+from .patterns import Anchors
 from .rules.alignment import AlignmentModel, compile_alignment
 from .rules.avoid import AvoidMatcher, compile_avoid
 from .rules.confidential import LeakMatcher, compile_confidential
@@ -53,6 +54,8 @@ class BrandConfig:
     hype_matcher: HypeMatcher = field(default=None, repr=False, compare=False)
     leak_matcher: LeakMatcher = field(default=None, repr=False, compare=False)
     alignment_model: AlignmentModel = field(default=None, repr=False, compare=False)
+    #: every word-list family's anchors together: one pass per file locates them all
+    anchors: Anchors = field(default=None, repr=False, compare=False)
 
 
 TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confidential", "readability",
@@ -118,6 +121,8 @@ def compile_config(config: BrandConfig) -> BrandConfig:
         "alignment_model": compile_alignment(config.statement, config.pillars, config.min_score,
                                              config.min_words),
     }
+    matchers["anchors"] = (matchers["terms_matcher"].anchors | matchers["avoid_matcher"].anchors
+                           | matchers["hype_matcher"].anchors | matchers["leak_matcher"].anchors)
     for name, value in matchers.items():
         object.__setattr__(config, name, value)
     return config

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .config import BrandConfig, BrandConfigError, parse_config
 from .findings import SUPPRESSIBLE, Finding, Hit, sort_key
+from .patterns import Found
 from .rules.alignment import Alignment, score_alignment, tokenize
 from .rules.avoid import check_avoid
 from .rules.confidential import find_leaks
@@ -227,15 +228,16 @@ def check_source(
     index = LineIndex(text)
     ignored, notes = _ignored_rules(post, path, index)
     low = text.lower()
-    absent = _absent(cfg, text, low)
-    located, words, parts = _header_hits(post, cfg, absent)
+    found = cfg.anchors.locate(text, low)
+    absent = _absent(cfg, text, low, found)
+    located, words, parts = _header_hits(post, cfg, absent, found)
     body = tokenize(post.body, post.body_start)
     words += len(body.stems)
     located += [(h, post.body_start + h.start, "body") for h in _style_hits(
         post.body, cfg, place="body", words=len(body.stems), quotes=post.quotes, low=body.low,
-        absent=absent)]
+        absent=absent, found=found and found.part(post.body_start, len(text)))]
     if audience != "internal":
-        leaks = find_leaks(text, cfg.leak_matcher, low)
+        leaks = find_leaks(text, cfg.leak_matcher, low, found)
         located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
         located += _name_leaks(path, slug, fields, leaks, cfg)
     alignment = score_alignment(parts + [body], cfg.alignment_model, EVIDENCE_PLACES)
@@ -253,7 +255,7 @@ def check_source(
                       title, notes, evidence)
 
 
-def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str]):
+def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Found | None):
     """Style hits in Title, Summary and Social* values; their word count; title+summary tokens."""
     located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
     words = 0
@@ -267,7 +269,7 @@ def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str]):
         place = name if name in ("title", "summary") else "social"
         located += [(h, fld.start + h.start, name) for h in _style_hits(
             view, cfg, place=place, words=len(tokens.stems), low=tokens.low, quotes=quoted_spans(view),
-            absent=absent)]
+            absent=absent, found=found and found.part(fld.start, fld.end))]
         if name in ("title", "summary"):
             parts.append(tokens)
     return located, words, parts
@@ -328,23 +330,26 @@ def display_path(path: str) -> str:
 
 def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
                 quotes: list[tuple[int, int]] = (), low: str | None = None,
-                absent: frozenset[str] = frozenset()) -> list[Hit]:
-    """All style rules on one prose view; `absent` names word-list families not in the file."""
+                absent: frozenset[str] = frozenset(), found: Found | None = None) -> list[Hit]:
+    """All style rules on one prose view; `absent` names word-list families not in the file,
+    `found` says where their anchor words are in the view (None: the rules look themselves)."""
     low = view.lower() if low is None else low
-    hits = [] if "terms" in absent else check_terms(view, cfg.terms_matcher, low)
+    if found is not None and len(low) != len(view):
+        found = None  # lower-casing moved the offsets (see Anchors.locate)
+    hits = [] if "terms" in absent else check_terms(view, cfg.terms_matcher, low, found)
     if "avoid" not in absent:
-        hits += check_avoid(view, cfg.avoid_matcher, low)
+        hits += check_avoid(view, cfg.avoid_matcher, low, found)
     hits += check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes, low=low,
-                       vocabulary="hype" not in absent)
+                       vocabulary="hype" not in absent, located=found)
     hits += long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
     return hits + check_encoding(view)
 
 
-def _absent(cfg: BrandConfig, text: str, low: str) -> frozenset[str]:
+def _absent(cfg: BrandConfig, text: str, low: str, found: Found | None) -> frozenset[str]:
     """Word-list families none of whose anchors occurs anywhere in the file: skipped per part."""
     families = {"terms": cfg.terms_matcher.anchors, "avoid": cfg.avoid_matcher.anchors,
                 "hype": cfg.hype_matcher.anchors}
-    return frozenset(name for name, found in families.items() if not found.present(text, low))
+    return frozenset(name for name, anchors in families.items() if not anchors.present(text, low, found))
 
 
 def _finding(path: str, index: LineIndex, hit: Hit, offset: int, where: str) -> Finding:

@@ -7,16 +7,21 @@ normalised key, so the regex needs no capture group per phrase.
 
 Even a trie regex visits every character. Most posts contain none of a family's phrases, so
 each family also has **anchors**: the words every match of an entry must contain (lower-cased).
-`str.__contains__` and `str.count` find them at memory speed; when no entry has all its words in
-the text the family's regex is not run at all, and otherwise it runs only in windows around the
-rarest word of each possible entry. The regex stays the single source of truth for what matches.
+One Aho-Corasick pass (pyahocorasick, in C) finds every occurrence of each entry's longest word;
+when no entry has all its words in the text the family's regex is not run at all, and otherwise it
+runs only in windows around those occurrences. The regex stays the single source of truth for
+what matches.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
+
+import ahocorasick
 
 #: "Letters" for word boundaries: any Unicode letter except CJK, kana and hangul, which are
 #: written without spaces (a code name glued to Japanese text is still a whole word).
@@ -142,32 +147,61 @@ class Anchors:
     exact: tuple[tuple[str, ...], ...] = ()
     always: bool = False
 
-    def present(self, text: str, low: str | None = None) -> bool:
-        """Could the family match anything in `text`? (`low`: `text.lower()`, if already made.)"""
+    def present(self, text: str, low: str | None = None, found: Found | None = None) -> bool:
+        """Could the family match anything in `text`? (`low`: `text.lower()`, if already made;
+        `found`: where the anchor words of every family are in `text`, if already located.)"""
         if self.always:
             return True
         if self.folded:
             low = text.lower() if low is None else low
-            if _any_entry(low, self.folded):
+            keys = found.starts if found is not None else {word for _, word in self._automaton.iter(low)}
+            if keys and any(entry[0] in keys and all(w in low for w in entry[1:]) for entry in self.folded):
                 return True
         return _any_entry(text, self.exact)
+
+    def occurrences(self, low: str) -> dict[str, list[int]]:
+        """Start offsets in `low` of each folded entry's longest word (all entries need one)."""
+        out: dict[str, list[int]] = {}
+        for end, word in self._automaton.iter(low):
+            out.setdefault(word, []).append(end - len(word) + 1)
+        return out
+
+    def locate(self, text: str, low: str) -> Found | None:
+        """One pass over a whole file for the words of every family (`self` is their union);
+        None when lower-casing changed the text's length (offsets would not line up)."""
+        return Found(self.occurrences(low)) if len(low) == len(text) else None
+
+    @cached_property
+    def _automaton(self) -> ahocorasick.Automaton:
+        automaton = ahocorasick.Automaton()
+        for entry in self.folded:
+            automaton.add_word(entry[0], entry[0])  # `entry_words` puts the longest word first
+        automaton.make_automaton()
+        return automaton
 
     def __or__(self, other: Anchors) -> Anchors:
         return Anchors(self.folded + other.folded, self.exact + other.exact, self.always or other.always)
 
 
+@dataclass(frozen=True)
+class Found:
+    """Where each family's anchor words (the longest word of every entry) start in one text."""
+
+    starts: dict[str, list[int]]
+
+    def part(self, lo: int, hi: int) -> Found:
+        """The occurrences inside text[lo:hi], as offsets in that slice (a field, the body)."""
+        out = {}
+        for word, at in self.starts.items():
+            first = bisect.bisect_left(at, lo)
+            last = bisect.bisect_right(at, hi - len(word))
+            if first < last:
+                out[word] = [a - lo for a in at[first:last]]
+        return Found(out)
+
+
 def _any_entry(haystack: str, entries: tuple[tuple[str, ...], ...]) -> bool:
-    seen: dict[str, bool] = {}  # many entries share words ("buy now", "act now", ...)
-    for entry in entries:
-        for word in entry:
-            found = seen.get(word)
-            if found is None:
-                found = seen[word] = word in haystack
-            if not found:
-                break
-        else:
-            return True
-    return False
+    return any(all(word in haystack for word in entry) for entry in entries)
 
 
 def entry_words(phrase: str, *, fold: bool) -> tuple[str, ...]:
@@ -176,7 +210,7 @@ def entry_words(phrase: str, *, fold: bool) -> tuple[str, ...]:
     last = found[-1] if found else ""
     if len(last) > 2 and last[-1] in "yY" and last[-2].isalpha() and last[-2].lower() not in "aeiouy":
         found[-1] = last[:-1]
-    return tuple(sorted(set(found), key=len, reverse=True))  # longest (usually rarest) first
+    return tuple(sorted(set(found), key=lambda w: (-len(w), w)))  # longest (usually rarest) first
 
 
 def anchors(phrases: Iterable[str], *, fold: bool) -> Anchors:
@@ -200,41 +234,37 @@ def literal_prefix(pattern: str) -> str:
         return ""
 
 
-def scan(regex: re.Pattern, text: str, low: str, found: Anchors, reach: int):
-    """Matches of `regex` in `text`, looking only near the words its entries need.
+def scan(regex: re.Pattern, text: str, low: str, anchors: Anchors, reach: int, found: Found | None = None):
+    """Matches of `regex` in `text`, looking only near the words its entries need (`found`:
+    their occurrences in `text`, when the caller located them already).
 
     A match contains every word of its entry and is at most `reach` characters long, so for
     each entry whose words are all present, a window of `reach` characters either side of each
-    occurrence of its rarest word (counted in this text) holds every match of that entry the full
-    scan would find. Windows that touch are merged; a match cut off by the end of its window is
-    dropped (the lookahead of a word boundary cannot see past it).
+    occurrence of its longest word holds every match of that entry the full scan would find.
+    Windows that touch are merged; a match cut off by the end of its window is dropped (the
+    lookahead of a word boundary cannot see past it).
     """
-    if found.always or len(low) != len(text):
+    if anchors.always or len(low) != len(text):
         yield from regex.finditer(text)
         return
-    needles: set[tuple[str, bool]] = set()
-    for haystack, entries, folded in ((low, found.folded, True), (text, found.exact, False)):
-        present: dict[str, bool] = {}
-        counts: dict[str, int] = {}
-        for entry in entries:
-            for word in entry:  # `in` stops early; most words are absent, so check that first
-                if word not in present:
-                    present[word] = word in haystack
-                if not present[word]:
-                    break
-            else:
-                for word in entry:
-                    if word not in counts:
-                        counts[word] = haystack.count(word)
-                needles.add((min(entry, key=counts.__getitem__), folded))
     size = len(text)
     windows = []
-    for needle, folded in needles:
-        haystack = low if folded else text
-        at = haystack.find(needle)
-        while at >= 0:
-            windows.append((max(0, at - reach), min(size, at + len(needle) + reach)))
-            at = haystack.find(needle, at + 1)
+    if anchors.folded:
+        starts = found.starts if found is not None else anchors.occurrences(low)
+        done = set()  # entries sharing a longest word share its windows
+        for entry in anchors.folded:
+            needle = entry[0]
+            if needle in starts and needle not in done and all(w in low for w in entry[1:]):
+                done.add(needle)
+                reach_end = len(needle) + reach
+                windows += [(max(0, at - reach), min(size, at + reach_end)) for at in starts[needle]]
+    for entry in anchors.exact:  # case-sensitive acronyms: few, short, so plain `str.find`
+        if all(word in text for word in entry):
+            needle = entry[0]
+            at = text.find(needle)
+            while at >= 0:
+                windows.append((max(0, at - reach), min(size, at + len(needle) + reach)))
+                at = text.find(needle, at + 1)
     if not windows:
         return
     windows.sort()

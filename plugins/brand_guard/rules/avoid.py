@@ -15,6 +15,7 @@ from ..patterns import (
     PHRASE_SEP,
     SUFFIX,
     Anchors,
+    Found,
     anchors,
     key,
     literal_prefix,
@@ -50,9 +51,10 @@ def compile_avoid(entries: tuple[AvoidEntry, ...]) -> AvoidMatcher:
     return AvoidMatcher(re.compile(word_pattern("|".join(parts)), re.IGNORECASE), by_key, by_group, found)
 
 
-def check_avoid(text: str, matcher: AvoidMatcher, low: str | None = None) -> list[Hit]:
+def check_avoid(text: str, matcher: AvoidMatcher, low: str | None = None,
+                found: Found | None = None) -> list[Hit]:
     """One hit per off-brand phrase in `text` (`low`: the text lower-cased, if already made)."""
-    if matcher.regex is None or not matcher.anchors.present(text, low):
+    if matcher.regex is None or not matcher.anchors.present(text, low, found):
         return []
     hits = []
     for match in matcher.regex.finditer(text):

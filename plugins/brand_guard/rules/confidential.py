@@ -14,7 +14,17 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Hit
-from ..patterns import LEAK_SEP, SUFFIX, Anchors, anchors, key, strip_suffix_keys, trie_regex, word_pattern
+from ..patterns import (
+    LEAK_SEP,
+    SUFFIX,
+    Anchors,
+    Found,
+    anchors,
+    key,
+    strip_suffix_keys,
+    trie_regex,
+    word_pattern,
+)
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
@@ -36,9 +46,10 @@ def compile_confidential(names: tuple[str, ...]) -> LeakMatcher:
     return LeakMatcher(regex, {key(name): name for name in names}, anchors(spaced, fold=True))
 
 
-def find_leaks(text: str, matcher: LeakMatcher, low: str | None = None) -> list[Hit]:
+def find_leaks(text: str, matcher: LeakMatcher, low: str | None = None,
+               found: Found | None = None) -> list[Hit]:
     """Every code name in `text` (raw source), as error-level hits."""
-    if matcher.regex is None or not matcher.anchors.present(text, low):
+    if matcher.regex is None or not matcher.anchors.present(text, low, found):
         return []
     hits = []
     for match in matcher.regex.finditer(text):

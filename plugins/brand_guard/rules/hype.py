@@ -16,7 +16,18 @@ import re
 from dataclasses import dataclass
 
 from ..findings import Hit, downgrade
-from ..patterns import END, NON_LETTER, PHRASE_SEP, SUFFIX, Anchors, anchors, key, trie_regex, word_pattern
+from ..patterns import (
+    END,
+    NON_LETTER,
+    PHRASE_SEP,
+    SUFFIX,
+    Anchors,
+    Found,
+    anchors,
+    key,
+    trie_regex,
+    word_pattern,
+)
 
 #: Calls to action that belong in an advert, not in a leader's post (folded into the same trie
 #: as the configured words; the match's key tells which list it came from).
@@ -69,13 +80,15 @@ def check_hype(
     quotes: list[tuple[int, int]] = (),
     low: str | None = None,
     vocabulary: bool = True,
+    located: Found | None = None,
 ) -> list[Hit]:
     """Hype in `text`. `place`: "body", "title", "summary" or "social"; `words`: the text's word count.
 
-    `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file).
+    `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file);
+    `located`: where the anchor words are in `text`, if the caller located them.
     """
     found = []
-    if vocabulary and matcher.anchors.present(text, low):
+    if vocabulary and matcher.anchors.present(text, low, located):
         found += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word") for m in matcher.words.finditer(text)]
     found += [(m, "caps") for m in _CAPS.finditer(text) if _shouting(m.group(), matcher.acronyms)]
     if "!" in text:

@@ -17,6 +17,7 @@ from ..patterns import (
     PHRASE_SEP,
     SUFFIX,
     Anchors,
+    Found,
     anchors,
     key,
     scan,
@@ -75,13 +76,15 @@ def compile_terms(terms: tuple[Term, ...]) -> TermsMatcher:
 _WS = re.compile(r"\s+")
 
 
-def check_terms(text: str, matcher: TermsMatcher, low: str | None = None) -> list[Hit]:
-    """Hits for wrong variants and misspelled or miscased `use` terms in `text` (`low`: lower-cased)."""
+def check_terms(text: str, matcher: TermsMatcher, low: str | None = None,
+                found: Found | None = None) -> list[Hit]:
+    """Hits for wrong variants and misspelled or miscased `use` terms in `text` (`low`: lower-cased;
+    `found`: the anchor words located in `text`, see patterns.scan)."""
     if matcher.regex is None:
         return []
     hits = []
     for match in scan(matcher.regex, text, text.lower() if low is None else low, matcher.anchors,
-                      matcher.reach):
+                      matcher.reach, found):
         core = match.group("core")
         entry = next((matcher.by_key[k] for k in strip_suffix_keys(core) if k in matcher.by_key), None)
         if entry is None:
