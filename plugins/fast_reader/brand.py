@@ -206,7 +206,7 @@ def epoch(config_path: str, core) -> str:
     """Digest of brand.yml, every source file of the brand guard package and its libraries."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    for dist in ("PyYAML", "snowballstemmer"):
+    for dist in ("PyYAML", "snowballstemmer", "pyahocorasick"):
         try:
             digest.update(f"{dist}=={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
