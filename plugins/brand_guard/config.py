@@ -65,7 +65,7 @@ TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confident
 def parse_config(text: str, path: str) -> BrandConfig:
     """Validate brand.yml `text` (read from `path`, used in messages) and compile its matchers."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml if built
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else 1

@@ -28,8 +28,10 @@ import logging
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
+import time
 from importlib import metadata
 from pathlib import Path
 
@@ -135,6 +137,7 @@ def start(jobs: list[tuple[str, dict | None]], settings) -> None:
 
 
 def _background(jobs: list[tuple[str, dict | None]], out: str) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which ends this process
     try:
         os.nice(19)  # idle cores only: never slow the conversion and render pools down
     except OSError:
@@ -155,7 +158,9 @@ def collect() -> None:
     """Wait for the background checks and file their results (memo included)."""
     while _RUNNING:
         process, out = _RUNNING.pop(0)
+        start = time.perf_counter()
         process.join()
+        logger.debug("fast_reader: waited %.2fs for the background brand check", time.perf_counter() - start)
         try:
             if process.exitcode == 0:
                 with open(out, "rb") as handle:
