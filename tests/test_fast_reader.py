@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -232,8 +234,12 @@ def test_killed_background_brand_check_leaves_the_checks_to_the_plugin(tmp_path,
     _top_level_brand_guard()
     settings = read_settings(str(REPO / "pelicanconf.py"))
     path = str(sorted((marked_content / "posts").glob("*.md"))[0])
-    brand.start([(path, None)] * 200, settings)
+    brand.start([(path, None)] * 400, settings)
     (process, out), = brand._RUNNING
+    deadline = time.monotonic() + 5
+    while os.sched_getscheduler(process.pid) != os.SCHED_IDLE and time.monotonic() < deadline:
+        time.sleep(0.01)  # it lowers its own priority first thing
+    assert os.sched_getscheduler(process.pid) == os.SCHED_IDLE, "the check must only use idle CPU"
     process.kill()
     brand.collect()
     assert brand.RESULTS == {} and not Path(out).exists()

@@ -1,11 +1,12 @@
-"""Brand guard checks in a low-priority background process that overlaps the build.
+"""Brand guard checks in a lowest-priority background process that overlaps the build.
 
 The brand guard checks every post from its source file; done in line it is, after Markdown, the
 largest cost of a build. Its check is a pure function of the file, brand.yml, the audience and the
-URL slug, so when fast_reader batches a generator's files it also forks one process, at the lowest
-CPU priority (nice 19), that checks them all. On a machine with a spare core it runs while the
-build leaves one idle — Pelican's serial metadata, context, feed and sitemap work — and yields to
-the conversion and render pools, so a build is barely longer with the guard than without it.
+URL slug, so when fast_reader batches a generator's files it also forks one process at the lowest
+CPU priority (Linux SCHED_IDLE, else nice 19) that checks them all. On a machine with a spare core
+it runs while the build leaves one idle — Pelican's serial metadata, context, feed and sitemap
+work — and yields to the conversion and render pools, so a build is barely longer with the guard
+than without it.
 
 The brand plugin asks `precomputed()` at the end of the build, which waits for the process. The
 audience and slug are predicted from the header the way Pelican derives them; a result is used only
@@ -138,10 +139,7 @@ def start(jobs: list[tuple[str, dict | None]], settings) -> None:
 
 def _background(jobs: list[tuple[str, dict | None]], out: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the build, which ends this process
-    try:
-        os.nice(19)  # idle cores only: never slow the conversion and render pools down
-    except OSError:
-        pass
+    _idle_priority()
     results = []
     for path, meta in jobs:
         try:
@@ -152,6 +150,20 @@ def _background(jobs: list[tuple[str, dict | None]], out: str) -> None:
             results.append((path, checked))
     with open(out, "wb") as handle:  # the parent reads it only after this process has exited
         pickle.dump(results, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _idle_priority() -> None:
+    """Run only on a core nothing else wants: Linux's SCHED_IDLE policy (preempted at once when a
+    build process wakes up), else the lowest nice level."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):
+        pass
+    try:
+        os.nice(19)
+    except OSError:
+        pass
 
 
 def collect() -> None:
