@@ -35,7 +35,7 @@ _PLAUSIBLE = re.compile(r"[\u00a0-\u02ff\u0370-\u04ff\u2000-\u22ff\U0001f000-\U0
 
 def check_encoding(text: str, severity: str = "warning") -> list[Hit]:
     """Hits for mojibake sequences (with the intended character) and U+FFFD replacement marks."""
-    if not _LEAD.search(text):  # one character class: `re` scans for it in C
+    if text.isascii() or not _LEAD.search(text):  # mojibake is never ASCII; then one class, in C
         return []
     hits = []
     for match in _MOJIBAKE.finditer(text):
