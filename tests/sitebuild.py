@@ -34,8 +34,10 @@ def build_site(
     conf: str = "pelicanconf",
     settings: dict | None = None,
     env: dict | None = None,
+    args: tuple[str, ...] = (),
 ) -> Build:
-    """Build `content` (default: the repo's sample content) with `conf` plus `settings` overrides."""
+    """Build `content` (default: the repo's sample content) with `conf` plus `settings` overrides
+    (`args`: more pelican options, e.g. "-v" to see INFO messages)."""
     tmp.mkdir(parents=True, exist_ok=True)
     output, build_dir = tmp / "output", tmp / "build"
     overrides = {
@@ -52,7 +54,7 @@ def build_site(
     conf_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     content = content or REPO / "content"
     proc = subprocess.run(
-        [str(PELICAN), str(content), "-o", str(output), "-s", str(conf_file)],
+        [str(PELICAN), str(content), "-o", str(output), "-s", str(conf_file), *args],
         cwd=REPO,
         capture_output=True,
         text=True,

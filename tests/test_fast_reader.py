@@ -155,14 +155,20 @@ def test_brand_guard_results_are_identical_from_the_pool(tmp_path, marked_conten
     post = sorted((content / "posts").glob("*.md"))[0]
     post.write_text(post.read_text(encoding="utf-8") + "\nThis revolutionary, best-in-class synergy.\n",
                     encoding="utf-8")
-    plain = build_site(tmp_path / "plain", content=content, settings=PLAIN)
-    fast = build_site(tmp_path / "fast", content=content, settings=FAST)
+    plain = build_site(tmp_path / "plain", content=content, settings=PLAIN, args=("-v",))
+    fast = build_site(tmp_path / "fast", content=content, settings=FAST, args=("-v",))
     assert plain.returncode == fast.returncode == 0, fast.log
     stamp = re.compile(r"built \d{4}-\d\d-\d\d \d\d:\d\d")
     reports = [stamp.sub("", (b.build_dir / "brand-report.html").read_text(encoding="utf-8"))
                for b in (plain, fast)]
     assert reports[0] == reports[1]
     assert _brand_lines(plain.log) == _brand_lines(fast.log)
+    assert "checked alongside the build" not in plain.log
+    posts = len(list((content / "posts").glob("*.md"))) + len(list((content / "pages").glob("*.md")))
+    summary = re.search(r"brand guard: (\d+) posts and pages \((\d+) checked alongside the build\)", fast.log)
+    assert summary, fast.log[-2000:]
+    # Every post and page was checked in the background (drafts and internal posts too).
+    assert int(summary[1]) == int(summary[2]) == posts
 
 
 def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):

@@ -81,14 +81,19 @@ def note_content(instance) -> None:
     _PENDING[source] = (instance, audience, getattr(instance, "slug", None))
 
 
-def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str]]:
-    """Check every noted post (path order) and log its findings; also the posts that could not be."""
-    results, failed = [], []
+def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
+    """Check every noted post (path order) and log its findings; also return the posts that could
+    not be checked and how many results fast_reader had computed alongside the build."""
+    results, failed, ahead = [], [], 0
     for source in sorted(_PENDING):
         instance, audience, slug = _PENDING[source]
         try:
-            result = _precomputed(source, audience, slug) or check_file(
-                source, cfg, display=display_path(source), audience=audience, slug=slug, draft=False)
+            result = _precomputed(source, audience, slug)
+            if result is None:
+                result = check_file(source, cfg, display=display_path(source), audience=audience,
+                                    slug=slug, draft=False)
+            else:
+                ahead += 1
         except Exception:  # noqa: BLE001 — a guard bug must not break a dev build; production stops
             logger.exception("brand guard: could not check %s", display_path(source))
             failed.append(display_path(source))
@@ -100,7 +105,7 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str]]:
             logger.log(_LEVEL[finding.severity], "%s", finding)
         results.append(result)
     _PENDING.clear()
-    return results, failed
+    return results, failed, ahead
 
 
 def finish(pelican) -> None:
@@ -109,7 +114,7 @@ def finish(pelican) -> None:
     if cfg is None:
         _PENDING.clear()
         return
-    results, failed = check_noted(cfg)
+    results, failed, ahead = check_noted(cfg)
     report = Report(sorted(results, key=lambda r: r.path))
     settings = pelican.settings
     build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
@@ -122,8 +127,9 @@ def finish(pelican) -> None:
     findings = report.findings
     errors = sum(1 for f in findings if f.severity == "error")
     warnings = sum(1 for f in findings if f.severity == "warning")
-    logger.info("brand guard: %d posts and pages, %d errors, %d warnings; report: %s",
-                report.files, errors, warnings, path)
+    alongside = f" ({ahead} checked alongside the build)" if ahead else ""
+    logger.info("brand guard: %d posts and pages%s, %d errors, %d warnings; report: %s",
+                report.files, alongside, errors, warnings, path)
     if failed and settings.get("BRAND_STRICT"):
         logger.error("Production build stopped: the brand guard could not check %s", ", ".join(failed))
         raise SystemExit(1)

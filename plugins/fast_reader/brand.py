@@ -125,16 +125,17 @@ def precheck(path: str, meta: dict[str, list[str]] | None) -> tuple | None:
     return stamp, audience, slug, result
 
 
-def start(jobs: list[tuple[str, dict | None]], settings) -> None:
-    """Fork the background check of `jobs` ((path, raw header or None)); no-op when the guard is off."""
+def start(jobs: list[tuple[str, dict | None]], settings) -> bool:
+    """Fork the background check of `jobs` ((path, raw header or None)); False when the guard is off."""
     if not init_worker(settings) or "fork" not in multiprocessing.get_all_start_methods():
-        return
+        return False
     handle, out = tempfile.mkstemp(prefix="lectern-brand-", suffix=".pickle")
     os.close(handle)
     process = multiprocessing.get_context("fork").Process(
         target=_background, args=(jobs, out), name="lectern-brand-check", daemon=True)
     process.start()
     _RUNNING.append((process, out))
+    return True
 
 
 def _background(jobs: list[tuple[str, dict | None]], out: str) -> None:

@@ -102,9 +102,9 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
     jobs = [*((path, None) for path in paths), *checks]
     if not jobs:
         return 0
-    background = writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16) is not None
-    if background:
-        brand.start(jobs, settings)  # forked first: it must not inherit the conversion pool
+    # forked first: the background check must not inherit the conversion pool
+    background = (writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16) is not None
+                  and brand.start(jobs, settings))
     if not paths:
         return 0
     used = writer.pool_size(settings, len(paths), "FAST_READER_MIN_POOL", 16)
