@@ -222,7 +222,8 @@ def test_background_brand_check_gives_the_in_line_results(tmp_path, marked_conte
     found = 0
     for path in paths:
         stamp, audience, slug, result = brand.RESULTS[path]
-        assert brand.predict(brand.header_meta(path), path, settings) == (audience, slug)
+        assert brand.predict(brand.header_meta(Path(path).read_text(encoding="utf-8")), path, settings) == (
+            audience, slug)
         expected = core.check_file(path, cfg, display=core.display_path(path), audience=audience, slug=slug,
                                    draft=False)
         assert (result.findings, result.words, result.alignment.score) == (

@@ -31,8 +31,8 @@ from .rules.terms import check_terms
 from .source import Post, inline_view, quoted_spans, read_post
 
 __all__ = [
-    "BrandConfig", "BrandConfigError", "FileResult", "Finding", "Report", "check_file", "check_paths",
-    "check_social_text", "check_source", "check_text", "load_config",
+    "BrandConfig", "BrandConfigError", "FileResult", "Finding", "Report", "check_bytes", "check_file",
+    "check_paths", "check_social_text", "check_source", "check_text", "load_config",
 ]
 
 _WORDS = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -278,8 +278,11 @@ def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Fo
 def check_file(path: str | os.PathLike, cfg: BrandConfig, *, display: str | None = None,
                **options) -> FileResult:
     """Read and check one file. A file that is not UTF-8 is still checked (and flagged)."""
-    shown = display or display_path(str(path))
-    data = Path(path).read_bytes()
+    return check_bytes(display or display_path(str(path)), Path(path).read_bytes(), cfg, **options)
+
+
+def check_bytes(shown: str, data: bytes, cfg: BrandConfig, **options) -> FileResult:
+    """Check a file's bytes, already read (`shown`: its path as reported)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -340,7 +343,7 @@ def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
     if "avoid" not in absent:
         hits += check_avoid(view, cfg.avoid_matcher, low, found)
     hits += check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes, low=low,
-                       vocabulary="hype" not in absent, located=found)
+                       vocabulary="hype" not in absent, found=found)
     hits += long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
     return hits + check_encoding(view)
 

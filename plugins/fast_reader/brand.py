@@ -97,9 +97,8 @@ def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str |
     return audience[0].strip().lower(), slug
 
 
-def header_meta(path: str) -> dict[str, list[str]]:
+def header_meta(text: str) -> dict[str, list[str]]:
     """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape."""
-    text = Path(path).read_bytes().decode("utf-8-sig", errors="replace")
     fields, _ = importlib.import_module("brand_guard.source").parse_header(text)
     meta = {}
     for key in ("title", "audience", "slug"):
@@ -115,13 +114,16 @@ def precheck(path: str, meta: dict[str, list[str]] | None) -> tuple | None:
     if not _WORKER:
         return None
     stamp = convert.file_stamp(path)  # before reading: an edit after this makes the result stale
-    guess = predict(header_meta(path) if meta is None else meta, path, _WORKER["settings"])
+    data = Path(path).read_bytes()
+    if meta is None:
+        meta = header_meta(data.decode("utf-8-sig", errors="replace"))
+    guess = predict(meta, path, _WORKER["settings"])
     if guess is None:
         return None
     audience, slug = guess
     core = _WORKER["core"]
-    result = core.check_file(path, _WORKER["cfg"], display=core.display_path(path), audience=audience,
-                             slug=slug, draft=False)
+    result = core.check_bytes(core.display_path(path), data, _WORKER["cfg"], audience=audience, slug=slug,
+                              draft=False)
     return stamp, audience, slug, result
 
 

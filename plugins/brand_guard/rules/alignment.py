@@ -119,9 +119,11 @@ class Tokens:
         resume: dict[bytes, int] = {}
         for i in indices:
             word = self.words[i]
+            # `at` is the space before the word in `spaced`, which has one extra byte in front:
+            # so `at` is also the word's offset in the text.
             at = self.spaced.find(b" " + word + b" ", resume.get(word, 0))
-            out.append(self.base + at)  # `spaced` has one extra byte in front: `at` is the word's
-            resume[word] = at + len(word) + 1  # its closing space may open the next occurrence
+            out.append(self.base + at)
+            resume[word] = at + len(word) + 1  # the closing space may open the next occurrence
         return out
 
 

@@ -80,29 +80,30 @@ def check_hype(
     quotes: list[tuple[int, int]] = (),
     low: str | None = None,
     vocabulary: bool = True,
-    located: Found | None = None,
+    found: Found | None = None,
 ) -> list[Hit]:
     """Hype in `text`. `place`: "body", "title", "summary" or "social"; `words`: the text's word count.
 
     `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file);
-    `located`: where the anchor words are in `text`, if the caller located them.
+    `found`: where the anchor words are in `text`, if the caller located them.
     """
-    found = []
-    if vocabulary and matcher.anchors.present(text, low, located):
-        found += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word") for m in matcher.words.finditer(text)]
-    found += [(m, "caps") for m in _CAPS.finditer(text) if _shouting(m.group(), matcher.acronyms)]
+    matches = []
+    if vocabulary and matcher.anchors.present(text, low, found):
+        matches += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word")
+                    for m in matcher.words.finditer(text)]
+    matches += [(m, "caps") for m in _CAPS.finditer(text) if _shouting(m.group(), matcher.acronyms)]
     if "!" in text:
-        found += [(m, "bang") for m in _BANG.finditer(text) if "!" in m.group()]
-    if not found:
+        matches += [(m, "bang") for m in _BANG.finditer(text) if "!" in m.group()]
+    if not matches:
         return []
-    found.sort(key=lambda item: (item[0].start(), item[1] == "caps"))  # "BUY NOW" is a call to action
+    matches.sort(key=lambda item: (item[0].start(), item[1] == "caps"))  # "BUY NOW" is a call to action
     kept, end = [], -1
-    for match, kind in found:
+    for match, kind in matches:
         if match.start() >= end:
             kept.append((match, kind))
             end = match.end()
-    found = kept
-    density = len(found) * 1000 / max(words, 1)
+    matches = kept
+    density = len(matches) * 1000 / max(words, 1)
     if place == "body":
         dense = density > matcher.max_per_1000_words
         severity = "warning" if dense else "suggestion"
@@ -113,7 +114,7 @@ def check_hype(
         severity, where = "warning", f" (in the {label}, where readers look first)"
     starts = [q[0] for q in quotes]
     hits = []
-    for match, kind in found:
+    for match, kind in matches:
         seen = " ".join(match.group().split())
         level = severity
         if _inside(match.start(), quotes, starts):
