@@ -55,7 +55,7 @@ def stem(word: str) -> str:
 
 
 def stems_of(text: str) -> list[str]:
-    return [stem(m.group().lower()) for m in TOKEN.finditer(text)]
+    return [stem(m.group().lower().replace("’", "'")) for m in TOKEN.finditer(text)]
 
 
 @dataclass(frozen=True)
@@ -136,12 +136,17 @@ _STEMS_ASCII: dict[bytes, str] = {}
 
 
 def tokenize(text: str, base: int = 0) -> Tokens:
-    """Stem every word once (cached per distinct word); offsets of words on demand."""
+    """Stem every word once (cached per distinct word); offsets of words on demand.
+
+    A typographic apostrophe is read as a straight one ("customer’s" → "customer's"): the Snowball
+    stemmer only strips possessives written with the latter, and writers paste both.
+    """
     low = text.lower()
-    if low.isascii():
-        return _tokenize_ascii(low, base)
+    plain = low.replace("’", "'") if "’" in low else low  # same length: offsets stay put
+    if plain.isascii():
+        return _tokenize_ascii(plain, base, low)
     exact = len(low) == len(text)  # lower() lengthens a few letters ("İ"): keep offsets right
-    pieces = _SPLIT.split(low if exact else text)
+    pieces = _SPLIT.split(plain if exact else text.replace("’", "'"))
     # split() alternates gap, word, gap, ...: running lengths give every word's offset, in C.
     ends = list(accumulate(map(len, pieces), initial=base))
     words = pieces[1::2]
@@ -154,10 +159,10 @@ def tokenize(text: str, base: int = 0) -> Tokens:
     return Tokens(stems, low, base, starts=ends[1:-1:2])
 
 
-def _tokenize_ascii(low: str, base: int) -> Tokens:
+def _tokenize_ascii(plain: str, base: int, low: str) -> Tokens:
     """`tokenize` for ASCII text with bytes methods instead of the regex engine (same words):
     every byte that cannot be in a word becomes a space, stray apostrophes too, then split."""
-    data = low.encode("ascii").translate(_WORD_BYTES)
+    data = plain.encode("ascii").translate(_WORD_BYTES)
     if b"'" in data:
         data = _STRAY_APOSTROPHE.sub(b" ", data)
     words = data.split()
