@@ -18,6 +18,7 @@ import requests
 from .compose import ComposeError, compose
 from .ledger import Ledger, Writer
 from .model import ChannelError, Item, Post, RateLimited, Unsettled
+from .settings import timeout as settings_timeout
 
 CRASH_ENV = "LECTERN_TEST_CRASH_AT"
 
@@ -101,7 +102,7 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
     """Post every planned item whose channel is connected; update each item's status in place."""
     deferred: dict[str, str] = {}
     live: dict[str, tuple[bool, str]] = {}
-    timeout = float(settings.get("SYNDICATION_TIMEOUT", 20))
+    seconds = settings_timeout(settings)
     for item in items:
         if item.status != "planned":
             continue
@@ -115,7 +116,7 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
             continue
         if settings.get("SYNDICATION_REQUIRE_LIVE"):
             if item.post.url not in live:
-                live[item.post.url] = is_live(item.post.url, timeout)
+                live[item.post.url] = is_live(item.post.url, seconds)
             ok, why = live[item.post.url]
             if not ok:
                 item.status, item.reason = "not-live", f"{item.post.url} does not answer 200 yet ({why})"

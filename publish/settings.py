@@ -40,6 +40,11 @@ DEFAULTS: dict = {
 }
 
 
+def timeout(settings: dict) -> float:
+    """Seconds one network call to a channel may take (SYNDICATION_TIMEOUT)."""
+    return float(settings.get("SYNDICATION_TIMEOUT", DEFAULTS["SYNDICATION_TIMEOUT"]))
+
+
 def with_defaults(settings: dict) -> dict:
     merged = {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS or k.isupper()}}
     merged["SYNDICATION_TEMPLATES"] = {**DEFAULTS["SYNDICATION_TEMPLATES"],

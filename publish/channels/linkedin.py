@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import requests
 
 from ..model import ChannelError, Item, RateLimited, Receipt
+from ..settings import timeout
 from . import http
 from .local_image import local_image
 
@@ -36,7 +37,7 @@ class LinkedIn:
         self.base = str(settings["LINKEDIN_API_BASE"]).rstrip("/")
         self.author = env["LINKEDIN_AUTHOR_URN"]
         self.settings = settings
-        self.session = http.session(float(settings.get("SYNDICATION_TIMEOUT", 20)))
+        self.session = http.session(timeout(settings))
         self.session.headers.update({
             "Authorization": f"Bearer {env['LINKEDIN_ACCESS_TOKEN']}",
             "LinkedIn-Version": str(settings["LINKEDIN_VERSION"]),

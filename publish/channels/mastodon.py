@@ -22,6 +22,7 @@ from mastodon import (
 
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..settings import timeout
 
 NAME = "mastodon"
 LABEL = "Mastodon"
@@ -43,7 +44,7 @@ class MastodonChannel:
             access_token=env["MASTODON_ACCESS_TOKEN"],
             api_base_url=base,
             ratelimit_method="throw",
-            request_timeout=float(settings.get("SYNDICATION_TIMEOUT", 20)),
+            request_timeout=timeout(settings),
         )
 
     def post(self, item: Item) -> Receipt:

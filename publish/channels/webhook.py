@@ -12,6 +12,7 @@ from collections.abc import Callable
 import requests
 
 from ..model import Item, Receipt, Unsettled
+from ..settings import timeout
 from . import http
 
 #: Reads a webhook's answer: return normally when the post is in, raise a ChannelError otherwise.
@@ -21,7 +22,7 @@ Check = Callable[[requests.Response], None]
 class Webhook:
     def __init__(self, label: str, url: str, settings: dict, check: Check):
         self.label, self.url, self.check = label, url, check
-        self.session = http.session(float(settings.get("SYNDICATION_TIMEOUT", 20)))
+        self.session = http.session(timeout(settings))
 
     def post(self, item: Item) -> Receipt:
         try:

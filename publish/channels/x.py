@@ -16,6 +16,7 @@ import tweepy
 
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..settings import timeout
 from .http import TimeoutAdapter
 
 NAME = "x"
@@ -41,7 +42,7 @@ class X:
             access_token=env["X_ACCESS_TOKEN"], access_token_secret=env["X_ACCESS_TOKEN_SECRET"],
             wait_on_rate_limit=False,
         )
-        self.client.session.mount("https://", TimeoutAdapter(float(settings.get("SYNDICATION_TIMEOUT", 20))))
+        self.client.session.mount("https://", TimeoutAdapter(timeout(settings)))
 
     def post(self, item: Item) -> Receipt:
         try:
