@@ -71,6 +71,23 @@ def test_dev_build_succeeds_logs_the_leak_and_writes_a_private_report(tmp_path, 
     assert not re.search(rf"{INTERNAL}:\d+:\d+ error confidential", log)  # ... and may name Project Bluefin
 
 
+def test_posts_from_pelicans_generator_cache_are_checked_too(tmp_path, leaky_content, brand):
+    """CONTENT_CACHING_LAYER = "generator" serves cached posts without constructing them: a cached
+    leak must still stop production, and every post must still be in the report."""
+    content, line, column = leaky_content
+    cached = {"BRAND_CONFIG": str(brand), "CACHE_CONTENT": True, "LOAD_CONTENT_CACHE": True,
+              "CONTENT_CACHING_LAYER": "generator"}
+    first = build_site(tmp_path, content=content, settings=cached, args=("-v",))
+    assert first.returncode == 0, first.log
+    assert list((tmp_path / "cache").iterdir()), "the first build fills Pelican's cache"
+    summary = re.compile(r"brand guard: (\d+) posts and pages")
+    again = build_site(tmp_path, content=content, settings=cached, args=("-v",))
+    assert summary.search(again.log)[1] == summary.search(first.log)[1] == "3", again.log
+    prod = build_site(tmp_path, content=content, conf="publishconf", settings=cached)
+    assert prod.returncode != 0
+    assert finding_line(LEAKY, line, column).search(" ".join(prod.log.split())), prod.log
+
+
 def test_a_broken_brand_yml_never_fails_a_dev_build_but_stops_production(tmp_path, leaky_content):
     content, _, _ = leaky_content
     bad = write_config(tmp_path, "statement: x\npillars:\n  - name: a\n    keyword: [b]\n", name="bad.yml")

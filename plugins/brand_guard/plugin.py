@@ -3,6 +3,9 @@
 - `initialized`: load BRAND_CONFIG once per build (a bad file is logged; it fails only a strict build).
 - `content_object_init`: note every Article, Draft and Page with a Markdown source, including
   internal and scheduled posts, with the audience and URL slug Pelican gave it.
+- `article_generator_finalized` / `page_generator_finalized`: also note what the generators hold
+  that was never constructed in this build (CONTENT_CACHING_LAYER = "generator" serves cached
+  posts without `content_object_init`): a cached post is checked like any other.
 - `finalized`: check each noted post from its source file (or take the result fast_reader's
   background process computed while the build ran), log each finding as
   `path:line:col severity rule message` in path order, write LECTERN_BUILD_DIR/brand-report.html;
@@ -81,6 +84,19 @@ def note_content(instance) -> None:
     _PENDING[source] = (instance, audience, getattr(instance, "slug", None))
 
 
+#: Generator attributes that hold content (post_contract keeps internal posts in `internal_articles`).
+_CONTENT_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                  "drafts_translations", "internal_articles", "pages", "hidden_pages", "draft_pages",
+                  "draft_translations")
+
+
+def note_generated(generator) -> None:
+    for attr in _CONTENT_LISTS:
+        for instance in getattr(generator, attr, None) or ():
+            if getattr(instance, "source_path", None) not in _PENDING:
+                note_content(instance)
+
+
 def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
     """Check every noted post (path order) and log its findings; also return the posts that could
     not be checked and how many results fast_reader had computed alongside the build."""
@@ -144,4 +160,6 @@ def finish(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(configure)
     signals.content_object_init.connect(note_content)
+    signals.article_generator_finalized.connect(note_generated)
+    signals.page_generator_finalized.connect(note_generated)
     signals.finalized.connect(finish)
