@@ -131,6 +131,7 @@ def start(jobs: list[tuple[str, dict | None]], settings) -> bool:
     """Fork the background check of `jobs` ((path, raw header or None)); False when the guard is off."""
     if not init_worker(settings) or "fork" not in multiprocessing.get_all_start_methods():
         return False
+    out = ""
     try:
         handle, out = tempfile.mkstemp(prefix="lectern-brand-", suffix=".pickle")
         os.close(handle)
@@ -139,6 +140,8 @@ def start(jobs: list[tuple[str, dict | None]], settings) -> bool:
         process.start()
     except OSError as exc:  # no temp space, no processes left: the plugin checks in line
         logger.debug("fast_reader: cannot start the background brand check: %s", exc)
+        if out:
+            _unlink(out)
         return False
     _RUNNING.append((process, out))
     return True
