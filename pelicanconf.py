@@ -97,17 +97,19 @@ MARKDOWN = {
     "output_format": "html5",
 }
 
-PLUGIN_PATHS = [os.path.join(_ROOT, "plugins")]
+# Our plugins by their one dotted name (the repo root is on sys.path, above): the same module
+# objects the rest of the code imports as `plugins.<name>`. No PLUGIN_PATHS: a short name such as
+# "brand_guard" would load a second copy of the package.
 PLUGINS = [
-    "post_contract",
-    "brand_guard",
-    "feeds",
-    "syndication",
+    "plugins.post_contract",
+    "plugins.brand_guard",
+    "plugins.feeds",
+    "plugins.syndication",
     "pelican.plugins.sitemap",
     "pelican.plugins.neighbors",
     "pelican.plugins.related_posts",
     "pelican.plugins.readtime",
-    "fast_reader",  # last: wraps whichever Markdown reader the plugins above registered
+    "plugins.fast_reader",  # last: wraps whichever Markdown reader the plugins above registered
 ]
 
 SITEMAP = {

@@ -122,7 +122,7 @@ def settings_file(work: Path, *, brand: bool) -> Path:
         f"CACHE_PATH = {str(work / 'cache')!r}",
     ]
     if not brand:
-        lines.append("PLUGINS = [p for p in PLUGINS if p != 'brand_guard']")
+        lines.append("PLUGINS = [p for p in PLUGINS if p != 'plugins.brand_guard']")
     path = work / "settings.py"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path

@@ -19,9 +19,9 @@ sys.path.insert(0, str(REPO))
 import pelicanconf  # noqa: E402
 from bench import corpus  # noqa: E402
 
-PLAIN = {"PLUGINS": [p for p in pelicanconf.PLUGINS if p != "fast_reader"]}
-FAST = {"PLUGINS": [*PLAIN["PLUGINS"], "fast_reader"], "FAST_READER_PROCESSES": 2, "FAST_READER_MIN_POOL": 1,
-        "FAST_WRITER_MIN_POOL": 1}
+PLAIN = {"PLUGINS": [p for p in pelicanconf.PLUGINS if p != "plugins.fast_reader"]}
+FAST = {"PLUGINS": [*PLAIN["PLUGINS"], "plugins.fast_reader"], "FAST_READER_PROCESSES": 2,
+        "FAST_READER_MIN_POOL": 1, "FAST_WRITER_MIN_POOL": 1}
 
 
 def _build_time() -> re.Pattern[bytes]:
@@ -174,6 +174,7 @@ def test_brand_guard_results_are_identical_from_the_pool(tmp_path, marked_conten
 def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):
     from plugins.fast_reader import brand
 
+    brand.stop()  # results left by the in-process preconvert tests above
     path = tmp_path / "p.md"
     path.write_text("Title: T\n\nBody.\n", encoding="utf-8")
     st = path.stat()
@@ -191,21 +192,12 @@ def test_brand_precomputed_result_needs_matching_slug_and_file(tmp_path):
                          DEFAULT_CONFIG) == ("internal", "hello-world")
 
 
-def _top_level_brand_guard():
-    """Pelican imports plugins as top-level modules; fast_reader.brand looks for `brand_guard`."""
-    if str(REPO / "plugins") not in sys.path:
-        sys.path.insert(0, str(REPO / "plugins"))
-    import brand_guard.core
-
-    return brand_guard.core
-
-
 def test_background_brand_check_gives_the_in_line_results(tmp_path, marked_content):
     from pelican.settings import read_settings
 
+    from plugins.brand_guard import core
     from plugins.fast_reader import brand
 
-    core = _top_level_brand_guard()
     settings = read_settings(str(REPO / "pelicanconf.py"))
     content = tmp_path / "content"
     shutil.copytree(marked_content, content)
@@ -238,7 +230,6 @@ def test_killed_background_brand_check_leaves_the_checks_to_the_plugin(tmp_path,
 
     from plugins.fast_reader import brand
 
-    _top_level_brand_guard()
     settings = read_settings(str(REPO / "pelicanconf.py"))
     path = str(sorted((marked_content / "posts").glob("*.md"))[0])
     brand.start([(path, None)] * 400, settings)

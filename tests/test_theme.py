@@ -115,7 +115,7 @@ def fixture_site(tmp_path_factory, marked_content) -> Build:
         tmp / "site",
         content=content,
         settings={
-            "PLUGIN_PATHS": [*conf.PLUGIN_PATHS, str(plugins)],
+            "PLUGIN_PATHS": [str(plugins)],
             "PLUGINS": [*conf.PLUGINS, "theme_fixture"],
         },
     )

@@ -18,7 +18,7 @@ __all__ = [
 
 
 def register() -> None:
-    """Pelican entry point (PLUGINS = ["brand_guard"])."""
+    """Pelican entry point (PLUGINS = ["plugins.brand_guard"])."""
     from .plugin import register as _register
 
     _register()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime
 import logging
 import os
-import sys
 
 from pelican import signals
 from pelican.contents import Article, Page
@@ -34,14 +33,15 @@ _LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logg
 
 #: Per build: the loaded config (or None when off) and the posts to check by source path (a dict,
 #: so a content object built twice is checked once; cleared at the end for `make regenerate`).
-_STATE: dict = {"config": None, "loaded": False}
+_STATE: dict = {"config": None, "loaded": False, "fast": False}
+FAST_READER = "plugins.fast_reader"
 _PENDING: dict[str, tuple[object, str, str | None]] = {}  # source → (instance, audience, slug)
 
 
 def configure(pelican) -> None:
     _PENDING.clear()
-    _STATE.update(config=None, loaded=True)
     settings = pelican.settings
+    _STATE.update(config=None, loaded=True, fast=FAST_READER in (settings.get("PLUGINS") or ()))
     path = settings.get("BRAND_CONFIG")
     if not path:
         logger.warning("brand guard: BRAND_CONFIG is not set; posts are not checked")
@@ -68,8 +68,11 @@ def _config(settings) -> BrandConfig | None:
 
 def _precomputed(source: str, audience: str, slug: str | None) -> FileResult | None:
     """The same check, already run by fast_reader's background process (None when off or out of date)."""
-    fast = sys.modules.get("fast_reader.brand")
-    return fast.precomputed(source, audience=audience, slug=slug) if fast else None
+    if not _STATE["fast"]:
+        return None
+    from plugins.fast_reader import brand as fast
+
+    return fast.precomputed(source, audience=audience, slug=slug)
 
 
 def note_content(instance) -> None:

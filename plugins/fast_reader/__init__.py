@@ -13,7 +13,7 @@ tests/test_fast_reader.py:
   character their regex needs — same HTML, about a fifth less Markdown time.
 - `brand`: the brand guard's per-post check runs in one background process at the lowest CPU
   priority, so it uses the core the build leaves idle in its serial phases (brand_guard asks
-  `fast_reader.brand.precomputed` at the end of the build), and with the content cache on its
+  `plugins.fast_reader.brand.precomputed` at the end of the build), and with the content cache on its
   results persist in CACHE_PATH, keyed by the post's bytes, brand.yml and the guard's own source.
 - `writer`: page renders are queued by Pelican's own Writer and run in a fork pool when a
   generator has finished writing.

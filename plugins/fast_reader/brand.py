@@ -24,7 +24,6 @@ checked again.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import logging
 import multiprocessing
 import os
@@ -52,15 +51,19 @@ MEMO: dict = {}
 MEMO_FILE = "fast_reader_brand.pickle"
 
 
+BRAND_PLUGIN = "plugins.brand_guard"
+
+
 def enabled(settings) -> bool:
-    return "brand_guard" in (settings.get("PLUGINS") or []) and bool(settings.get("BRAND_CONFIG"))
+    return BRAND_PLUGIN in (settings.get("PLUGINS") or []) and bool(settings.get("BRAND_CONFIG"))
 
 
 def _core():
-    """The brand guard's core module as Pelican loaded it (plugins are top-level modules)."""
-    if "brand_guard" not in sys.modules:
-        return None
-    return importlib.import_module("brand_guard.core")
+    """The brand guard's core module (imported here, not at the top: a site without the guard
+    never loads it)."""
+    from plugins.brand_guard import core
+
+    return core
 
 
 def init_worker(settings) -> bool:
@@ -99,7 +102,9 @@ def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str |
 
 def header_meta(text: str) -> dict[str, list[str]]:
     """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape."""
-    fields, _ = importlib.import_module("brand_guard.source").parse_header(text)
+    from plugins.brand_guard.source import parse_header
+
+    fields, _ = parse_header(text)
     meta = {}
     for key in ("title", "audience", "slug"):
         if key in fields:
