@@ -9,11 +9,11 @@ Self-tests (`specs`) are run by `core.load_config`, which needs the checker.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 
 import yaml
 
+from . import userregex
 from .findings import RULES, SEVERITIES
 from .model import AvoidEntry, Pillar, Spec, Term
 from .patterns import Anchors
@@ -252,14 +252,10 @@ class _Validator:
         )
 
     def regex(self, node, pattern: str) -> None:
-        try:
-            compiled = re.compile(pattern, re.IGNORECASE)
-        except re.error as exc:
-            self.fail(node, f"pattern {pattern!r} is not a valid regex: {exc}")
-        if compiled.groupindex:
-            self.fail(node, f"pattern {pattern!r}: named groups are not allowed, use (?:...)")
-        if compiled.fullmatch(""):
-            self.fail(node, f"pattern {pattern!r} matches empty text")
+        """A user regex must run in RE2 (linear time): no backreferences, no lookaround."""
+        trouble = userregex.problem(pattern)
+        if trouble:
+            self.fail(node, trouble)
 
     def hype(self, node) -> dict:
         if isinstance(node, yaml.SequenceNode):

@@ -238,7 +238,7 @@ def epoch(config_path: str, core) -> str:
     """Digest of brand.yml, every source file of the brand guard package and its libraries."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    for dist in ("PyYAML", "snowballstemmer", "pyahocorasick"):
+    for dist in ("PyYAML", "snowballstemmer", "pyahocorasick", "google-re2"):
         try:
             digest.update(f"{dist}=={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
