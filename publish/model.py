@@ -34,6 +34,7 @@ class Post:
     hash: str
     source_path: str
     confidential: tuple[str, ...] = ()
+    placeholders: tuple[str, ...] = ()  # `make new` placeholder sentences still in the source
 
     @classmethod
     def from_json(cls, data: dict) -> Post:
@@ -46,6 +47,7 @@ class Post:
             status=data.get("status") or "published", date=data.get("date") or "",
             hash=data.get("hash") or "", source_path=data.get("source_path") or "",
             confidential=tuple(data.get("confidential") or ()),
+            placeholders=tuple(data.get("placeholders") or ()),
         )
 
 

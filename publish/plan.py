@@ -57,6 +57,23 @@ def confidential_reason(post: Post, settings: dict) -> str:
     return f"the post names confidential {names}; posts that name a code name are never syndicated"
 
 
+def placeholder_reason(post: Post) -> str:
+    """A post still holding `make new`'s placeholder text is sent nowhere, whatever its Status says.
+
+    The manifest lists the placeholders found in the source; the texts themselves are checked too,
+    so an older manifest without that field cannot carry a placeholder to a network.
+    """
+    from plugins.post_contract.new import find_placeholders
+
+    texts = [post.title, post.summary, *(str(v) for v in post.social.values() if v)]
+    found = set(post.placeholders) | {p.sentence for text in texts for p in find_placeholders(text)}
+    if not found:
+        return ""
+    quoted = ", ".join(f'"{sentence}"' for sentence in sorted(found))
+    return (f"still has placeholder text from `make new`: {quoted} — replace it in "
+            f"{post.source_path or 'the post'}, then build again")
+
+
 def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], retry_attention: bool) -> Item:
     """The ledger's verdict for one pair, before composing."""
     state = pair.state if pair else "new"
@@ -109,7 +126,7 @@ def plan(
     for post in sorted(posts, key=lambda p: (p.date, p.slug)):
         if not publishable(post, now):
             continue
-        secret = confidential_reason(post, settings)
+        secret = confidential_reason(post, settings) or placeholder_reason(post)
         for channel in channels_for(post, enabled):
             item = decide(post, channel, pairs.get((post.slug, channel)), reshare=reshare,
                           retry_attention=retry_attention)

@@ -76,7 +76,9 @@ def test_production_build_of_sample_content_passes(prod_site):
     assert "broken" not in prod_site.log
 
 
-def test_make_new_scaffolds_a_post_the_next_build_includes(tmp_path):
+def test_make_new_scaffolds_a_draft_the_next_build_accepts(tmp_path):
+    # Issue 9 point 13: the scaffold is a draft (it was "Status: published", and an untouched
+    # scaffold went out); the build accepts it quietly and publishes it only once Status changes.
     content = copy_content(tmp_path / "content")
     make = ["make", "-s", "new", f"INPUTDIR={content}", f"VENV={sys.prefix}"]
     result = subprocess.run([*make, "TITLE=Hello, World", "AUTHOR=Priya Raman"], cwd=REPO,
@@ -86,7 +88,7 @@ def test_make_new_scaffolds_a_post_the_next_build_includes(tmp_path):
     assert len(created) == 1
     header = created[0].read_text(encoding="utf-8")
     for key in ("Title: Hello, World", "Date: ", "Author: Priya Raman", "Category: ", "Tags:",
-                "Summary: ", "Status: published", "Audience: public", "Channels:", "Social:",
+                "Summary: ", "Status: draft", "Audience: public", "Channels:", "Social:",
                 "Image:", "Brand_ignore:"):
         assert key in header
     again = subprocess.run([*make, "TITLE=Hello, World"], cwd=REPO, capture_output=True, text=True)
@@ -95,9 +97,19 @@ def test_make_new_scaffolds_a_post_the_next_build_includes(tmp_path):
 
     build = build_site(tmp_path / "site", content=content)
     assert build.returncode == 0, build.log
+    assert not list(build.output.glob("posts/*/hello-world/index.html"))  # a draft
+    assert "broken" not in build.log and "placeholder" not in build.log
+
+    created[0].write_text(header.replace("Status: draft", "Status: published")
+                          .replace("One or two sentences on why this post matters to a finance leader.",
+                                   "Hello to every controller.")
+                          .replace("Write your post here in Markdown. Start with the point you want "
+                                   "a reader to remember.", "Hello, world."), encoding="utf-8")
+    build = build_site(tmp_path / "site2", content=content)
+    assert build.returncode == 0, build.log
     page = list(build.output.glob("posts/*/hello-world/index.html"))
     assert page and "Hello, World" in page[0].read_text(encoding="utf-8")
-    assert "broken" not in build.log
+    assert "broken" not in build.log and "placeholder" not in build.log
 
 
 def test_make_new_without_title_explains_usage(tmp_path):

@@ -1,33 +1,76 @@
 """`make new TITLE="..." [AUTHOR=...]`: scaffold a post with the full metadata header, like `hugo new`.
 
 The header lists every key of the post contract so writers discover them in place instead of in
-the README; empty values mean "use the default".
+the README; empty values mean "use the default". A scaffold is a draft (`Status: draft`): its
+placeholder sentences must never reach the site or a social network, so they are defined here,
+once, and `find_placeholders` is what the build (post_contract) and the publish step use to
+recognise them — also after the writer flipped the status but forgot a placeholder.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+#: Text the scaffold writes for the writer to replace (field → sentence). Never published.
+PLACEHOLDERS = {
+    "Summary": "One or two sentences on why this post matters to a finance leader.",
+    "body": "Write your post here in Markdown. Start with the point you want a reader to remember.",
+}
+
 TEMPLATE = """\
-Title: {title}
-Date: {date}
-Author: {author}
-Category: {category}
+Title: {{title}}
+Date: {{date}}
+Author: {{author}}
+Category: {{category}}
 Tags:
-Summary: One or two sentences on why this post matters to a finance leader.
-Status: published
+Summary: {summary}
+Status: draft
 Audience: public
 Channels:
 Social:
 Image:
 Brand_ignore:
 
-Write your post here in Markdown. Start with the point you want a reader to remember.
-"""
+{body}
+""".format(summary=PLACEHOLDERS["Summary"], body=PLACEHOLDERS["body"])
+
+
+def _pattern(sentence: str) -> re.Pattern[str]:
+    """The sentence's words in order, any whitespace (re-wrapped lines, indents) and any case
+    between them, the final full stop optional: editors re-flow text, writers retype a capital."""
+    words = sentence.rstrip(".").split()
+    return re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, words)) + r"(?!\w)\.?", re.I)
+
+
+#: One pattern per sentence, so a half-edited placeholder (first sentence kept) is still found.
+_PATTERNS = [(field, _pattern(sentence))
+             for field, text in PLACEHOLDERS.items()
+             for sentence in re.split(r"(?<=\.)\s+", text)]
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    field: str  # "Summary" or "body": where the scaffold put it
+    sentence: str  # the scaffold's wording
+    line: int  # 1-based line in the text where it was found
+
+
+def find_placeholders(text: str | None) -> list[Placeholder]:
+    """Every scaffold sentence still present in `text` (a whole post, or one metadata value)."""
+    if not text:
+        return []
+    found: dict[tuple[str, int], Placeholder] = {}
+    for field, pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            line = text.count("\n", 0, match.start()) + 1
+            found.setdefault((field, line), Placeholder(field, PLACEHOLDERS[field], line))
+    return sorted(found.values(), key=lambda p: p.line)
 
 
 def scaffold(content_dir: Path, title: str, author: str, category: str, now: datetime) -> Path:

@@ -11,12 +11,16 @@ from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
 from .contract import CHANNELS, Problem, check_header, decode_source, split_list
+from .placeholders import check_placeholders
 
 logger = logging.getLogger(__name__)
 
 #: Problems found in this build, by source path (a dict so the content cache cannot double-count).
 BROKEN: dict[str, list[Problem]] = {}
 ERROR_KEY = "lectern_error"
+#: Problems that leave the post on the dev site (a warning) but stop a production build, by path.
+HELD: dict[str, list[Problem]] = {}
+WARNING_KEY = "lectern_warnings"
 
 
 class ContractMarkdownReader(MarkdownReader):
@@ -38,7 +42,11 @@ class ContractMarkdownReader(MarkdownReader):
             problems = check_header(source_path, text, is_article=is_article, parse_date=get_date)
         if problems:
             return "", {"status": "skip", ERROR_KEY: problems}
-        return super().read(source_path)
+        content, metadata = super().read(source_path)
+        warnings = check_placeholders(source_path, text)
+        if warnings:
+            metadata[WARNING_KEY] = warnings
+        return content, metadata
 
 
 def _is_article_path(settings, source_path: str) -> bool:
@@ -52,12 +60,25 @@ def use_contract_reader(readers) -> None:
 
 
 def record_problem(generator, metadata) -> None:
+    record_held(metadata.pop(WARNING_KEY, None), generator.settings)
     problems = metadata.pop(ERROR_KEY, None)
     if not problems:
         return
     BROKEN[problems[0].path] = problems
     for problem in problems:
         logger.error("%s", problem)
+
+
+def record_held(problems: list[Problem] | None, settings) -> None:
+    """A warning in dev (the post is built), an error that stops production."""
+    if not problems:
+        return
+    known = HELD.setdefault(problems[0].path, [])
+    for problem in problems:
+        if problem in known:
+            continue
+        known.append(problem)
+        logger.log(logging.ERROR if settings.get("LECTERN_STRICT") else logging.WARNING, "%s", problem)
 
 
 def annotate(content) -> None:
@@ -114,7 +135,18 @@ def seal_tags(generator) -> None:
 
 
 def report_broken(pelican) -> None:
+    held = sorted((p for found in HELD.values() for p in found), key=str)
+    held_posts = len(HELD)
+    HELD.clear()
+    if held:
+        logger.warning(
+            "%d %s built, but not ready for production:\n%s",
+            held_posts, "post" if held_posts == 1 else "posts", "\n".join(f"  {p}" for p in held),
+        )
     if not BROKEN:
+        if held and pelican.settings.get("LECTERN_STRICT"):
+            logger.error("Production build stopped: fix the problems above.")
+            raise SystemExit(1)
         return
     count = len(BROKEN)
     problems = sorted((p for found in BROKEN.values() for p in found), key=str)

@@ -54,6 +54,16 @@ def confidential_names(article, finder, source: bytes | None) -> list[str]:
     return finder(raw)
 
 
+def scaffold_placeholders(source: bytes | None) -> list[str]:
+    """Placeholder sentences of `make new` still in the post's source: the publish step holds it."""
+    from plugins.post_contract.new import find_placeholders
+
+    if source is None:
+        return []
+    raw = source.decode("utf-8", errors="replace")
+    return sorted({found.sentence for found in find_placeholders(raw)})
+
+
 def _name(value) -> str | None:
     return getattr(value, "name", None) or (str(value) if value else None)
 
@@ -84,4 +94,5 @@ def entry(article, settings: dict, finder=None) -> dict:
         "hash": content_hash(article, source),
         "source_path": os.path.relpath(article.source_path, content_root).replace(os.sep, "/"),
         "confidential": confidential_names(article, finder, source) if finder else [],
+        "placeholders": scaffold_placeholders(source),
     }
