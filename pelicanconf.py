@@ -164,17 +164,12 @@ LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False
 
 # ---- Syndication (publish/)  — `make preview` / `make publish`; secrets come only from the environment.
-SYNDICATION_CHANNELS = ["x", "linkedin", "mastodon", "bluesky", "slack", "teams"]  # switch a network off here
-# Templates: {text} = Social_<channel> / Social / Summary; {url} = canonical URL + UTM; {title}, {author}
-SYNDICATION_TEMPLATES = {
-    "x": "{text} {url}",
-    "linkedin": "{text}",  # the link goes in LinkedIn's article card
-    "mastodon": "{text} {url}",
-    "bluesky": "{text} {url}",  # shown as a short label, linked with a facet; card added too
-    "slack": "{text}",  # title links to the post
-    "teams": "{text}",  # "Read the post" button
-}
-SYNDICATION_LIMITS = {"linkedin": 3000, "bluesky": 300, "slack": 3000, "teams": 3000}  # X: 280 weighted
+# The channels, their labels, default templates and limits are listed once, in
+# publish/channels/registry.py; set these only to differ from it:
+# SYNDICATION_CHANNELS = ["linkedin", "mastodon"]  # switch the other networks off
+# SYNDICATION_TEMPLATES = {"x": "{text} {url}"}  # {text} = Social_<id> / Social / Summary;
+#                                                # {url} = canonical URL + UTM; {title}, {author}
+# SYNDICATION_LIMITS = {"linkedin": 1500}  # maximum length per channel id, counted its own way
 SYNDICATION_MAX_PER_RUN = 3  # per channel, so a backlog never floods a feed
 SYNDICATION_REQUIRE_LIVE = False  # True: share a post only once its canonical URL answers 200
 SYNDICATION_UTM = True  # utm_source=<channel>&utm_medium=social&utm_campaign=<slug>
@@ -184,7 +179,7 @@ SYNDICATION_CONFIDENTIAL_INTERNAL = False  # True: internal posts naming a code 
 LINKEDIN_API_BASE = "https://api.linkedin.com/rest"
 LINKEDIN_VERSION = "202610"  # LinkedIn-Version header (YYYYMM); LinkedIn retires versions after ~1 year
 MASTODON_API_BASE = ""  # e.g. "https://social.northwindledger.example" (or env MASTODON_API_BASE)
-MASTODON_MAX_CHARS = 500  # the instance's configuration.statuses.max_characters
+# MASTODON_MAX_CHARS = 500  # your instance's configuration.statuses.max_characters (registry default)
 MASTODON_URL_LENGTH = 23  # the instance's characters_reserved_per_url
 BLUESKY_API_BASE = "https://bsky.social"  # your PDS
 BLUESKY_SESSION_FILE = ""  # "" = ~/.local/state/lectern/bluesky-<handle>.session (outside the repo)

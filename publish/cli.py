@@ -16,9 +16,10 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import brand, channels, preview
-from .ledger import CHANNEL_NAMES, LedgerLocked, Writer
+from .channels.registry import IDS, label
+from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
-from .model import ALL_CHANNELS, ManifestError, load_manifest
+from .model import ManifestError, load_manifest
 from .plan import plan, prepare
 from .run import Redactor, mark_existing, now_utc, post_items, reconcile_open
 from .settings import REPO, load
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
         return 1
 
     writer = None
-    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
+    enabled = settings.get("SYNDICATION_CHANNELS") or IDS
     live = [name for name in enabled if channels.module(name).configured(env, settings)]
     if not args.preview_only and (live or args.mark_existing):
         try:
@@ -91,7 +92,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
                 connections[name] = module.connect(settings, env)
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
                 broken[name] = redact(str(exc))
-                say(err, f"publish: {module.LABEL}: {broken[name]}")
+                say(err, f"publish: {label(name)}: {broken[name]}")
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
             say(err, f"publish: reconcile: {note}")
@@ -154,7 +155,7 @@ def _table(out: Console, items, connections, enabled, *, preview_only: bool) -> 
             if item.channel == name:
                 counts[COLUMNS.get(item.status, "skipped")] += 1
         mode = "preview only" if preview_only or name not in connections else "live"
-        table.add_row(CHANNEL_NAMES.get(name, name), *(str(counts[k]) for k in counts), mode)
+        table.add_row(label(name), *(str(counts[k]) for k in counts), mode)
     out.print(table)
 
 

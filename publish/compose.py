@@ -24,11 +24,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import grapheme
 
+from .channels.registry import CHANNELS
 from .lengths import X_CONFIG, grapheme_length, x_length
 from .text import plain_text
 
 ELLIPSIS = "…"
-X_LIMIT = 280
+X_LIMIT = CHANNELS["x"].limit
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _LITTLE_RESERVED = set("\\|{}@[]()<>#*_~")
 
@@ -221,23 +222,27 @@ def bluesky_facets(segments: list[list[str]]) -> list[dict]:
 # ---------------------------------------------------------------- per channel
 def compose(post, channel: str, settings: dict) -> Composed:
     """Compose `post` for `channel` using the SYNDICATION_* settings."""
-    template = settings["SYNDICATION_TEMPLATES"].get(channel, "{text} {url}")
+    spec = CHANNELS.get(channel)
+    if spec is None:
+        raise ComposeError(f"unknown channel {channel!r}")
+    template = settings["SYNDICATION_TEMPLATES"].get(channel, spec.template)
     link = add_utm(post.url, channel, post.slug) if settings.get("SYNDICATION_UTM", True) else post.url
     source = source_text(post, channel)
     limits = settings.get("SYNDICATION_LIMITS", {})
+    default = spec.limit  # the registry's default, for settings dicts that leave a channel out
 
     if channel == "x":
-        limit = int(limits.get("x", X_LIMIT))
+        limit = int(limits.get("x", default))
         text = _fit(template, source, link, post, lambda s: x_length(s) <= limit)
         return Composed(text, link, x_length(text), limit, {"text": text})
     if channel == "mastodon":
-        limit = int(settings.get("MASTODON_MAX_CHARS", 500))
+        limit = int(settings.get("MASTODON_MAX_CHARS", default))
         url_len = int(settings.get("MASTODON_URL_LENGTH", 23))
         text = _fit(template, source, link, post, lambda s: mastodon_length(s, url_len) <= limit)
         return Composed(text, link, mastodon_length(text, url_len), limit,
                         {"status": text, "visibility": "public"})
     if channel == "bluesky":
-        limit = int(limits.get("bluesky", 300))
+        limit = int(limits.get("bluesky", default))
         display = display_url(post.url)
 
         def shown(body: str) -> str:
@@ -256,17 +261,17 @@ def compose(post, channel: str, settings: dict) -> Composed:
         return Composed(text, link, grapheme_length(text), limit,
                         {"segments": segments, "facets": bluesky_facets(segments), "card": card}, checked)
     if channel == "linkedin":
-        limit = int(limits.get("linkedin", 3000))
+        limit = int(limits.get("linkedin", default))
         text = _fit(template, source, link, post, lambda s: len(escape_little(s)) <= limit)
         article = {"source": link, "title": plain_text(post.title), "description": plain_text(post.summary)}
         return Composed(text, link, len(escape_little(text)), limit,
                         {"commentary": escape_little(text), "article": article, "thumb": post.image})
     if channel == "slack":
-        limit = int(limits.get("slack", 3000))
+        limit = int(limits.get("slack", default))
         text = _fit(template, source, link, post, lambda s: len(slack_escape(s)) <= limit)
         return Composed(text, link, len(slack_escape(text)), limit, slack_payload(post, text, link))
     if channel == "teams":
-        limit = int(limits.get("teams", 3000))
+        limit = int(limits.get("teams", default))
         text = _fit(template, source, link, post, lambda s: len(s) <= limit)
         return Composed(text, link, len(text), limit, teams_payload(post, text, link))
     raise ComposeError(f"unknown channel {channel!r}")

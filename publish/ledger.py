@@ -25,17 +25,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .channels.registry import IDS as CHANNEL_ORDER
+from .channels.registry import label
+
 #: Events that close a `pending` record.
 RESULTS = frozenset({"posted", "failed", "not-sent", "attention"})
-#: Display names for the "Also on" links.
-CHANNEL_NAMES = {
-    "x": "X",
-    "linkedin": "LinkedIn",
-    "mastodon": "Mastodon",
-    "bluesky": "Bluesky",
-    "slack": "Slack",
-    "teams": "Microsoft Teams",
-}
 
 
 class LedgerLocked(RuntimeError):
@@ -172,10 +166,10 @@ def syndication_links(records: Iterable[dict]) -> dict[str, list[dict]]:
         if pair.state == "posted" and pair.remote_url:
             links.setdefault(pair.post, []).append({
                 "channel": pair.channel,
-                "name": CHANNEL_NAMES.get(pair.channel, pair.channel),
+                "name": label(pair.channel),
                 "url": pair.remote_url,
             })
-    order = list(CHANNEL_NAMES)
+    order = list(CHANNEL_ORDER)
     for items in links.values():
         items.sort(key=lambda link: order.index(link["channel"]) if link["channel"] in order else 99)
     return links

@@ -7,10 +7,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-PUBLIC_CHANNELS = ("x", "linkedin", "mastodon", "bluesky")
-INTERNAL_CHANNELS = ("slack", "teams")
-ALL_CHANNELS = PUBLIC_CHANNELS + INTERNAL_CHANNELS
-
 
 class ManifestError(RuntimeError):
     """The manifest is missing or not what the syndication plugin writes."""

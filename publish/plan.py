@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from .channels.registry import IDS, INTERNAL, PUBLIC
 from .compose import ComposeError, compose
 from .ledger import Ledger, Pair
-from .model import ALL_CHANNELS, INTERNAL_CHANNELS, PUBLIC_CHANNELS, Item, Post
+from .model import Item, Post
 
 #: A brand check: (text, audience, channel) → list of error messages (empty: OK to send).
 BrandCheck = Callable[[str, str, str], list[str]]
@@ -34,7 +35,7 @@ def publishable(post: Post, now: datetime) -> bool:
 def channels_for(post: Post, enabled: Iterable[str]) -> list[str]:
     """Public posts go to public networks only, internal posts to Slack/Teams only;
     a post's `Channels:` list narrows that further, it never widens it."""
-    allowed = INTERNAL_CHANNELS if post.audience == "internal" else PUBLIC_CHANNELS
+    allowed = INTERNAL if post.audience == "internal" else PUBLIC
     enabled = list(enabled)
     chosen = [c for c in allowed if c in enabled]
     if post.channels is not None:
@@ -119,7 +120,7 @@ def plan(
     now = now or datetime.now(UTC)
     pairs = ledger.pairs()
     reshare = set(reshare)
-    enabled = settings.get("SYNDICATION_CHANNELS") or ALL_CHANNELS
+    enabled = settings.get("SYNDICATION_CHANNELS") or IDS
     cap = settings.get("SYNDICATION_MAX_PER_RUN", 3) if cap is None else cap
     deferred = {channel: ledger.deferred_until(channel, now) for channel in enabled}
     items: list[Item] = []

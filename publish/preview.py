@@ -11,10 +11,8 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from .channels.registry import label
 from .model import Item
-
-LABELS = {"x": "X", "linkedin": "LinkedIn", "mastodon": "Mastodon", "bluesky": "Bluesky",
-          "slack": "Slack (internal)", "teams": "Teams (internal)"}
 
 CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d2433}
@@ -61,7 +59,7 @@ def render(items: list[Item]) -> str:
                          f"{e(item.post.audience)}</p>")
         over = item.limit and item.length > item.limit
         parts.append(
-            f"<div class=card><div class=meta>{e(LABELS.get(item.channel, item.channel))} · "
+            f"<div class=card><div class=meta>{e(label(item.channel))} · "
             f"<span class=status>{e(item.status)}</span>"
             f"{' — ' + e(item.reason) if item.reason else ''} · "
             f"<span class={'over' if over else 'ok'}>{item.length} / {item.limit}</span></div>"

@@ -9,19 +9,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .channels import registry as channel_registry
+
 REPO = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict = {
-    "SYNDICATION_CHANNELS": ["x", "linkedin", "mastodon", "bluesky", "slack", "teams"],
-    "SYNDICATION_TEMPLATES": {
-        "x": "{text} {url}",
-        "linkedin": "{text}",
-        "mastodon": "{text} {url}",
-        "bluesky": "{text} {url}",
-        "slack": "{text}",
-        "teams": "{text}",
-    },
-    "SYNDICATION_LIMITS": {"linkedin": 3000, "bluesky": 300, "slack": 3000, "teams": 3000},
+    # Channel defaults come from the one channel registry (publish/channels/registry.py).
+    "SYNDICATION_CHANNELS": list(channel_registry.IDS),
+    "SYNDICATION_TEMPLATES": channel_registry.default_templates(),
+    "SYNDICATION_LIMITS": channel_registry.default_limits(),
     "SYNDICATION_MAX_PER_RUN": 3,
     "SYNDICATION_REQUIRE_LIVE": False,
     "SYNDICATION_UTM": True,
@@ -32,7 +28,7 @@ DEFAULTS: dict = {
     "LINKEDIN_API_BASE": "https://api.linkedin.com/rest",
     "LINKEDIN_VERSION": "202610",
     "MASTODON_API_BASE": "",
-    "MASTODON_MAX_CHARS": 500,
+    "MASTODON_MAX_CHARS": channel_registry.CHANNELS["mastodon"].limit,
     "MASTODON_URL_LENGTH": 23,
     "BLUESKY_API_BASE": "https://bsky.social",
     "BLUESKY_SESSION_FILE": "",

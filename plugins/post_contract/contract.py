@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from publish.channels.registry import IDS as CHANNEL_IDS
+
 from .header import Field, parse_header
 
 AUDIENCES = ("public", "internal")
 STATUSES = ("published", "draft", "hidden")
-CHANNELS = ("x", "linkedin", "mastodon", "bluesky", "slack", "teams")
+CHANNELS = CHANNEL_IDS  # one list: publish/channels/registry.py
 
 
 @dataclass(frozen=True)

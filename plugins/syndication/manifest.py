@@ -6,7 +6,7 @@ import hashlib
 import os
 from datetime import datetime
 
-from publish.model import ALL_CHANNELS
+from publish.channels.registry import IDS as CHANNEL_IDS
 from publish.text import plain_text
 
 
@@ -72,7 +72,7 @@ def entry(article, settings: dict, finder=None) -> dict:
     meta = article.metadata
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     social = {"default": plain_text(meta.get("social")) or None}
-    for channel in ALL_CHANNELS:
+    for channel in CHANNEL_IDS:
         social[channel] = plain_text(meta.get(f"social_{channel}")) or None
     content_root = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
     channels = getattr(article, "channels", None)

@@ -1,37 +1,59 @@
 """One adapter per network behind one small interface (the planner and ledger know no HTTP).
 
-Each module exposes:
-- `NAME`, `LABEL`, `ENV` (environment variable names it reads, for the README and secret redaction)
-- `configured(env) -> bool`: are the credentials present?
-- `connect(settings, env) -> channel`, an object with
-  `post(item) -> Receipt` and `reconcile(item) -> Receipt | None` (None: proven not posted;
-  raises `Unsettled` when it cannot tell).
-Errors are `ChannelError` (`.uncertain` when the post may have gone out) or `RateLimited`.
+A channel is one module here plus one entry in `registry.CHANNELS` (id, label, audience,
+default template and limit, environment variables). The module satisfies `ChannelModule`:
+
+- `SPEC`: its registry entry (`SPEC.label` in every message, `SPEC.env` for the README and
+  secret redaction);
+- `configured(env, settings) -> bool`: are the credentials present?
+- `connect(settings, env) -> Channel`: an object with `post(item) -> Receipt` and
+  `reconcile(item) -> Receipt | None` (None: proven not posted; raises `Unsettled` when it cannot
+  tell). Errors are `ChannelError` (`.uncertain` when the post may have gone out) or `RateLimited`.
+
+Importing this package is cheap (no network libraries): the modules load on first use.
 """
 
 from __future__ import annotations
 
 import importlib
 from types import ModuleType
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-NAMES = ("x", "linkedin", "mastodon", "bluesky", "slack", "teams")
+from .registry import CHANNELS, IDS, ChannelSpec, env_names, label, secret_env_names
+
+if TYPE_CHECKING:
+    from ..model import Item, Receipt
+
+__all__ = ["CHANNELS", "IDS", "Channel", "ChannelModule", "ChannelSpec", "env_names", "label", "module",
+           "secret_env_names"]
+
+
+@runtime_checkable
+class Channel(Protocol):
+    """A connected channel (credentials checked, client built)."""
+
+    spec: ChannelSpec
+
+    def post(self, item: Item) -> Receipt:
+        """Send `item`; raise ChannelError (uncertain or not) or RateLimited."""
+        ...
+
+    def reconcile(self, item: Item) -> Receipt | None:
+        """Did an earlier, unfinished attempt arrive? None: proven not; raise Unsettled if unknown."""
+        ...
+
+
+@runtime_checkable
+class ChannelModule(Protocol):
+    """What a module under publish/channels/ provides (checked by tests/test_publish_registry.py)."""
+
+    SPEC: ChannelSpec
+
+    def configured(self, env: dict, settings: dict | None = None) -> bool: ...
+
+    def connect(self, settings: dict, env: dict) -> Channel: ...
 
 
 def module(name: str) -> ModuleType:
-    if name not in NAMES:
-        raise KeyError(name)
-    return importlib.import_module(f"{__name__}.{name}")
-
-
-#: Variables that identify rather than authorise; everything else a channel reads is a secret.
-NOT_SECRET = frozenset({"MASTODON_API_BASE", "BLUESKY_HANDLE", "LINKEDIN_AUTHOR_URN"})
-
-
-def all_env_names() -> list[str]:
-    """Every environment variable any channel reads."""
-    return [var for name in NAMES for var in module(name).ENV]
-
-
-def secret_env_names() -> list[str]:
-    """The secret ones: their values are replaced by *** in everything the step writes or prints."""
-    return [var for var in all_env_names() if var not in NOT_SECRET]
+    """The adapter module of channel `name` (KeyError for an id the registry does not know)."""
+    return importlib.import_module(CHANNELS[name].module)

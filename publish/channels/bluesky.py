@@ -26,10 +26,10 @@ from atproto_client.exceptions import (
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
 from .local_image import local_image
+from .registry import CHANNELS
 
-NAME = "bluesky"
-LABEL = "Bluesky"
-ENV = ("BLUESKY_HANDLE", "BLUESKY_SESSION", "BLUESKY_APP_PASSWORD")
+SPEC = CHANNELS["bluesky"]
+LABEL, ENV = SPEC.label, SPEC.env
 RECENT = 30
 
 
@@ -50,6 +50,8 @@ def web_url(handle: str, at_uri: str) -> str:
 
 
 class Bluesky:
+    spec = SPEC
+
     def __init__(self, settings: dict, env: dict):
         self.settings = settings
         self.lang = str(settings.get("DEFAULT_LANG") or "en")

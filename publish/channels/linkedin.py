@@ -17,10 +17,10 @@ from ..model import ChannelError, Item, RateLimited, Receipt
 from ..settings import timeout
 from . import http
 from .local_image import local_image
+from .registry import CHANNELS
 
-NAME = "linkedin"
-LABEL = "LinkedIn"
-ENV = ("LINKEDIN_ACCESS_TOKEN", "LINKEDIN_AUTHOR_URN")
+SPEC = CHANNELS["linkedin"]
+LABEL, ENV = SPEC.label, SPEC.env
 _URN = re.compile(r"urn:li:(?:share|ugcPost|activity):\d+")
 
 
@@ -33,6 +33,8 @@ def post_url(urn: str) -> str:
 
 
 class LinkedIn:
+    spec = SPEC
+
     def __init__(self, settings: dict, env: dict):
         self.base = str(settings["LINKEDIN_API_BASE"]).rstrip("/")
         self.author = env["LINKEDIN_AUTHOR_URN"]

@@ -23,10 +23,10 @@ from mastodon import (
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
 from ..settings import timeout
+from .registry import CHANNELS
 
-NAME = "mastodon"
-LABEL = "Mastodon"
-ENV = ("MASTODON_ACCESS_TOKEN", "MASTODON_API_BASE")
+SPEC = CHANNELS["mastodon"]
+LABEL, ENV = SPEC.label, SPEC.env
 KEY_LIFETIME = timedelta(minutes=55)  # Mastodon keeps idempotency keys "up to 1 hour"
 RECENT = 40
 
@@ -37,6 +37,8 @@ def configured(env: dict, settings: dict | None = None) -> bool:
 
 
 class MastodonChannel:
+    spec = SPEC
+
     def __init__(self, settings: dict, env: dict):
         base = env.get("MASTODON_API_BASE") or settings.get("MASTODON_API_BASE")
         self.lang = str(settings.get("DEFAULT_LANG") or "en")

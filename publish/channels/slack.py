@@ -6,11 +6,11 @@ import requests
 
 from ..model import ChannelError
 from . import http
+from .registry import CHANNELS
 from .webhook import Webhook
 
-NAME = "slack"
-LABEL = "Slack"
-ENV = ("SLACK_WEBHOOK_URL",)
+SPEC = CHANNELS["slack"]
+LABEL, ENV = SPEC.label, SPEC.env
 
 
 def configured(env: dict, settings: dict | None = None) -> bool:
@@ -26,4 +26,4 @@ def check(response: requests.Response) -> None:
 
 
 def connect(settings: dict, env: dict) -> Webhook:
-    return Webhook(LABEL, env["SLACK_WEBHOOK_URL"], settings, check)
+    return Webhook(SPEC, env["SLACK_WEBHOOK_URL"], settings, check)

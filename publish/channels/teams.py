@@ -9,11 +9,11 @@ from __future__ import annotations
 import requests
 
 from . import http
+from .registry import CHANNELS
 from .webhook import Webhook
 
-NAME = "teams"
-LABEL = "Teams"
-ENV = ("TEAMS_WEBHOOK_URL",)
+SPEC = CHANNELS["teams"]
+LABEL, ENV = SPEC.label, SPEC.env
 
 
 def configured(env: dict, settings: dict | None = None) -> bool:
@@ -29,4 +29,4 @@ def check(response: requests.Response) -> None:
 
 
 def connect(settings: dict, env: dict) -> Webhook:
-    return Webhook(LABEL, env["TEAMS_WEBHOOK_URL"], settings, check)
+    return Webhook(SPEC, env["TEAMS_WEBHOOK_URL"], settings, check)

@@ -14,14 +14,15 @@ import requests
 from ..model import Item, Receipt, Unsettled
 from ..settings import timeout
 from . import http
+from .registry import ChannelSpec
 
 #: Reads a webhook's answer: return normally when the post is in, raise a ChannelError otherwise.
 Check = Callable[[requests.Response], None]
 
 
 class Webhook:
-    def __init__(self, label: str, url: str, settings: dict, check: Check):
-        self.label, self.url, self.check = label, url, check
+    def __init__(self, spec: ChannelSpec, url: str, settings: dict, check: Check):
+        self.spec, self.label, self.url, self.check = spec, spec.label, url, check
         self.session = http.session(timeout(settings))
 
     def post(self, item: Item) -> Receipt:

@@ -18,10 +18,10 @@ from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
 from ..settings import timeout
 from .http import TimeoutAdapter
+from .registry import CHANNELS
 
-NAME = "x"
-LABEL = "X"
-ENV = ("X_CONSUMER_KEY", "X_CONSUMER_SECRET", "X_ACCESS_TOKEN", "X_ACCESS_TOKEN_SECRET")
+SPEC = CHANNELS["x"]
+LABEL, ENV = SPEC.label, SPEC.env
 RECENT = 20
 # tweepy logs request headers at DEBUG; keep that off whatever the root logger says.
 logging.getLogger("tweepy").setLevel(logging.WARNING)
@@ -36,6 +36,8 @@ def post_url(tweet_id: str) -> str:
 
 
 class X:
+    spec = SPEC
+
     def __init__(self, settings: dict, env: dict):
         self.client = tweepy.Client(
             consumer_key=env["X_CONSUMER_KEY"], consumer_secret=env["X_CONSUMER_SECRET"],

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from publish.channels.registry import IDS
+
 from .bluesky import BlueskyFake
 from .linkedin import LinkedInFake
 from .mastodon import MastodonFake
@@ -36,15 +38,7 @@ def post(slug: str = "trust-beats-tooling", **over) -> dict:
         "url": f"{SITE}/posts/2026/{slug}/",
         "title": "Trust beats tooling in the month-end close",
         "summary": "Most finance teams that miss a five-day close already own good software.",
-        "social": {
-            "default": None,
-            "x": None,
-            "linkedin": None,
-            "mastodon": None,
-            "bluesky": None,
-            "slack": None,
-            "teams": None,
-        },
+        "social": {"default": None, **dict.fromkeys(IDS)},
         "tags": ["close"],
         "category": "Finance Operations",
         "author": "Dana Whitfield",
@@ -88,7 +82,7 @@ class Fakes:
 
     def env(self, *channels: str) -> dict:
         """Credentials for `channels` (default: all), as the operator would export them."""
-        channels = channels or ("x", "linkedin", "mastodon", "bluesky", "slack", "teams")
+        channels = channels or IDS
         env = {}
         if "x" in channels:
             env.update({k: v for k, v in SECRETS.items() if k.startswith("X_")})
