@@ -7,7 +7,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 _URL_ATTR = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
 _SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "#", "//")
@@ -87,15 +87,22 @@ def _plain_title(title: str) -> str:
 def _image_facts(
     image: str | None, siteurl: str, output_path: str, static_root: str
 ) -> tuple[int, str | None]:
-    """RSS enclosures need a byte length and a MIME type; read them from the built file if local."""
+    """RSS enclosures need a byte length and a MIME type; read them from the built file if local.
+
+    The file must really be inside `output_path` or `static_root` (content/): the path is resolved,
+    symlinks included, so no value can make the feed report the size of a file elsewhere on the host.
+    """
     if not image:
         return 0, None
     mime = mimetypes.guess_type(urlsplit(image).path)[0] or "image/jpeg"
     prefix = siteurl.rstrip("/") + "/"
     if siteurl and image.startswith(prefix):
-        rel = image[len(prefix):]
+        rel = unquote(urlsplit(image[len(prefix):]).path)
         for root in (output_path, static_root):
-            candidate = os.path.join(root, rel)
-            if os.path.isfile(candidate):
+            if not root:
+                continue
+            base = os.path.realpath(root)
+            candidate = os.path.realpath(os.path.join(base, rel.lstrip("/")))
+            if os.path.commonpath([base, candidate]) == base and os.path.isfile(candidate):
                 return os.path.getsize(candidate), mime
     return 0, mime

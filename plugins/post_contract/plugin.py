@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import logging
-import posixpath
 
 from pelican import signals
 from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
-from .contract import CHANNELS, Problem, check_header, decode_source, split_list
+from . import images
+from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
+from .header import parse_header
 from .placeholders import check_placeholders
 
 logger = logging.getLogger(__name__)
@@ -93,15 +94,27 @@ def annotate(content) -> None:
 
 
 def _absolute_image(content, image) -> str | None:
-    if not image:
-        return None
-    image = str(image).strip()
-    if image.startswith(("http://", "https://")):
-        return image
-    for prefix in ("{static}", "{attach}", "{filename}"):
-        image = image.removeprefix(prefix)
-    siteurl = content.settings.get("SITEURL", "").rstrip("/")
-    return f"{siteurl}/{posixpath.normpath(image.lstrip('/'))}"
+    """The card image's URL, or None (with a message) when `Image:` is not a file under content/images/."""
+    settings = content.settings
+    allow = settings.get("LECTERN_ALLOW_EXTERNAL_IMAGES", images.LECTERN_ALLOW_EXTERNAL_IMAGES)
+    checked = images.card_image(image, content_root=settings.get("PATH") or "content",
+                                siteurl=str(settings.get("SITEURL", "")), allow_external=bool(allow))
+    if checked.problem:
+        source = getattr(content, "source_path", None) or ""
+        record_held([Problem(display_path(source), _field_line(source, "image"),
+                             checked.problem)], settings)
+    return checked.url
+
+
+def _field_line(source_path: str, key: str) -> int:
+    """Line of a header field, read again only when there is something to report."""
+    try:
+        with open(source_path, encoding="utf-8-sig", errors="replace") as handle:
+            fields, _ = parse_header(handle.read())
+    except OSError:
+        return 1
+    field = fields.get(key)
+    return field.line if field else 1
 
 
 def hold_back_internal(generator) -> None:
