@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
+from plugins.post_contract.facts import is_out
+
 from .channels.registry import IDS, INTERNAL, PUBLIC
 from .compose import ComposeError, compose
 from .ledger import Ledger, Pair
@@ -19,17 +21,10 @@ from .model import Item, Post
 BrandCheck = Callable[[str, str, str], list[str]]
 
 
-def publishable(post: Post, now: datetime) -> bool:
-    """Drafts, hidden and scheduled posts are never syndicated (even if a manifest lists them)."""
-    if post.status != "published" or post.audience not in ("public", "internal"):
-        return False
-    try:
-        date = datetime.fromisoformat(post.date)
-    except ValueError:
-        return False
-    if date.tzinfo is None:
-        date = date.replace(tzinfo=UTC)
-    return date <= now
+def publishable(post: Post, now: datetime, timezone: str | None) -> bool:
+    """Drafts, hidden and scheduled posts are never syndicated (even if a manifest lists them);
+    a date without a zone is in the site's TIMEZONE, as for the build that wrote the manifest."""
+    return post.audience in ("public", "internal") and is_out(post, now, timezone)
 
 
 def channels_for(post: Post, enabled: Iterable[str]) -> list[str]:
@@ -125,7 +120,7 @@ def plan(
     deferred = {channel: ledger.deferred_until(channel, now) for channel in enabled}
     items: list[Item] = []
     for post in sorted(posts, key=lambda p: (p.date, p.slug)):
-        if not publishable(post, now):
+        if not publishable(post, now, settings.get("TIMEZONE")):
             continue
         secret = confidential_reason(post, settings) or placeholder_reason(post)
         for channel in channels_for(post, enabled):

@@ -12,7 +12,7 @@ sys.path.insert(0, str(REPO))
 
 from bench import corpus  # noqa: E402
 from plugins.post_contract.contract import check_header  # noqa: E402
-from plugins.post_contract.header import parse_header  # noqa: E402
+from plugins.post_contract.facts import parse_header  # noqa: E402
 
 
 def test_corpus_is_deterministic_and_prefix_stable(tmp_path):

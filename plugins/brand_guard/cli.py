@@ -24,6 +24,21 @@ def default_config() -> str:
     return str(local if local.is_file() else REPO_CONFIG)
 
 
+def site_timezone(settings_file: str | None) -> str | None:
+    """TIMEZONE from the site's settings file (scheduled posts are dated in it), None when unset.
+
+    The settings file is plain Python that imports nothing heavy, so reading it keeps the command fast.
+    """
+    path = Path(settings_file or "pelicanconf.py")
+    if not path.is_file():
+        if settings_file:
+            raise FileNotFoundError(f"{settings_file}: no such settings file")
+        return None
+    import runpy
+
+    return runpy.run_path(str(path)).get("TIMEZONE") or None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m plugins.brand_guard",
@@ -31,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("paths", nargs="*", default=["content"], help="files or folders (default: content)")
     parser.add_argument("--config", default=None, help="brand configuration (default: brand.yml)")
+    parser.add_argument("--settings", default=None,
+                        help="site settings, read for TIMEZONE (default: pelicanconf.py if present)")
     parser.add_argument("--format", choices=("text", "json", "github"), default="text")
     parser.add_argument("--min-severity", choices=SEVERITIES, default="suggestion",
                         help="hide findings below this level (errors always count for the exit status)")
@@ -49,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"brand: {exc}", file=sys.stderr)
         return 2
     try:
-        report = check_paths(args.paths, cfg)
+        report = check_paths(args.paths, cfg, timezone=site_timezone(args.settings))
     except OSError as exc:  # a missing or unreadable path is a usage error, not a brand finding
         print(f"brand: {exc}", file=sys.stderr)
         return 2

@@ -18,6 +18,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from plugins.post_contract.facts import PostFacts, display_path, is_scheduled, to_datetime
+
 from .config import BrandConfig, BrandConfigError, parse_config
 from .findings import SUPPRESSIBLE, Finding, Hit, sort_key
 from .patterns import Found
@@ -32,7 +34,7 @@ from .source import Post, inline_view, quoted_spans, read_post
 
 __all__ = [
     "BrandConfig", "BrandConfigError", "FileResult", "Finding", "Report", "check_bytes", "check_file",
-    "check_paths", "check_social_text", "check_source", "check_text", "load_config",
+    "check_paths", "check_social_text", "check_source", "check_text", "display_path", "load_config",
 ]
 
 _WORDS = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
@@ -214,8 +216,10 @@ def check_source(
     draft: bool | None = None,
     slug: str | None = None,
     now: datetime.datetime | None = None,
+    timezone: str | datetime.tzinfo | None = None,
 ) -> FileResult:
-    """Check one post's decoded source. `audience`/`draft` default to what its header says.
+    """Check one post's decoded source. `audience`/`draft` default to what its header says
+    (a draft, or dated after `now` read in the site's `timezone`: scheduled posts never block).
 
     `slug` is the URL slug Pelican derived (when the header has none); it is checked for code
     names together with the file name, because both can end up in a public URL.
@@ -224,7 +228,7 @@ def check_source(
     fields = post.fields
     audience = audience or (fields["audience"].value.strip().lower() if "audience" in fields else "public")
     if draft is None:
-        draft = _is_draft(post, now)
+        draft = _is_draft(post, now, timezone)
     index = LineIndex(text)
     ignored, notes = _ignored_rules(post, path, index)
     low = text.lower()
@@ -315,18 +319,11 @@ def iter_markdown(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return list(unique.values())
 
 
-def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig) -> Report:
-    """Check every Markdown file under `paths` (the CLI and the benchmark call this)."""
-    return Report([check_file(p, cfg) for p in iter_markdown(paths)])
-
-
-def display_path(path: str) -> str:
-    """Relative to the working directory when inside it (reads best in terminals and editors)."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig, *,
+                timezone: str | datetime.tzinfo | None = None) -> Report:
+    """Check every Markdown file under `paths` (the CLI and the benchmark call this); `timezone`
+    is the site's TIMEZONE, in which header dates without a zone are read."""
+    return Report([check_file(p, cfg, timezone=timezone) for p in iter_markdown(paths)])
 
 
 # ---------------------------------------------------------------- helpers
@@ -389,19 +386,15 @@ def _ignored_rules(post: Post, path: str, index: LineIndex) -> tuple[frozenset[s
     return frozenset(r.lower() for r in listed if r.lower() in SUPPRESSIBLE), notes
 
 
-def _is_draft(post: Post, now: datetime.datetime | None) -> bool:
-    fields = post.fields
-    if "status" in fields and fields["status"].value.strip().lower() == "draft":
+def _is_draft(post: Post, now: datetime.datetime | None, timezone) -> bool:
+    """A draft, or scheduled (Pelican keeps future posts as drafts). Hidden posts are public by URL:
+    not drafts. A post without a date is not scheduled (pages have none)."""
+    facts = PostFacts.from_header(post.fields)
+    if facts.status.strip().lower() == "draft":
         return True
-    if "date" not in fields:
+    if to_datetime(facts.date, timezone) is None:  # unreadable: the contract reports it; still blocks
         return False
-    try:
-        date = datetime.datetime.fromisoformat(fields["date"].value.strip().replace("/", "-"))
-    except ValueError:
-        return False
-    if now is None:
-        now = datetime.datetime.now(date.tzinfo) if date.tzinfo else datetime.datetime.now()
-    return date > now  # scheduled: Pelican keeps future posts as drafts
+    return is_scheduled(facts.date, now or datetime.datetime.now(datetime.UTC), timezone)
 
 
 def _field_at(fields: dict, offset: int) -> str:

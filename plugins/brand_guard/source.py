@@ -17,13 +17,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from plugins.post_contract.facts import Field, parse_header
+
+__all__ = ["MASK", "Field", "Post", "body_view", "inline_view", "parse_header", "read_post"]
+
 MASK = "\x00"
 _MASKABLE = re.compile(r"[^\r\n]")
-
-_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
-_META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*?)\s*$")
-_META_BEGIN = re.compile(r"^-{3}(\s.*)?$")
-_META_END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
 
 _FENCE = re.compile(
     r"^(?P<fence>~{3,}|`{3,})[ ]*(?:\{[^\n]*\}|\.?[\w#.+-]*[ ]*(?:hl_lines=(?P<q>\"|').*?(?P=q)[ ]*)?)"
@@ -79,17 +78,6 @@ _QUOTED = re.compile(
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
-@dataclass(frozen=True)
-class Field:
-    """A header field: `start`/`end` are offsets of its value in the file text."""
-
-    key: str  # lower-cased, as Pelican stores metadata
-    value: str
-    start: int
-    end: int
-    line: int
-
-
 @dataclass
 class Suppressions:
     """Inline `<!-- brand: ... -->` directives as absolute (start, end, rules) ranges.
@@ -111,45 +99,6 @@ class Post:
     body: str  # prose view of text[body_start:]
     quotes: list[tuple[int, int]]  # quoted spans, relative to the body
     suppressions: Suppressions
-
-
-def parse_header(text: str) -> tuple[dict[str, Field], int]:
-    """Header fields (first occurrence wins, like Pelican) and the offset where the body starts."""
-    fields: dict[str, Field] = {}
-    pos = 0
-    number = 0
-    last: str | None = None
-    first = True
-    while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].rstrip("\r")
-        number += 1
-        nxt = end + 1
-        if first and _META_BEGIN.match(line):
-            first = False
-            pos = nxt
-            continue
-        first = False
-        if not line.strip():
-            return fields, min(nxt, len(text))
-        if _META_END.match(line):
-            return fields, min(nxt, len(text))
-        match = _META.match(line)
-        if match:
-            last = match["key"].lower()
-            if last not in fields:
-                fields[last] = Field(last, match["value"], pos + match.start("value"),
-                                     pos + match.end("value"), number)
-        elif last and (more := _META_MORE.match(line)):
-            old = fields[last]
-            start = old.start if old.value else pos + more.start("value")
-            fields[last] = Field(last, f"{old.value} {more['value']}".strip(), start,
-                                 pos + more.end("value"), old.line)
-        else:
-            return fields, pos  # not a header line: the body starts here (meta stops the same way)
-        pos = nxt
-    return fields, len(text)
 
 
 def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:

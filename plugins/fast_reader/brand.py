@@ -37,6 +37,9 @@ from pathlib import Path
 
 from pelican.utils import slugify
 
+from plugins.post_contract import facts
+from plugins.post_contract.facts import parse_header
+
 from . import convert
 
 logger = logging.getLogger(__name__)
@@ -102,8 +105,6 @@ def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str |
 
 def header_meta(text: str) -> dict[str, list[str]]:
     """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape."""
-    from plugins.brand_guard.source import parse_header
-
     fields, _ = parse_header(text)
     meta = {}
     for key in ("title", "audience", "slug"):
@@ -235,7 +236,8 @@ def precomputed(source: str, *, audience: str, slug: str | None):
 # ---------------------------------------------------------------- persistent memo
 
 def epoch(config_path: str, core) -> str:
-    """Digest of brand.yml, every source file of the brand guard package and its libraries."""
+    """Digest of brand.yml, every source file of the brand guard package (and the contract facts it
+    reads headers with) and its libraries."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
     for dist in ("PyYAML", "snowballstemmer", "pyahocorasick", "google-re2"):
@@ -247,6 +249,7 @@ def epoch(config_path: str, core) -> str:
     package = Path(core.__file__).resolve().parent
     for path in sorted(package.rglob("*.py")):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    digest.update(Path(facts.__file__).read_bytes())  # the header parser and the draft rule
     return digest.hexdigest()
 
 

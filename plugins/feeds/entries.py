@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
+from plugins.post_contract.facts import is_out
+
 _URL_ATTR = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
 _SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "#", "//")
 
@@ -43,16 +45,9 @@ class FeedItem:
     author_slug: str = ""
 
 
-def is_feedable(article, now: datetime) -> bool:
+def is_feedable(article, now: datetime, timezone: str | None) -> bool:
     """Drafts, hidden, scheduled and internal posts never enter any feed."""
-    if getattr(article, "status", "published") != "published":
-        return False
-    if getattr(article, "audience", "public") != "public":
-        return False
-    date = getattr(article, "date", None)
-    if date is None:
-        return True
-    return date <= (now if date.tzinfo else now.replace(tzinfo=None))
+    return getattr(article, "audience", "public") == "public" and is_out(article, now, timezone)
 
 
 def feed_item(article, siteurl: str, output_path: str, static_root: str) -> FeedItem:

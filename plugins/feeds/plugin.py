@@ -28,7 +28,7 @@ def write_feeds(generator, writer=None) -> None:
     output_path = settings["OUTPUT_PATH"]
     static_root = settings.get("PATH", "")
     now = datetime.now(UTC)
-    articles = [a for a in generator.articles if is_feedable(a, now)]
+    articles = [a for a in generator.articles if is_feedable(a, now, settings.get("TIMEZONE"))]
     items = [feed_item(a, siteurl, output_path, static_root) for a in articles]
 
     groups: dict[tuple[str, str], list[FeedItem]] = defaultdict(list)

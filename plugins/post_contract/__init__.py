@@ -5,10 +5,19 @@
 - Sets `audience`, `channels` and `card_image` on every article for the theme and syndication.
 - Moves `Audience: internal` articles to `generator.internal_articles` before taxonomies are built,
   so no public page, feed or sitemap ever lists them.
+
+`facts` (header, display_path, is_out) is Pelican-free and shared with the brand guard, feeds,
+syndication and `publish/`; importing this package stays cheap: Pelican is imported only when
+Pelican itself calls `register()`.
 """
 
 from __future__ import annotations
 
-from .plugin import register
-
 __all__ = ["register"]
+
+
+def register() -> None:
+    """Pelican entry point (PLUGINS = ["plugins.post_contract"])."""
+    from .plugin import register as _register
+
+    _register()

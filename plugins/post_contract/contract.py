@@ -6,15 +6,12 @@ them are executives editing Markdown, not engineers reading tracebacks.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from publish.channels.registry import IDS as CHANNEL_IDS
 
-from .header import Field, parse_header
+from .facts import AUDIENCES, STATUSES, Field, display_path, parse_header
 
-AUDIENCES = ("public", "internal")
-STATUSES = ("published", "draft", "hidden")
 CHANNELS = CHANNEL_IDS  # one list: publish/channels/registry.py
 
 
@@ -26,15 +23,6 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
-
-
-def display_path(path: str) -> str:
-    """Paths relative to the working directory read best in a terminal and in editors."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
 
 
 def decode_source(path: str, data: bytes) -> tuple[str | None, Problem | None]:

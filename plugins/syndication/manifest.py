@@ -4,23 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-from datetime import datetime
 
 from publish.channels.registry import IDS as CHANNEL_IDS
 from publish.text import plain_text
-
-
-def is_publishable(article, now: datetime | None = None) -> bool:
-    """Published and not scheduled; drafts, hidden and future-dated posts never reach a network."""
-    if getattr(article, "status", "published") != "published":
-        return False
-    date = getattr(article, "date", None)
-    if date is None:
-        return False
-    now = now or datetime.now(date.tzinfo)
-    if (date.tzinfo is None) != (now.tzinfo is None):
-        now = now.replace(tzinfo=date.tzinfo)
-    return date <= now
 
 
 def read_source(article) -> bytes | None:

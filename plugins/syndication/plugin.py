@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pelican import signals
 
+from plugins.post_contract.facts import is_out
 from publish import ledger as ledger_mod
 
-from .manifest import entry, is_publishable
+from .manifest import entry
 
 logger = logging.getLogger(__name__)
 _REPO = Path(__file__).resolve().parents[2]
@@ -45,10 +46,15 @@ def collect(generator) -> None:
                                       for a in getattr(generator, attr, [])]
     for article in everything:
         article.syndication = links.get(article.slug, [])
-    now = datetime.now(UTC)
-    finder = _leak_finder(settings)
-    posts = [entry(a, settings, finder) for a in public + internal if is_publishable(a, now)]
-    _STATE["manifest"] = {
+    _STATE["manifest"] = manifest(public + internal, settings, datetime.now(UTC), _leak_finder(settings))
+
+
+def manifest(articles: list, settings: dict, now: datetime, finder=None) -> dict:
+    """The manifest of `articles` that are out at `now`: drafts, hidden and future-dated posts
+    never reach a network."""
+    zone = settings.get("TIMEZONE")
+    posts = [entry(a, settings, finder) for a in articles if is_out(a, now, zone)]
+    return {
         "site_url": str(settings.get("SITEURL", "")),
         "generated": now.isoformat(timespec="seconds"),
         "posts": sorted(posts, key=lambda p: (p["date"], p["slug"])),
