@@ -8,7 +8,7 @@ matters…" under the company's name, so any non-draft post that still holds one
 from __future__ import annotations
 
 from .contract import Problem, display_path
-from .header import parse_header
+from .facts import parse_header
 from .new import find_placeholders
 
 

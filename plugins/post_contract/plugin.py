@@ -11,7 +11,7 @@ from pelican.utils import get_date
 
 from . import images
 from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
-from .header import parse_header
+from .facts import parse_header
 from .placeholders import check_placeholders
 
 logger = logging.getLogger(__name__)
