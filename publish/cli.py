@@ -73,7 +73,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     failed = False
     ledger = writer.read() if writer else read_ledger(settings["SYNDICATION_LEDGER"])
     for problem in ledger.problems:
-        say(err, f"publish: {settings['SYNDICATION_LEDGER']}:{problem.line}: {problem.message}")
+        say(err, f"publish: {problem.where(settings['SYNDICATION_LEDGER'])}: {problem.message}")
     if writer:
         ledger = writer.repair(ledger)
 

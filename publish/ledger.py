@@ -13,6 +13,12 @@ One record per line, each a JSON object with at least `event`, `post`, `channel`
 - `attention` reconcile could not tell; not re-posted unless `--retry-attention`
 - `deferred`  (channel only, `post` null) rate limited until `reset`
 - `torn`      an earlier incomplete line (crash mid-write), quoted in `fragment`
+
+A `pending` is written again (same key, `via: reconcile`) before reconcile checks or re-sends,
+so its time always says when the last request may have left: a pair is not touched while that
+request could still be in flight (`in_flight`). A line that cannot be trusted (not UTF-8, not
+JSON, wrong types; see publish/records.py) is reported and skipped, and every post it may be
+about is held as "needs attention" (`Ledger.held`) instead of being shared again.
 """
 
 from __future__ import annotations
@@ -22,11 +28,13 @@ import json
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from . import records
 from .channels.registry import IDS as CHANNEL_ORDER
 from .channels.registry import label
+from .records import Unreadable
 
 #: Events that close a `pending` record.
 RESULTS = frozenset({"posted", "failed", "not-sent", "attention"})
@@ -38,8 +46,16 @@ class LedgerLocked(RuntimeError):
 
 @dataclass(frozen=True)
 class Problem:
-    line: int
+    line: int  # 0: the whole file
     message: str
+
+    def where(self, path: str | os.PathLike) -> str:
+        """`path:line` for a line, `path` for the whole file (relative to the current folder when
+        inside it, as the writer types it: ledger/syndication.jsonl)."""
+        shown = os.path.abspath(path)
+        if shown.startswith(os.getcwd() + os.sep):
+            shown = os.path.relpath(shown)
+        return f"{shown}:{self.line}" if self.line else shown
 
 
 @dataclass
@@ -53,7 +69,8 @@ class Pair:
     pending_hash: str | None = None  # hash of the post in the open attempt
     key: str | None = None  # idempotency key of the open or last attempt
     url: str | None = None  # link that was (or is being) shared
-    since: str | None = None  # time of the pending record
+    since: str | None = None  # time of the latest pending record: when the last request may have left
+    key_since: str | None = None  # time of the first pending record with this key
     remote_id: str | None = None
     remote_url: str | None = None
     error: str | None = None
@@ -64,6 +81,9 @@ class Ledger:
     records: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     torn_fragment: str | None = None  # an unterminated last line, not yet acknowledged
+    unterminated: bool = False  # the last line has no newline (the next append must start one)
+    #: Lines skipped as unreadable (not torn): the posts they may concern are held (see `held`).
+    unreadable: list[Unreadable] = field(default_factory=list)
 
     def pairs(self) -> dict[tuple[str, str], Pair]:
         return fold(self.records)
@@ -78,13 +98,34 @@ class Ledger:
                     until = reset
         return until
 
+    def held(self, post: str, channel: str, known: set[str]) -> Unreadable | None:
+        """The first unreadable line that may be about (post, channel), if any.
+
+        We cannot know what a damaged line said, so the rule is conservative: a line is about
+        every post it names (its `post` field when that much is readable, else every known slug
+        found in its bytes) on the channel it names (any channel when it names none or several);
+        a line that names no known post at all could be about any post, so it holds every one —
+        except a line that still reads as a `deferred` or `torn` record, which is about no post.
+        `known` is every slug the caller knows of (the manifest's and the ledger's).
+        """
+        for bad in self.unreadable:
+            if bad.postless:
+                continue
+            posts = records.mentions(bad, known | {post})
+            if posts and post not in posts:
+                continue
+            channel_named = records.channel_of(bad)
+            if channel_named is None or channel_named == channel:
+                return bad
+        return None
+
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
+def parse_time(value) -> datetime | None:
+    if not value or not isinstance(value, str):
         return None
     try:
         parsed = datetime.fromisoformat(value)
@@ -93,43 +134,67 @@ def parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def parse(text: str) -> Ledger:
-    """Parse ledger text. Bad lines are reported with their line number, never silently dropped."""
+def parse(data: bytes | str) -> Ledger:
+    """Parse ledger bytes. Bad lines are reported with their line number and skipped, never trusted
+    and never a crash (see publish/records.py for what a line must look like)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", errors="surrogateescape")
     ledger = Ledger()
-    lines = text.split("\n")
-    terminated = text.endswith("\n") or not text
+    lines = data.split(b"\n")
+    terminated = data.endswith(b"\n") or not data
+    ledger.unterminated = not terminated
     acknowledged = set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError:
-            record = None
-        if not isinstance(record, dict) or "event" not in record:
+        record, bad = records.decode(line, number)
+        if bad is not None:
             if number == len(lines) and not terminated:
-                ledger.torn_fragment = line
+                ledger.torn_fragment = bad.text
                 ledger.problems.append(Problem(
-                    number, "the last line is incomplete (a publish was killed while writing it); "
+                    number, "the last line is incomplete (a publish was killed while writing it) — "
                     "it is kept and marked as torn on the next publish, and its post is re-checked",
                 ))
             else:
-                ledger.problems.append(Problem(number, "not a ledger record (invalid JSON) — ignored"))
+                ledger.unreadable.append(bad)
+                ledger.problems.append(Problem(
+                    number, f"{bad.why} — the line is skipped; fix or delete it (until then the "
+                    "posts it may be about are held as needs attention)",
+                ))
             continue
-        if record["event"] == "torn" and isinstance(record.get("line"), int):
+        if record["event"] == "torn":
             acknowledged.add(record["line"])
         ledger.records.append(record)
     ledger.problems = [p for p in ledger.problems if p.line not in acknowledged]
+    ledger.unreadable = [u for u in ledger.unreadable if u.line not in acknowledged]
     return ledger
 
 
 def read(path: str | os.PathLike) -> Ledger:
-    """Read the ledger at `path` (a missing file is an empty ledger)."""
+    """Read the ledger at `path` (a missing file is an empty ledger; an unreadable one holds
+    every post as needs attention and is reported, never a crash)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = Path(path).read_bytes()
     except FileNotFoundError:
         return Ledger()
-    return parse(text)
+    except OSError as exc:
+        why = exc.strerror or type(exc).__name__
+        ledger = Ledger(problems=[Problem(0, f"cannot be read ({why}) — fix the file; until then "
+                                             "nothing is posted")])
+        ledger.unreadable.append(Unreadable(0, "", f"the file cannot be read ({why})"))
+        return ledger
+    return parse(data)
+
+
+def in_flight(pair: Pair, now: datetime, window: timedelta) -> bool:
+    """Could the request of the pair's latest `pending` record still be processed by the network?
+
+    False when the pair is not open or its pending time is unreadable (reconcile reports those).
+    """
+    if pair.state not in ("pending", "uncertain"):
+        return False
+    since = parse_time(pair.since)
+    return since is not None and now - since < window
 
 
 def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
@@ -141,6 +206,8 @@ def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
             continue
         pair = pairs.setdefault((post, channel), Pair(post, channel))
         if event == "pending":
+            if rec.get("key") != pair.key or pair.key_since is None:  # a new attempt, not a re-check
+                pair.key_since = rec.get("time")
             pair.state, pair.key, pair.since = "pending", rec.get("key"), rec.get("time")
             pair.url, pair.error = rec.get("url"), None
             pair.pending_hash = rec.get("hash")
@@ -201,6 +268,9 @@ class Writer:
     def repair(self, ledger: Ledger) -> Ledger:
         """Terminate a torn last line and record it, so the next append starts on a fresh line."""
         if ledger.torn_fragment is None:
+            if ledger.unterminated:  # a whole record without its newline: just end the line
+                os.write(self._fd, b"\n")
+                return self.read()
             return ledger
         line = read_line_count(self.path)
         os.write(self._fd, b"\n")

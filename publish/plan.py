@@ -14,8 +14,9 @@ from plugins.post_contract.facts import is_out
 
 from .channels.registry import IDS, INTERNAL, PUBLIC
 from .compose import ComposeError, compose
-from .ledger import Ledger, Pair
+from .ledger import Ledger, Pair, in_flight
 from .model import Item, Post
+from .settings import in_flight_window
 
 #: A brand check: (text, audience, channel) → list of error messages (empty: OK to send).
 BrandCheck = Callable[[str, str, str], list[str]]
@@ -101,6 +102,13 @@ def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], re
     return item
 
 
+def unreadable_reason(bad) -> str:
+    """Why a pair is held for an unreadable ledger line, and what the operator does about it."""
+    where = f"ledger line {bad.line} is unreadable" if bad.line else "the ledger cannot be read"
+    return (f"{where} ({bad.why}) and may be about this post — check the channel for it, fix or "
+            "delete the line, then use --retry-attention if it was not shared")
+
+
 def plan(
     posts: Iterable[Post],
     ledger: Ledger,
@@ -113,7 +121,10 @@ def plan(
 ) -> list[Item]:
     """Every pair worth reporting, oldest post first; `status == "planned"` ones are to be sent."""
     now = now or datetime.now(UTC)
+    posts = list(posts)
     pairs = ledger.pairs()
+    known = {p.slug for p in posts} | {slug for slug, _ in pairs}
+    window = in_flight_window(settings)
     reshare = set(reshare)
     enabled = settings.get("SYNDICATION_CHANNELS") or IDS
     cap = settings.get("SYNDICATION_MAX_PER_RUN", 3) if cap is None else cap
@@ -128,6 +139,14 @@ def plan(
                           retry_attention=retry_attention)
             if secret and item.status == "planned":
                 item.status, item.reason = "held", secret
+            pair = pairs.get((post.slug, channel))
+            if item.status == "unsettled" and pair and in_flight(pair, now, window):
+                item.reason = (f"in flight, will retry: the request sent at {pair.since} may still be "
+                               "processed, so it is checked on the next run")
+            if item.status == "planned" and not retry_attention:
+                bad = ledger.held(post.slug, channel, known)
+                if bad is not None:
+                    item.status, item.reason = "attention", unreadable_reason(bad)
             if item.status == "planned":
                 until = deferred[channel]
                 if until:

@@ -1,8 +1,8 @@
 """The posting loop: reconcile what an earlier run left open, then post planned items, recording
 intent (fsync) before every call and the result right after.
 
-`LECTERN_TEST_CRASH_AT=after-pending|after-call` (test-only hook) SIGKILLs the process at that
-point, so tests can prove a crash at any moment neither loses a record nor posts twice.
+`LECTERN_TEST_CRASH_AT=after-pending|after-call|reconcile-pending` (test-only hook) SIGKILLs the
+process at that point, so tests can prove a crash at any moment neither loses a record nor posts twice.
 """
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from datetime import UTC, datetime
 import requests
 
 from .compose import ComposeError, compose
-from .ledger import Ledger, Writer
+from .ledger import Ledger, Writer, in_flight, parse_time
 from .model import ChannelError, Item, Post, RateLimited, Unsettled
+from .settings import in_flight_window
 from .settings import timeout as settings_timeout
 
 CRASH_ENV = "LECTERN_TEST_CRASH_AT"
@@ -43,13 +44,33 @@ class Redactor:
 
 
 def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dict[str, Post],
-                   settings: dict, redact: Callable[[str], str]) -> list[str]:
-    """Settle every pending pair whose channel we can reach; return messages for the operator."""
+                   settings: dict, redact: Callable[[str], str], now: datetime | None = None) -> list[str]:
+    """Settle every pending pair whose channel we can reach; return messages for the operator.
+
+    A pair whose last request could still be in flight is left alone: re-sending it now could
+    arrive while the server is still creating the first post (Mastodon stores an Idempotency-Key
+    only once the status exists), and reading the timeline now could miss a post about to appear.
+    Before checking or re-sending, a fresh `pending` (same key) restarts that window, so a crash
+    during reconcile is covered the same way.
+    """
     notes = []
+    now = now or now_utc()
+    window = in_flight_window(settings)
     for pair in list(ledger.pairs().values()):
         if pair.state not in ("pending", "uncertain") or pair.channel not in connections:
             continue
         base = {"post": pair.post, "channel": pair.channel, "key": pair.key, "hash": pair.pending_hash}
+        if parse_time(pair.since) is None:
+            writer.append({**base, "event": "attention",
+                           "reason": "the pending record has no readable time, so its request may still "
+                                     "be in flight"})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention (pending record without a time)")
+            continue
+        if in_flight(pair, now, window):
+            notes.append(f"{pair.post} → {pair.channel}: in flight, will retry (the request sent at "
+                         f"{pair.since} may still be processed; checked on a run after "
+                         f"{(parse_time(pair.since) + window).isoformat(timespec='seconds')})")
+            continue
         post = posts.get(pair.post)
         if post is None:
             writer.append({**base, "event": "attention", "reason": "post no longer in the manifest"})
@@ -67,7 +88,10 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
             notes.append(f"{pair.post} → {pair.channel}: needs attention (post changed since a crashed run)")
             continue
         item = Item(post=post, channel=pair.channel, status="reconcile", text=composed.text,
-                    link=composed.link, payload=composed.payload, key=pair.key or "", since=pair.since)
+                    link=composed.link, payload=composed.payload, key=pair.key or "",
+                    since=pair.key_since or pair.since)
+        writer.append({**base, "event": "pending", "url": pair.url, "via": "reconcile"})
+        crash_point("reconcile-pending")
         try:
             receipt = connections[pair.channel].reconcile(item)
         except Unsettled as exc:

@@ -7,6 +7,7 @@ build wrote; defaults live here so a settings file may leave any SYNDICATION_* k
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 from .channels import registry as channel_registry
@@ -25,6 +26,7 @@ DEFAULTS: dict = {
     "SYNDICATION_LEDGER": str(REPO / "ledger" / "syndication.jsonl"),
     "SYNDICATION_PREVIEW_DIR": str(REPO / "preview"),
     "SYNDICATION_TIMEOUT": 20,
+    "SYNDICATION_INFLIGHT_MARGIN": 30,
     "LINKEDIN_API_BASE": "https://api.linkedin.com/rest",
     "LINKEDIN_VERSION": "202610",
     "MASTODON_API_BASE": "",
@@ -39,6 +41,18 @@ DEFAULTS: dict = {
 def timeout(settings: dict) -> float:
     """Seconds one network call to a channel may take (SYNDICATION_TIMEOUT)."""
     return float(settings.get("SYNDICATION_TIMEOUT", DEFAULTS["SYNDICATION_TIMEOUT"]))
+
+
+def in_flight_window(settings: dict) -> timedelta:
+    """How long after a request left the server may still be working on it.
+
+    The HTTP clients allow SYNDICATION_TIMEOUT once to connect and once more between bytes of the
+    answer, and a server may finish creating a post after the client gave up (Mastodon stores an
+    Idempotency-Key only once the status exists), so SYNDICATION_INFLIGHT_MARGIN seconds are added.
+    A pending record younger than this is never re-sent or re-checked: it waits for a later run.
+    """
+    margin = float(settings.get("SYNDICATION_INFLIGHT_MARGIN", DEFAULTS["SYNDICATION_INFLIGHT_MARGIN"]))
+    return timedelta(seconds=2 * timeout(settings) + margin)
 
 
 def with_defaults(settings: dict) -> dict:

@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -267,6 +269,17 @@ def test_require_live_holds_posts_whose_page_is_not_up(tmp_path, fakes, httpserv
 
 
 # ---------------------------------------------------------------- in a subprocess
+def wait_out_in_flight(settings: dict) -> Path:
+    """Shorten the in-flight window to 2 s (SYNDICATION_TIMEOUT 1, no margin), wait until the
+    newest pending record is older than that, and return the settings file to use from now on."""
+    short = {**settings, "SYNDICATION_TIMEOUT": 1, "SYNDICATION_INFLIGHT_MARGIN": 0}
+    conf = write_conf(Path(settings["SYNDICATION_LEDGER"]).parent.parent, short)
+    times = [datetime.fromisoformat(r["time"]) for r in ledger_records(settings) if r["event"] == "pending"]
+    # Ledger times are whole seconds: one more second covers the truncation.
+    time.sleep(max(0.0, (max(times) + timedelta(seconds=3) - datetime.now(UTC)).total_seconds()))
+    return conf
+
+
 def publish_process(conf: Path, env: dict, **extra) -> subprocess.CompletedProcess:
     clean = {
         k: v
@@ -294,6 +307,14 @@ def test_sigkill_loses_nothing_and_posts_nothing_twice(setup, fakes, channel, po
     assert pending["event"] == "pending"  # the intent was on disk before the call
     received = len(sent(fakes)[channel])
     assert received == (1 if point == "after-call" else 0)
+    # At once: the killed run's request could still be in flight, so it is neither re-sent nor
+    # looked up; the other post goes out.
+    again = publish_process(conf, env)
+    assert again.returncode == 0, again.stderr
+    assert "trust-beats-tooling → " + channel + ": in flight, will retry" in again.stderr
+    assert len(sent(fakes)[channel]) == received + 1
+    # Once the in-flight window (2 x SYNDICATION_TIMEOUT + margin) has passed, reconcile settles it.
+    conf = wait_out_in_flight(settings)
     again = publish_process(conf, env)
     assert again.returncode == 0, again.stderr
     assert "reconcile" in again.stderr
@@ -309,6 +330,7 @@ def test_sigkill_on_a_webhook_needs_attention_not_a_repost(setup, fakes):  # noq
     settings, conf = setup
     crashed = publish_process(conf, fakes.env("slack"), LECTERN_TEST_CRASH_AT="after-call")
     assert crashed.returncode == -9
+    conf = wait_out_in_flight(settings)
     again = publish_process(conf, fakes.env("slack"))
     assert again.returncode == 0 and "needs attention" in again.stderr
     assert len(fakes.slack.messages) == 1

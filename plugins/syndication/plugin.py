@@ -83,7 +83,7 @@ def _links(settings: dict) -> dict:
     path = ledger_path(settings)
     parsed = ledger_mod.read(path)
     for problem in parsed.problems:
-        logger.warning("%s:%d: %s", path, problem.line, problem.message)
+        logger.warning("%s: %s", problem.where(path), problem.message)
     return ledger_mod.syndication_links(parsed.records)
 
 

@@ -1,8 +1,9 @@
 """Mastodon via Mastodon.py: `status_post` with an `Idempotency-Key`, rate limits thrown, not slept.
 
-Mastodon is the one network with server-side idempotency (keys kept for about an hour), so
-reconcile simply re-sends with the same key while it is fresh; after that it reads the account's
-recent statuses for our link. Mastodon fetches the link card itself from the page's OpenGraph tags.
+Mastodon is the one network with server-side idempotency (keys kept for about an hour), but it
+stores a key only once the status exists, so reconcile first reads the account's recent statuses
+for our link, and re-sends with the same key only when they cannot be read and the key is fresh.
+Mastodon fetches the link card itself from the page's OpenGraph tags.
 """
 
 from __future__ import annotations
@@ -70,9 +71,18 @@ class MastodonChannel:
         return Receipt(str(status["id"]), status.get("url") or status.get("uri") or "")
 
     def reconcile(self, item: Item) -> Receipt | None:
+        """Read the account's recent statuses first; re-send with the same key only when they
+        cannot be read and the key is still fresh (the caller never reconciles a request that
+        could still be in flight, so the server has stored the key if the status exists)."""
         since = parse_time(item.since)
-        if since and datetime.now(UTC) - since < KEY_LIFETIME:
-            return self.post(item)  # same key: Mastodon answers with the status it already made
+        try:
+            return self._find(item, since)
+        except Unsettled:
+            if since and datetime.now(UTC) - since < KEY_LIFETIME:
+                return self.post(item)  # same key: Mastodon answers with the status it already made
+            raise
+
+    def _find(self, item: Item, since: datetime | None) -> Receipt | None:
         try:
             me = self.api.me()
             statuses = self.api.account_statuses(me["id"], limit=RECENT)

@@ -168,6 +168,7 @@ def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
         "LINKEDIN_API_BASE",
         "BLUESKY_API_BASE",
         "SYNDICATION_TIMEOUT",
+        "SYNDICATION_INFLIGHT_MARGIN",
         "SYNDICATION_MAX_PER_RUN",
         "SYNDICATION_REQUIRE_LIVE",
         "SYNDICATION_CHANNELS",
