@@ -73,12 +73,15 @@ def find_placeholders(text: str | None) -> list[Placeholder]:
     return sorted(found.values(), key=lambda p: p.line)
 
 
-def scaffold(content_dir: Path, title: str, author: str, category: str, now: datetime) -> Path:
+def scaffold(content_dir: Path, title: str, author: str, category: str, now: datetime,
+             slug_max: int = 80) -> Path:
     """Write the new post and return its path; never overwrite an existing file."""
     from pelican.utils import slugify  # lazy: keeps `--help` fast
 
+    from .names import cap_substitutions  # the same cut as the site's slugs: no "File name too long"
+
     slug = slugify(title, regex_subs=[(r"[^\w\s-]", ""), (r"(?u)\A\s*", ""), (r"(?u)\s*\Z", ""),
-                                      (r"[-\s]+", "-")])
+                                      (r"[-\s]+", "-"), *cap_substitutions(slug_max)])
     if not slug:
         raise ValueError(f'cannot make a file name from the title "{title}" — use some letters or digits')
     path = content_dir / "posts" / f"{now:%Y-%m-%d}-{slug}.md"
@@ -110,7 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     category = args.category.strip() or settings.get("DEFAULT_CATEGORY", "misc")
     now = datetime.now(ZoneInfo(settings.get("TIMEZONE") or "UTC"))
     try:
-        path = scaffold(Path(args.content), args.title.strip(), author, category, now)
+        from .names import slug_max
+
+        path = scaffold(Path(args.content), args.title.strip(), author, category, now, slug_max(settings))
     except (FileExistsError, ValueError) as exc:
         print(f"make new: {exc}", file=sys.stderr)
         return 1

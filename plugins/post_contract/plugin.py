@@ -9,9 +9,10 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
-from . import images
+from . import collisions, images
 from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
 from .facts import parse_header
+from .names import check_names, install_slug_cap
 from .placeholders import check_placeholders
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ class ContractMarkdownReader(MarkdownReader):
         else:
             is_article = _is_article_path(self.settings, source_path)
             problems = check_header(source_path, text, is_article=is_article, parse_date=get_date)
+            problems += check_names(source_path, text, self.settings)
         if problems:
             return "", {"status": "skip", ERROR_KEY: problems}
         content, metadata = super().read(source_path)
@@ -147,6 +149,21 @@ def seal_tags(generator) -> None:
     generator.tags = _NoPhantomTags(generator.tags)
 
 
+def record_skipped(source_path: str, problems: list[Problem]) -> None:
+    """A post skipped after reading (its address clashes): counted and listed like a broken one."""
+    BROKEN[problems[0].path] = problems
+    for problem in problems:
+        logger.error("%s", problem)
+
+
+def check_article_names(generator) -> None:
+    collisions.check_articles(generator, record_skipped)
+
+
+def check_page_names(generators) -> None:
+    collisions.check_pages(generators, record_skipped)
+
+
 def report_broken(pelican) -> None:
     held = sorted((p for found in HELD.values() for p in found), key=str)
     held_posts = len(HELD)
@@ -175,10 +192,13 @@ def report_broken(pelican) -> None:
 
 
 def register() -> None:
+    signals.initialized.connect(install_slug_cap)
     signals.readers_init.connect(use_contract_reader)
     signals.article_generator_context.connect(record_problem)
     signals.page_generator_context.connect(record_problem)
     signals.content_object_init.connect(annotate)
     signals.article_generator_pretaxonomy.connect(hold_back_internal)
+    signals.article_generator_pretaxonomy.connect(check_article_names)  # after hold_back_internal
+    signals.all_generators_finalized.connect(check_page_names)  # before any writer
     signals.article_generator_finalized.connect(seal_tags)  # before pelican-related-posts
     signals.finalized.connect(report_broken)

@@ -1,0 +1,251 @@
+"""No two things Pelican writes share an address, and nothing is written outside output/ (issue 9 point 3).
+
+Runs on the generators' lists before any writer: Pelican would otherwise stop the whole build with
+"Failed to overwrite" (two posts with one slug in one year), "File name too long", or write a
+page over the home page (`Slug: ../..`). Instead the post that came later (by date, then by file
+name) gets a `path:line` message naming the post that already has the address, and is skipped;
+the earlier one keeps its address (it may already be shared). Production stops on the message.
+
+- `check_articles` (article_generator_pretaxonomy): articles against each other (address, and slug
+  per language: the ledger, "Also on" links and Pelican's translations tell posts apart by slug),
+  against the site's own pages (index, archives, feeds…), and tags/categories/authors whose
+  different names make one address. Before taxonomies are built, so a skipped post leaves no trace.
+- `check_pages` (all_generators_finalized): pages against everything written before them.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from .contract import Problem, display_path
+from .facts import parse_header
+from .names import NAME_MAX_BYTES, shorten, slug_max
+
+#: (source path, problems) → called for each skipped post (the plugin records and logs them).
+Report = Callable[[str, list[Problem]], None]
+_ARTICLE_LISTS = ("articles", "translations", "hidden_articles", "hidden_translations", "drafts",
+                  "drafts_translations")
+_PAGE_LISTS = ("pages", "translations", "hidden_pages", "hidden_translations", "draft_pages",
+               "draft_translations")
+_TAXONOMIES = (("tags", "tag", "TAG"), ("category", "category", "CATEGORY"), ("authors", "author", "AUTHOR"))
+
+
+@dataclass
+class Claim:
+    """Who writes a path: a post's file, or a description such as "the archives page"."""
+
+    owner: str
+    detail: str = ""  # e.g. the tag's name
+
+
+def output_path(save_as: str) -> tuple[str | None, str]:
+    """Normalised path inside output/, or (None, reason) when it leaves it or cannot be a file name."""
+    path = (save_as or "").replace("\\", "/")
+    if path.startswith("/") or (len(path) > 1 and path[1] == ":"):
+        return None, "outside"
+    norm = posixpath.normpath(path)
+    if norm == ".." or norm.startswith("../") or norm in (".", ""):
+        return None, "outside"
+    if any(len(part.encode("utf-8")) > NAME_MAX_BYTES for part in norm.split("/")):
+        return None, "long"
+    return norm, ""
+
+
+def site_claims(settings) -> dict[str, Claim]:
+    """Paths the site itself writes whatever the posts say: direct templates, feeds, sitemap…"""
+    claims: dict[str, Claim] = {}
+    for name in settings.get("DIRECT_TEMPLATES", []):
+        save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
+        if save_as:
+            claims.setdefault(posixpath.normpath(save_as), Claim(f"the site's {name} page"))
+    for key in ("LECTERN_FEED_ALL_ATOM", "LECTERN_FEED_ALL_RSS"):
+        if settings.get(key):
+            claims.setdefault(posixpath.normpath(settings[key]), Claim("the site's feed"))
+    for meta in (settings.get("EXTRA_PATH_METADATA") or {}).values():
+        if isinstance(meta, dict) and meta.get("path"):
+            claims.setdefault(posixpath.normpath(meta["path"]), Claim(f"the file {meta['path']}"))
+    claims.setdefault("sitemap.xml", Claim("the sitemap"))
+    return claims
+
+
+def _line(source_path: str, *keys: str) -> int:
+    try:
+        with open(source_path, encoding="utf-8-sig", errors="replace") as handle:
+            fields, _ = parse_header(handle.read())
+    except OSError:
+        return 1
+    for key in keys:
+        if key in fields:
+            return fields[key].line
+    return 1
+
+
+def _order(content) -> tuple:
+    date = getattr(content, "date", None)
+    return (date.timestamp() if hasattr(date, "timestamp") else 0.0, content.source_path)
+
+
+def _address(save_as: str) -> str:
+    return save_as.removesuffix("index.html") or "/"
+
+
+class Site:
+    """Addresses claimed so far in this build."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.paths: dict[str, Claim] = site_claims(settings)
+        self.slugs: dict[tuple[str, str], object] = {}
+        self.names: dict[tuple[str, str], tuple[str, object, str]] = {}
+
+    def content_problem(self, content, kind: str) -> list[Problem]:
+        """Problems of one article or page against what is already claimed (nothing claimed yet)."""
+        shown = display_path(content.source_path)
+        save_as = getattr(content, "save_as", "") or ""
+        if not save_as:
+            return []  # not written (drafts)
+        path, why = output_path(save_as)
+        line = _line(content.source_path, "save_as", "slug", "lang", "title")
+        if why == "outside":
+            return [Problem(shown, line, f'this {kind} would be written to "{save_as}", outside the site '
+                            'folder — check its "Slug:", "Lang:" and "Save_as:" lines')]
+        if why == "long":
+            return [Problem(shown, line, f"this {kind}'s address has a part longer than {NAME_MAX_BYTES} "
+                            f'bytes — shorten its "Slug:" (at most {slug_max(self.settings)} characters)')]
+        other = self.paths.get(path)
+        if other is not None:
+            return [Problem(shown, line, f"this {kind}'s address {_address(path)} is already taken by "
+                            f'{other.owner} — give this {kind} another "Slug:" (or title)')]
+        return []
+
+    def slug_problem(self, content) -> list[Problem]:
+        other = self.slugs.get((content.slug, getattr(content, "lang", "")))
+        if other is None:
+            return []
+        return [Problem(display_path(content.source_path), _line(content.source_path, "slug", "title"),
+                        f'the slug "{content.slug}" is already used by {display_path(other.source_path)} '
+                        '— posts are told apart by slug (translations, the syndication ledger, "Also '
+                        'on" links): give this post another "Slug:" (or title)')]
+
+    def taxonomy_problems(self, article) -> list[Problem]:
+        problems = []
+        for attr, what, kind in _TAXONOMIES:
+            values = getattr(article, attr, None)
+            values = values if isinstance(values, list) else [values] if values is not None else []
+            for value in values:
+                slug, name = value.slug, str(value)
+                key = " ".join(name.casefold().split())
+                path, why = output_path(self.settings.get(f"{kind}_SAVE_AS", "").format(slug=slug))
+                other = self.names.get((what, slug))
+                line = _line(article.source_path, attr, what)
+                if why or not slug:
+                    problems.append(Problem(display_path(article.source_path), line,
+                                            f'the {what} "{shorten(name)}" has no usable web address — use '
+                                            f"letters or digits in the {what}"))
+                elif other is not None and other[0] != key:
+                    problems.append(Problem(
+                        display_path(article.source_path), line,
+                        f'the {what} "{shorten(name)}" gets the same address ({_address(path or slug)}) '
+                        f'as the {what} "{shorten(other[2])}" in {display_path(other[1].source_path)} — '
+                        "write it the same way in both posts, or make them differ within the first "
+                        f"{slug_max(self.settings)} characters"))
+        return problems
+
+    def claim(self, content, kind: str) -> None:
+        save_as = getattr(content, "save_as", "") or ""
+        if save_as:
+            self.paths[output_path(save_as)[0]] = Claim(display_path(content.source_path))
+        if kind == "post":
+            self.slugs.setdefault((content.slug, getattr(content, "lang", "")), content)
+
+    def claim_taxonomies(self, article) -> None:
+        for attr, what, kind in _TAXONOMIES:
+            values = getattr(article, attr, None)
+            values = values if isinstance(values, list) else [values] if values is not None else []
+            for value in values:
+                key = " ".join(str(value).casefold().split())
+                if (what, value.slug) not in self.names:
+                    self.names[(what, value.slug)] = (key, article, str(value))
+                    save_as = self.settings.get(f"{kind}_SAVE_AS", "").format(slug=value.slug)
+                    if save_as:
+                        self.paths.setdefault(output_path(save_as)[0],
+                                              Claim(f'the {what} page of "{value}"'))
+
+
+def _contents(generator, lists: Iterable[str]) -> list:
+    seen, found = set(), []
+    for attr in lists:
+        for content in getattr(generator, attr, []) or []:
+            if id(content) not in seen:
+                seen.add(id(content))
+                found.append(content)
+    return found
+
+
+def _drop(generator, lists: Iterable[str], skipped: list) -> None:
+    ids = {id(c) for c in skipped}
+    for attr in lists:
+        items = getattr(generator, attr, None)
+        if isinstance(items, list):
+            items[:] = [c for c in items if id(c) not in ids]  # in place: the context shares the list
+    for content in _contents(generator, lists):
+        if getattr(content, "translations", None):
+            content.translations = [t for t in content.translations if id(t) not in ids]
+    generated = generator.context.get("generated_content", {})
+    for content in skipped:
+        generated.pop(content.get_relative_source_path(), None)
+
+
+def check_articles(generator, report: Report) -> None:
+    """article_generator_pretaxonomy: skip each article whose address or names clash."""
+    site = Site(generator.settings)
+    generator.context["lectern_site_claims"] = site
+    skipped = []
+    main = {id(a) for a in getattr(generator, "articles", [])}
+    for article in sorted(_contents(generator, _ARTICLE_LISTS), key=_order):
+        written = bool(getattr(article, "save_as", ""))
+        scheduled = str(article.metadata.get("status", "published")).lower() != "draft"
+        if not written and not scheduled:
+            continue  # a draft: never written nor shared, checked once it is published
+        problems = site.content_problem(article, "post") or site.slug_problem(article)
+        if id(article) in main:
+            problems += site.taxonomy_problems(article)
+        if problems:
+            skipped.append(article)
+            report(article.source_path, problems)
+            continue
+        site.claim(article, "post")
+        if id(article) in main:
+            site.claim_taxonomies(article)
+    _drop(generator, _ARTICLE_LISTS, skipped)
+
+
+def check_pages(generators, report: Report) -> None:
+    """all_generators_finalized: skip each page whose address is taken (pages come after posts)."""
+    from pelican.generators import PagesGenerator, StaticGenerator
+
+    site = None
+    for generator in generators:
+        site = site or generator.context.get("lectern_site_claims")
+    if site is None:
+        return
+    for generator in generators:
+        if isinstance(generator, StaticGenerator):
+            for static in getattr(generator, "staticfiles", []):
+                path, _ = output_path(getattr(static, "save_as", "") or "")
+                if path:
+                    site.paths.setdefault(path, Claim(display_path(static.source_path)))
+    for generator in generators:
+        if not isinstance(generator, PagesGenerator):
+            continue
+        skipped = []
+        for page in sorted(_contents(generator, _PAGE_LISTS), key=lambda p: p.source_path):
+            problems = site.content_problem(page, "page")
+            if problems:
+                skipped.append(page)
+                report(page.source_path, problems)
+            else:
+                site.claim(page, "page")
+        _drop(generator, _PAGE_LISTS, skipped)
