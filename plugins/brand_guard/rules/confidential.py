@@ -6,6 +6,11 @@ code block is still a leak. Matching ignores case and survives spacing, hyphens,
 dots, URL escapes and invisible characters between the words of a name ("project_bluefin",
 "Project%20Bluefin"), and camel-case joins ("ProjectBluefin"). It is always an error in anything
 public; whether the text is public is the caller's decision (`audience`).
+
+Disguises a reader would not notice are undone first (`fold.view`): emphasis and code marks,
+inline tags and comments, character references, invisible format characters, compatibility forms
+and look-alike letters from other scripts. The raw text is matched as well (word boundaries that
+only the raw text has, such as `x_Tidewater`, still count); positions always point at the source.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .. import fold
 from ..findings import Hit
 from ..patterns import (
     LEAK_SEP,
@@ -37,28 +43,64 @@ class LeakMatcher:
 
 
 def compile_confidential(names: tuple[str, ...]) -> LeakMatcher:
-    """One case-insensitive regex for every code name."""
-    spaced = [_CAMEL.sub(" ", name) for name in names]
+    """One case-insensitive regex for every code name (written in any script: folded like text)."""
+    spaced = [fold.fold_text(_CAMEL.sub(" ", name)) for name in names]
     source = trie_regex(spaced, sep=LEAK_SEP, fold=True)
     if not source:
         return LeakMatcher(None, {})
     regex = re.compile(word_pattern(source, SUFFIX), re.IGNORECASE)
-    return LeakMatcher(regex, {key(name): name for name in names}, anchors(spaced, fold=True))
+    by_key = {key(fold.fold_text(name)): name for name in names}
+    return LeakMatcher(regex, by_key, anchors(spaced, fold=True))
 
 
 def find_leaks(text: str, matcher: LeakMatcher, low: str | None = None,
                found: Found | None = None) -> list[Hit]:
-    """Every code name in `text` (raw source), as error-level hits."""
-    if matcher.regex is None or not matcher.anchors.present(text, low, found):
+    """Every code name in `text` (raw source, or any text about to be published), as error hits.
+
+    `low`/`found`: the text lower-cased and its anchor words located, when the caller has them.
+    """
+    if matcher.regex is None:
         return []
     hits = []
-    for match in matcher.regex.finditer(text):
-        name = next((matcher.by_key[k] for k in strip_suffix_keys(match.group()) if k in matcher.by_key),
-                    "a code name")
-        hits.append(Hit(
-            match.start(), match.end(), "confidential", "error",
-            f"'{' '.join(match.group().split())}' is the code name '{name}': keep it out of public "
-            "text (code, links and metadata too)",
-            None,
-        ))
-    return hits
+    if matcher.anchors.present(text, low, found):
+        hits = [_hit(match.group(), match.group(), match.start(), match.end(), matcher)
+                for match in matcher.regex.finditer(text)]
+    folded = fold.view(text)
+    if not folded.changed or not matcher.anchors.present(folded.text):
+        return hits
+    taken = [(h.start, h.end) for h in hits]
+    for match in matcher.regex.finditer(folded.text):
+        start, end = folded.span(match.start(), match.end())
+        if any(start < b and a < end for a, b in taken):
+            continue  # the raw text already shows this one
+        taken.append((start, end))
+        hits.append(_hit(text[start:end], match.group(), start, end, matcher))
+    return sorted(hits, key=lambda h: h.start) if len(hits) > 1 else hits
+
+
+def is_leaky(text: str, matcher: LeakMatcher) -> bool:
+    """Does `text` name a code name in any disguise? (Cheaper than `find_leaks`: no positions.)"""
+    if matcher.regex is None:
+        return False
+    if matcher.anchors.present(text) and matcher.regex.search(text):
+        return True
+    folded = fold.view(text)
+    return folded.changed and matcher.anchors.present(folded.text) and bool(
+        matcher.regex.search(folded.text))
+
+
+def name_of(seen: str, matcher: LeakMatcher) -> str:
+    """The configured code name a match stands for."""
+    return next((matcher.by_key[k] for k in strip_suffix_keys(seen) if k in matcher.by_key), "a code name")
+
+
+def _hit(written: str, seen: str, start: int, end: int, matcher: LeakMatcher) -> Hit:
+    name = name_of(seen, matcher)
+    disguise = fold.lookalikes(written) if not written.isascii() else ""
+    return Hit(
+        start, end, "confidential", "error",
+        f"'{fold.shown(written)}' is the code name '{name}'{f' ({disguise})' if disguise else ''}: "
+        "keep it out of public "
+        "text (code, links and metadata too)",
+        None,
+    )

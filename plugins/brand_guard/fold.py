@@ -1,0 +1,206 @@
+"""A normalised view of text, for finding code names however they are disguised.
+
+`Project **Bluefin**`, `Blue<span>fin</span>`, `Blue&#102;in`, `Blue\u00adfin` (soft hyphen),
+`Blue\u200bfin` (zero-width space), `Ｂｌｕｅｆｉｎ` (full-width) and `Bluеfin` (Cyrillic е) all read
+as "Bluefin" on a page. The view undoes each disguise before matching:
+
+- Markdown emphasis and code marks (`*`, `_`, `~`, backticks) are dropped;
+- HTML comments and tags are dropped from the running text (so `Blue<b>fin</b>` joins up), and
+  their insides — attribute values, comment text — are appended as separate segments, so a name
+  in `alt="…"`, `title="…"` or a comment is still seen;
+- character references (`&#102;`, `&#x66;`, `&shy;`, also without the final `;` as browsers
+  accept them) are decoded, then folded like any other character;
+- format characters (Unicode category Cf: soft hyphen, zero-width space/joiners, word joiner,
+  BOM, bidi controls) and other default-ignorable characters (variation selectors, Hangul
+  fillers) are dropped;
+- every other non-ASCII character goes through NFKC (full-width, ligatures, math letters,
+  no-break and thin spaces) and then Unicode's confusables table (UTS #39, as shipped by the
+  `confusable-homoglyphs` package): a letter from another script that looks like a Latin letter
+  or digit becomes that letter. Case is left to the (case-insensitive) matcher.
+
+Every character of the view remembers the span of the original text it came from, so a match in
+the view is reported at the original line and column. Spaces and hyphens are *not* removed: a
+word split by a visible space ("blue fin") is two words to a reader as well.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Characters that render as nothing but are not in category Cf (Unicode Default_Ignorable_Code_Point).
+_IGNORABLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180f\u3164\uffa0"
+    + "".join(chr(c) for c in range(0xFE00, 0xFE10))
+    + "".join(chr(c) for c in range(0xE0100, 0xE01F0))
+)
+
+#: Anything that can hide or change a letter. The pattern starts with one character class, so `re`
+#: skips in C to the next candidate; each alternative then checks which character it was.
+_SPECIAL = re.compile(
+    r"[<&*_~`\x80-\U0010ffff](?:"
+    r"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<tag>/?[A-Za-z][^<>]*>))"
+    r"|(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)"
+    r"|(?<=[*_~`])(?P<mark>[*_~`]*)"
+    r"|(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*))",
+    re.DOTALL,
+)
+_SPECIAL_IN_TAG = re.compile(
+    r"[&\x80-\U0010ffff](?:"
+    r"(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)"
+    r"|(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*))"
+)
+
+_TABLE: dict[str, str] = {}
+
+
+def _confusables() -> dict[str, str]:
+    """Non-ASCII character -> the ASCII letters or digits it is confusable with (UTS #39).
+
+    The package stores each confusables.txt line both ways (source -> prototype and back); a
+    non-ASCII source whose prototype is ASCII has exactly one ASCII entry. Loaded on first use
+    (about 30 ms): text that is plain ASCII never needs it.
+    """
+    if not _TABLE:
+        from confusable_homoglyphs import confusables
+
+        for char, entries in confusables.confusables_data.items():
+            if len(char) != 1 or char.isascii():
+                continue
+            targets = {e["c"] for e in entries if e["c"].isascii() and e["c"].isalnum()}
+            if len(targets) == 1:
+                _TABLE[char] = targets.pop()
+        _TABLE.setdefault("\x00", "")  # loaded, even if the package had nothing
+    return _TABLE
+
+
+@lru_cache(maxsize=4096)
+def fold_char(char: str) -> str:
+    """The folded form of one non-ASCII character ("" for one that renders as nothing)."""
+    if char in _IGNORABLE or unicodedata.category(char) == "Cf":
+        return ""
+    table = None
+    out = []
+    for part in unicodedata.normalize("NFKC", char):
+        if part.isascii():
+            out.append(part)
+            continue
+        if unicodedata.category(part) == "Cf":
+            continue
+        table = table or _confusables()
+        # Lower case first: capital І (Cyrillic) has the prototype "l", its small і has "i".
+        lower = part.lower()
+        mapped = table.get(lower) if len(lower) == 1 else None
+        out.append(mapped if mapped is not None else table.get(part, part))
+    return "".join(out)
+
+
+def fold_text(text: str) -> str:
+    """NFKC + ignorables + confusables for plain text (no markup handling), e.g. a code name."""
+    if text.isascii():
+        return text
+    return "".join(c if c.isascii() else fold_char(c) for c in text)
+
+
+@dataclass
+class View:
+    """The normalised text and, per character of it, the original span it stands for."""
+
+    text: str
+    changed: bool
+    _pieces: list[tuple[int, int, str | None]]  # (orig start, orig end, replacement or None = copy)
+    _origin: list[int] | None = None
+    _origin_end: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original (start, end) of view[start:end] (end > start)."""
+        if self._origin is None:
+            self._build_map()
+        return self._origin[start], self._origin_end[end - 1]
+
+    def _build_map(self) -> None:
+        origin: list[int] = []
+        origin_end: list[int] = []
+        for a, b, replacement in self._pieces:
+            if replacement is None:
+                origin.extend(range(a, b))
+                origin_end.extend(range(a + 1, b + 1))
+            else:
+                origin.extend([a] * len(replacement))
+                origin_end.extend([b] * len(replacement))
+        self._origin, self._origin_end = origin, origin_end
+
+
+def view(text: str) -> View:
+    """The normalised view of `text` (a post source, a social text, a rendered page)."""
+    pieces: list[tuple[int, int, str | None]] = []
+    segments: list[tuple[int, int, bool]] = []  # tag or comment insides, scanned after the text
+    _fold_into(text, 0, len(text), _SPECIAL, pieces, segments)
+    for start, end, markup in segments:
+        pieces.append((start, start, "\n"))  # a segment never runs into what comes before it
+        _fold_into(text, start, end, _SPECIAL if markup else _SPECIAL_IN_TAG, pieces, None)
+    changed = any(r is not None for _, _, r in pieces)
+    folded = "".join(text[a:b] if r is None else r for a, b, r in pieces) if changed else text
+    return View(folded, changed, pieces)
+
+
+def _fold_into(text: str, lo: int, hi: int, pattern: re.Pattern, pieces: list,
+               segments: list | None) -> None:
+    pos = lo
+    for match in pattern.finditer(text, lo, hi):
+        start, end = match.span()
+        if start > pos:
+            pieces.append((pos, start, None))
+        kind = match.lastgroup
+        if kind == "wide":
+            for i in range(start, end):
+                folded = fold_char(text[i])
+                if folded != text[i] or folded == "":
+                    pieces.append((i, i + 1, folded))
+                else:
+                    pieces.append((i, i + 1, None))
+        elif kind == "ref":
+            decoded = html.unescape(match.group())
+            folded = "".join(c if c.isascii() else fold_char(c) for c in decoded)
+            pieces.append((start, end, folded))
+        elif kind == "mark":
+            pieces.append((start, end, ""))
+        else:  # a tag or a comment: out of the running text, its inside scanned on its own
+            pieces.append((start, end, ""))
+            if segments is not None:
+                if kind == "comment":
+                    segments.append((start + 4, end - 3, True))
+                else:
+                    segments.append((start + 1, end - 1, False))
+        pos = end
+    if hi > pos or not pieces:
+        pieces.append((pos, hi, None))
+
+
+def shown(text: str) -> str:
+    """Original text for a message: whitespace collapsed, invisible characters made visible."""
+    out = []
+    for char in " ".join(text.split()):
+        if char in _IGNORABLE or unicodedata.category(char) in ("Cf", "Cc"):
+            out.append(f"\\u{ord(char):04x}" if ord(char) < 0x10000 else f"\\U{ord(char):08x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def lookalikes(text: str, limit: int = 3) -> str:
+    """Which characters of `text` pass for others, for a message: "U+0435 CYRILLIC SMALL LETTER
+    IE for 'e'" ("" when none): a look-alike letter is invisible to the writer otherwise."""
+    notes = []
+    for char in dict.fromkeys(text):
+        if char.isascii() or char.isspace():
+            continue
+        folded = fold_char(char)
+        if folded and folded != char and folded.isascii():
+            name = unicodedata.name(char, "character")
+            notes.append(f"U+{ord(char):04X} {name} for '{folded}'")
+    more = f" and {len(notes) - limit} more" if len(notes) > limit else ""
+    return ", ".join(notes[:limit]) + more
