@@ -36,3 +36,54 @@ def load_check(settings: dict) -> BrandCheck:
 def unavailable(reason: str) -> BrandCheck:
     """A check that holds every text back, with the reason the guard could not run."""
     return lambda text, audience, channel: [f"brand guard unavailable — {reason}"]
+
+
+#: Statuses of items that may still reach a network (now or in a later run).
+OUTGOING = ("planned", "capped", "deferred")
+
+
+def hold_leaks(items, settings: dict) -> int:
+    """The last gate before the preview is written and before any network call.
+
+    Every string an outgoing item carries — the composed text, the link, the card's title,
+    summary and image, the channel payload — is read in the brand guard's normalised form
+    (markup, entities, invisible and look-alike characters folded); an item naming a code name is
+    held. The per-text check already ran on the composed text; this catches what it never saw (a
+    card title, a stale manifest). Returns how many items it held.
+    """
+    try:
+        from plugins.brand_guard.core import BrandConfigError, load_config
+        from plugins.brand_guard.gate import leaks_in_text
+
+        matcher = load_config(settings["BRAND_CONFIG"]).leak_matcher
+    except (ImportError, BrandConfigError, KeyError):
+        return 0  # `load_check` failed the same way and every text is already held
+    allow_internal = bool(settings.get("SYNDICATION_CONFIDENTIAL_INTERNAL"))
+    held = 0
+    for item in items:
+        if item.status not in OUTGOING or (item.post.audience == "internal" and allow_internal):
+            continue
+        post = item.post
+        fields = [("text", item.text), ("link", item.link), ("url", post.url), ("title", post.title),
+                  ("summary", post.summary), ("image", post.image or "")]
+        fields += [(f"payload {name}", value) for name, value in _strings(item.payload)]
+        for name, value in fields:
+            leaks = leaks_in_text(value, matcher) if value else []
+            if leaks:
+                item.status = "held"
+                item.reason = (f"brand guard (last gate): the {name} names confidential "
+                               f"'{leaks[0][2]}'; posts that name a code name are never syndicated")
+                held += 1
+                break
+    return held
+
+
+def _strings(value, path: str = ""):
+    if isinstance(value, str):
+        yield path or "value", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")

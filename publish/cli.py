@@ -101,6 +101,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     items = plan(posts, ledger, settings, now=now_utc(), reshare=args.reshare,
                  retry_attention=args.retry_attention, cap=0 if args.mark_existing else None)
     prepare(items, settings, check)
+    brand.hold_leaks(items, settings)  # last gate: before the preview and before any network call
     _hold_confidential(items)
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
 

@@ -5,11 +5,13 @@
 as "Bluefin" on a page. The view undoes each disguise before matching:
 
 - Markdown emphasis and code marks (`*`, `_`, `~`, backticks) are dropped;
-- HTML comments and tags are dropped from the running text (so `Blue<b>fin</b>` joins up), and
-  their insides — attribute values, comment text — are appended as separate segments, so a name
-  in `alt="…"`, `title="…"` or a comment is still seen;
+- HTML comments and inline tags are dropped from the running text (so `Blue<b>fin</b>` joins
+  up; a block or line-break tag such as `<p>` or `<br>` becomes a line break), and their insides
+  — attribute values, comment text — are appended as separate segments, so a name in `alt="…"`,
+  `title="…"` or a comment is still seen;
 - character references (`&#102;`, `&#x66;`, `&shy;`, also without the final `;` as browsers
-  accept them) are decoded, then folded like any other character;
+  accept them), JSON escapes (`\\u0066`) and URL escapes (`%66`, `%D0%B5`) are decoded, then
+  folded like any other character;
 - format characters (Unicode category Cf: soft hyphen, zero-width space/joiners, word joiner,
   BOM, bidi controls) and other default-ignorable characters (variation selectors, Hangul
   fillers) are dropped;
@@ -40,18 +42,28 @@ _IGNORABLE = frozenset(
 
 #: Anything that can hide or change a letter. The pattern starts with one character class, so `re`
 #: skips in C to the next candidate; each alternative then checks which character it was.
+_REF = r"(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)"
+_ESCAPE = r"(?<=\\)(?P<esc>u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?)"  # JSON \u0066 (JSON-LD, manifest)
+_PERCENT = r"(?<=%)(?P<pct>[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*)"  # URL escapes (%66, %D0%B5)
+_WIDE = r"(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*)"
 _SPECIAL = re.compile(
-    r"[<&*_~`\x80-\U0010ffff](?:"
+    r"[<&*_~`\\%\x80-\U0010ffff](?:"
     r"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<tag>/?[A-Za-z][^<>]*>))"
-    r"|(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)"
+    rf"|{_REF}|{_ESCAPE}|{_PERCENT}"
     r"|(?<=[*_~`])(?P<mark>[*_~`]*)"
-    r"|(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*))",
+    rf"|{_WIDE})",
     re.DOTALL,
 )
 _SPECIAL_IN_TAG = re.compile(
-    r"[&\x80-\U0010ffff](?:"
-    r"(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?)"
-    r"|(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*))"
+    rf"[&\\%*_~`\x80-\U0010ffff](?:{_REF}|{_ESCAPE}|{_PERCENT}|(?<=[*_~`])(?P<mark>[*_~`]*)|{_WIDE})")
+#: Tags that end a line or a block: to a reader they separate words (`Tide<br>water`); every
+#: other tag (`b`, `em`, `span`, `a`, …) can sit inside a word.
+_BREAKING = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|caption|dd|details|dialog|div|dl|dt|fieldset|figcaption|"
+    r"figure|footer|form|h[1-6]|header|hgroup|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|"
+    r"tfoot|th|thead|tr|ul|wbr|img|input|select|textarea|button|option|title|head|body|html|meta|link|"
+    r"script|style|noscript|iframe|video|audio|source|track|svg|math)(?=[\s/>])",
+    re.IGNORECASE,
 )
 
 _TABLE: dict[str, str] = {}
@@ -162,14 +174,15 @@ def _fold_into(text: str, lo: int, hi: int, pattern: re.Pattern, pieces: list,
                     pieces.append((i, i + 1, folded))
                 else:
                     pieces.append((i, i + 1, None))
-        elif kind == "ref":
-            decoded = html.unescape(match.group())
+        elif kind in ("ref", "esc", "pct"):
+            decoded = _decode(kind, match.group())
             folded = "".join(c if c.isascii() else fold_char(c) for c in decoded)
             pieces.append((start, end, folded))
         elif kind == "mark":
             pieces.append((start, end, ""))
         else:  # a tag or a comment: out of the running text, its inside scanned on its own
-            pieces.append((start, end, ""))
+            breaking = kind == "tag" and _BREAKING.match(text, start, end)
+            pieces.append((start, end, "\n" if breaking else ""))
             if segments is not None:
                 if kind == "comment":
                     segments.append((start + 4, end - 3, True))
@@ -178,6 +191,19 @@ def _fold_into(text: str, lo: int, hi: int, pattern: re.Pattern, pieces: list,
         pos = end
     if hi > pos or not pieces:
         pieces.append((pos, hi, None))
+
+
+def _decode(kind: str, token: str) -> str:
+    """A character reference, JSON escape or run of URL escapes, decoded (as is when invalid)."""
+    if kind == "ref":
+        return html.unescape(token)
+    try:
+        if kind == "esc":
+            return token.encode("ascii").decode("unicode_escape").encode("utf-16", "surrogatepass") \
+                .decode("utf-16")
+        return bytes.fromhex(token.replace("%", "")).decode("utf-8")
+    except (UnicodeError, ValueError):
+        return token
 
 
 def shown(text: str) -> str:

@@ -12,6 +12,9 @@
   with BRAND_STRICT, list the blocking findings (errors in non-draft posts) and stop the build with
   exit status 1. Draft status is read here: a future date turns a post into a draft only after
   its constructor (and `content_object_init`) ran.
+- `finalized`, production only (BRAND_STRICT or LECTERN_STRICT), after every other receiver: the
+  last gate (gate.py) reads every file of the output folder and the manifest's public entries for
+  code names in any disguise and stops the build (exit status 1) when it finds one.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from __future__ import annotations
 import datetime
 import logging
 import os
+import time
 
 from pelican import signals
 from pelican.contents import Article, Page
 
-from . import html_report
+from . import gate, html_report
 from .config import BrandConfig, BrandConfigError
 from .core import MARKDOWN_SUFFIXES, FileResult, Report, check_file, display_path, load_config
 
@@ -54,6 +58,49 @@ def configure(pelican) -> None:
             logger.error("Production build stopped: fix the brand configuration above.")
             raise SystemExit(1) from None
         logger.warning("brand guard: posts are not checked in this build (dev builds never fail)")
+    if _strict(settings):
+        # Connected now, after every plugin's register(): receivers run in connection order, so
+        # the gate reads the output after all other `finalized` writers (the manifest included).
+        signals.finalized.connect(last_gate)
+
+
+_LISTED = 30  # a name in a theme string is in every page: the first ones are enough to find it
+
+
+def _strict(settings) -> bool:
+    return bool(settings.get("BRAND_STRICT") or settings.get("LECTERN_STRICT"))
+
+
+def last_gate(pelican) -> None:
+    """Production only: read every file of the output folder and the manifest's public entries
+    for code names in any disguise (see gate.py); any hit stops the build before anything ships."""
+    settings = pelican.settings
+    cfg = _STATE.get("gate_config")
+    if not _strict(settings) or cfg is None:
+        return
+    _STATE["gate_config"] = None
+    started = time.perf_counter()
+    output = getattr(pelican, "output_path", None) or settings.get("OUTPUT_PATH", "output")
+    leaks = gate.scan_tree(output, cfg.leak_matcher, display_path(str(output)))
+    build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
+    manifest = settings.get("SYNDICATION_MANIFEST") or os.path.join(build_dir, "manifest.json")
+    leaks += gate.scan_manifest(manifest, cfg.leak_matcher, display_path(str(manifest)))
+    logger.info("brand guard: last gate read the output and the manifest in %.2fs: %d code %s",
+                time.perf_counter() - started, len(leaks), "name" if len(leaks) == 1 else "names")
+    if not leaks:
+        return
+    for leak in leaks[:_LISTED]:
+        logger.error("%s", leak)
+    if len(leaks) > _LISTED:
+        logger.error("... and %d more", len(leaks) - _LISTED)
+    try:  # the manifest would carry the leak to `python -m publish`
+        os.unlink(manifest)
+    except OSError:
+        pass
+    logger.error("Production build stopped: the last gate found %d code %s in what this build would "
+                 "publish (listed above); nothing from this build may be deployed or shared.",
+                 len(leaks), "name" if len(leaks) == 1 else "names")
+    raise SystemExit(1)
 
 
 def _config(settings) -> BrandConfig | None:
@@ -129,6 +176,7 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
 
 def finish(pelican) -> None:
     cfg = _STATE["config"]
+    _STATE["gate_config"] = cfg
     _STATE["loaded"] = False
     if cfg is None:
         _PENDING.clear()

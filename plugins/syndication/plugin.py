@@ -64,6 +64,7 @@ def manifest(articles: list, settings: dict, now: datetime, finder=None) -> dict
 def _leak_finder(settings: dict):
     """The brand guard's confidential matcher over raw text → the code names it finds."""
     from plugins.brand_guard.core import BrandConfigError, load_config
+    from plugins.brand_guard.fold import shown
     from plugins.brand_guard.rules.confidential import find_leaks
 
     try:
@@ -74,7 +75,8 @@ def _leak_finder(settings: dict):
         return lambda raw: ["(brand file unreadable)"]
 
     def finder(raw: str) -> list[str]:
-        return sorted({" ".join(raw[h.start:h.end].split()) for h in find_leaks(raw, cfg.leak_matcher)})
+        # As written (invisible characters shown as \u escapes), disguises included (brand_guard.fold).
+        return sorted({shown(raw[h.start:h.end]) for h in find_leaks(raw, cfg.leak_matcher)})
 
     return finder
 

@@ -59,34 +59,43 @@ def find_leaks(text: str, matcher: LeakMatcher, low: str | None = None,
 
     `low`/`found`: the text lower-cased and its anchor words located, when the caller has them.
     """
+    return [_hit(text[start:end], seen, start, end, matcher)
+            for start, end, seen in leak_spans(text, matcher, low, found)]
+
+
+def leak_spans(text: str, matcher: LeakMatcher, low: str | None = None,
+               found: Found | None = None) -> list[tuple[int, int, str]]:
+    """(start, end, matched normalised text) of every code name in `text`, in order."""
     if matcher.regex is None:
         return []
-    hits = []
+    spans = []
     if matcher.anchors.present(text, low, found):
-        hits = [_hit(match.group(), match.group(), match.start(), match.end(), matcher)
-                for match in matcher.regex.finditer(text)]
+        spans = [(m.start(), m.end(), m.group()) for m in matcher.regex.finditer(text)]
     folded = fold.view(text)
     if not folded.changed or not matcher.anchors.present(folded.text):
-        return hits
-    taken = [(h.start, h.end) for h in hits]
+        return spans
+    raw = len(spans)
     for match in matcher.regex.finditer(folded.text):
         start, end = folded.span(match.start(), match.end())
-        if any(start < b and a < end for a, b in taken):
+        if any(start < b and a < end for a, b, _ in spans):
             continue  # the raw text already shows this one
-        taken.append((start, end))
-        hits.append(_hit(text[start:end], match.group(), start, end, matcher))
-    return sorted(hits, key=lambda h: h.start) if len(hits) > 1 else hits
+        spans.append((start, max(end, start + 1), match.group()))
+    return sorted(spans) if len(spans) > raw and raw else spans
+
+
+def raw_leaky(text: str, matcher: LeakMatcher) -> bool:
+    """Does `text` name a code name as it stands (no normalisation)?"""
+    return matcher.regex is not None and matcher.anchors.present(text) and bool(matcher.regex.search(text))
 
 
 def is_leaky(text: str, matcher: LeakMatcher) -> bool:
     """Does `text` name a code name in any disguise? (Cheaper than `find_leaks`: no positions.)"""
     if matcher.regex is None:
         return False
-    if matcher.anchors.present(text) and matcher.regex.search(text):
+    if raw_leaky(text, matcher):
         return True
     folded = fold.view(text)
-    return folded.changed and matcher.anchors.present(folded.text) and bool(
-        matcher.regex.search(folded.text))
+    return folded.changed and raw_leaky(folded.text, matcher)
 
 
 def name_of(seen: str, matcher: LeakMatcher) -> str:

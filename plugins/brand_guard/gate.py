@@ -1,0 +1,132 @@
+"""The last gate: no byte a production build is about to publish names a code name.
+
+The per-post check reads each post's source. Code names can still reach the site another way: a
+theme string, a setting such as SITESUBTITLE, a plugin, a page that is not Markdown, a feed
+built from a field the checks never saw. So at the very end of a production build every file in
+the output folder — pages, attributes, feeds, sitemap, search index, images' text — and the
+public entries of the syndication manifest are read again, in the normalised form of `fold`
+(tags stripped and their attributes kept, entities decoded, invisible characters dropped, NFKC,
+confusables folded; twice, for escaped HTML inside XML and JSON), and any code name stops the
+build. With atomic production output the old `output/` then stays as it was.
+
+Pure functions, no Pelican: the plugin calls `scan_tree` and `scan_manifest` at `finalized`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fold
+from .rules.confidential import LeakMatcher, is_leaky, leak_spans, name_of, raw_leaky
+
+
+@dataclass(frozen=True)
+class Leak:
+    """A code name in a file about to be published: `where` is `path:line:col` or `path: …`."""
+
+    where: str
+    name: str
+    written: str
+
+    def __str__(self) -> str:
+        disguise = fold.lookalikes(self.written)
+        return (f"{self.where}: confidential: the code name '{self.name}' is in a file about to be "
+                f"published (written '{self.written}'{'; ' + disguise if disguise else ''}) — remove it "
+                "from the post, template or setting that put it there")
+
+
+def leaks_in_text(text: str, matcher: LeakMatcher) -> list[tuple[int, int, str]]:
+    """(start, end, code name) of each code name in `text`, read as published: raw, once
+    normalised, and normalised again (markup escaped inside XML or JSON, `&lt;b&gt;`)."""
+    first = fold.view(text)
+    if not raw_leaky(text, matcher) and not (first.changed and is_leaky(first.text, matcher)):
+        return []  # the common case, without building any offset map
+    spans = leak_spans(text, matcher)
+    if first.changed:
+        for start, end, seen in leak_spans(first.text, matcher):
+            start, end = first.span(start, end)
+            if not any(start < b and a < end for a, b, _ in spans):
+                spans.append((start, max(end, start + 1), seen))
+    return [(start, end, name_of(seen, matcher)) for start, end, seen in sorted(spans)]
+
+
+def scan_bytes(shown: str, data: bytes, matcher: LeakMatcher) -> list[Leak]:
+    """Code names in one published file (`shown`: its path as reported)."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Binary (an image, a font): code names in its embedded text (EXIF, XMP) are ASCII runs.
+        text = data.decode("latin-1")
+        if matcher.regex is None or not matcher.anchors.present(text):
+            return []
+        return [Leak(f"{shown}: byte {m.start()}", name_of(m.group(), matcher), fold.shown(m.group()))
+                for m in matcher.regex.finditer(text)]
+    leaks = leaks_in_text(text, matcher)
+    if not leaks:
+        return []
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    out = []
+    for start, end, name in leaks:
+        line = bisect.bisect_right(starts, start)
+        out.append(Leak(f"{shown}:{line}:{start - starts[line - 1] + 1}", name, fold.shown(text[start:end])))
+    return out
+
+
+def scan_tree(root: str | os.PathLike, matcher: LeakMatcher, shown_root: str | None = None) -> list[Leak]:
+    """Every file under `root` (the output folder), in path order."""
+    root = Path(root)
+    shown_root = shown_root if shown_root is not None else str(root)
+    leaks: list[Leak] = []
+    for directory, dirs, files in os.walk(root):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(directory) / name
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            shown = os.path.join(shown_root, str(path.relative_to(root)))
+            leaks += scan_bytes(shown, data, matcher)
+    return leaks
+
+
+def scan_manifest(path: str | os.PathLike, matcher: LeakMatcher, shown: str | None = None) -> list[Leak]:
+    """Public entries of the syndication manifest (internal posts may name code names: they are
+    shared only on internal channels, and only when the operator allows it)."""
+    shown = shown or str(path)
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        return [Leak(f"{shown}: unreadable ({exc})", "(unknown)", "")]
+    leaks = []
+    for post in data.get("posts", []) if isinstance(data, dict) else []:
+        if not isinstance(post, dict) or post.get("audience") == "internal":
+            continue
+        for field, value in _strings(post):
+            for start, end, name in leaks_in_text(value, matcher):
+                leaks.append(Leak(f"{shown}: post '{post.get('slug')}' field {field}", name,
+                                  fold.shown(value[start:end])))
+    for field in ("site_url",):
+        value = data.get(field) if isinstance(data, dict) else None
+        if isinstance(value, str):
+            leaks += [Leak(f"{shown}: {field}", name, fold.shown(value[s:e]))
+                      for s, e, name in leaks_in_text(value, matcher)]
+    return leaks
+
+
+def _strings(value, path: str = ""):
+    """(dotted field, string) for every string inside a JSON value."""
+    if isinstance(value, str):
+        yield path or "value", value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, f"{path}[{index}]")
