@@ -240,7 +240,7 @@ def epoch(config_path: str, core) -> str:
     reads headers with) and its libraries."""
     digest = hashlib.sha256()
     digest.update(sys.version.encode())
-    for dist in ("PyYAML", "snowballstemmer", "pyahocorasick", "google-re2"):
+    for dist in ("PyYAML", "snowballstemmer", "pyahocorasick", "google-re2", "confusable-homoglyphs"):
         try:
             digest.update(f"{dist}=={metadata.version(dist)}".encode())
         except metadata.PackageNotFoundError:
