@@ -3,7 +3,7 @@
 - `x_length`: the twitter-text v3 weighted length, the same number `twitter_text.parse_tweet`
   gives. parse_tweet runs its emoji regex (thousands of alternatives) over the whole text, about
   1 ms per call, and the fitting loop calls it several times per post. Here the emoji pass runs
-  only when the text holds a character that can be part of an emoji at all (`EMOJI_CHARS`, read
+  only when the text holds a character that can be part of an emoji at all (`emoji_chars()`, read
   from twitter-text's own emoji regex); otherwise no emoji can match, and the weighted length is
   the per-character weights of twitter-text's config plus `transformed_url_length` per URL that
   twitter-text's own URL extractor finds — the same arithmetic as parse_tweet, without the emoji
@@ -14,25 +14,40 @@
   except CR LF, which is one.
 
 Both fast paths are checked against the libraries on the conformance vectors and on random texts
-(tests/test_publish_lengths.py).
+(tests/test_publish_lengths.py). They read private modules of the two libraries (twitter-text's
+config and emoji regex source, grapheme's property tables), so each runs only on the versions in
+its PROVEN table; on any other, or when those modules are gone, its tripwire (plugins/tripwire.py)
+logs once and the public call (`parse_tweet`, `grapheme.length`) gives every length.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import grapheme
-from grapheme.grapheme_property_group import GraphemePropertyGroup, get_group
-from grapheme.incb_property_group import InCBPropertyGroup
-from grapheme.incb_property_group import get_group as get_incb_group
-from twitter_text import parse_tweet
-from twitter_text.config import config as twitter_config
-from twitter_text.extract_urls import extract_urls_with_indices
-from twitter_text.regexp.emoji import emoji as emoji_regex
+from twitter_text import extract_urls_with_indices, parse_tweet
 
-X_CONFIG = twitter_config["version3"]
+from plugins.tripwire import Tripwire
+
+#: versions on which tests/test_publish_lengths.py proved each fast path equal to the library
+PROVEN_X = {"twitter-text-parser": "3.0.0"}
+PROVEN_GRAPHEME = {"graphemeu": "0.11.0"}
+
+
+def _x_config() -> dict | None:
+    """twitter-text's v3 settings (the ones X counts with); None: parse_tweet's own default."""
+    try:
+        from twitter_text.config import config
+        return config["version3"]
+    except (ImportError, KeyError):
+        return None
+
+
+X_CONFIG = _x_config()
 
 
 # ---------------------------------------------------------------- X (twitter-text v3)
@@ -45,9 +60,9 @@ def _emoji_chars(pattern: str) -> frozenset[str]:
     sequences' non-ASCII code points will do. Read from the compiled pattern itself.
     """
     escape = r"\\U([0-9a-fA-F]{8})"
-    cut = pattern.rindex("|[")
+    cut = pattern.rfind("|[")
     singles, sequences = pattern[cut + 2:-1], pattern[:cut].split("|")
-    if not pattern.endswith("]") or re.sub(escape + "|-", "", singles):
+    if cut < 0 or not pattern.endswith("]") or re.sub(escape + "|-", "", singles):
         raise RuntimeError("unexpected twitter-text emoji pattern")  # pragma: no cover
     chars: set[str] = set()
     for first, last in re.findall(escape + "(?:-" + escape + ")?", singles):
@@ -63,7 +78,6 @@ def _emoji_chars(pattern: str) -> frozenset[str]:
     return frozenset(chars)
 
 
-EMOJI_CHARS = _emoji_chars(emoji_regex.pattern)
 _LINE_ENDING = re.compile(r"\r\n|\r|\n")  # as twitter_text.parse_tweet.convert_line_ending
 
 
@@ -95,16 +109,43 @@ class _Weights:
         return total
 
 
-_X_WEIGHTS = _Weights(X_CONFIG)
+@dataclass(frozen=True)
+class _FastX:
+    emoji_chars: frozenset[str]
+    weights: _Weights  # for X_CONFIG
 
 
-def weighted_length(text: str, options: dict = X_CONFIG) -> int:
-    """`twitter_text.parse_tweet(text, options).weightedLength`, without the emoji pass when no
-    emoji can match."""
+def _x_internals() -> _FastX:
+    from twitter_text.regexp.emoji import emoji
+
+    if X_CONFIG is None:
+        raise ImportError("no twitter_text.config['version3']")
+    return _FastX(_emoji_chars(emoji.pattern), _Weights(X_CONFIG))
+
+
+X_WIRE = Tripwire("publish.lengths' X counter", proven=PROVEN_X,
+                  uses="twitter_text.config and the source of twitter_text.regexp.emoji",
+                  public="twitter_text.parse_tweet for every text", tests="tests/test_publish_lengths.py",
+                  setup=_x_internals)
+
+
+def emoji_chars() -> frozenset[str] | None:
+    """Every character that can be part of an emoji twitter-text matches (None: fast path off)."""
+    fast = X_WIRE.get()
+    return fast.emoji_chars if fast is not None else None
+
+
+def weighted_length(text: str, options: dict | None = None) -> int:
+    """`twitter_text.parse_tweet(text, options).weightedLength` (options: X_CONFIG), without the
+    emoji pass when no emoji can match."""
+    options = X_CONFIG if options is None else options
+    fast = X_WIRE.get()
+    if fast is None or options is None:
+        return (parse_tweet(text) if options is None else parse_tweet(text, options)).weightedLength
     normalized = _LINE_ENDING.sub("\n", unicodedata.normalize("NFC", text))
-    if options.get("emoji_parsing_enabled") and not EMOJI_CHARS.isdisjoint(normalized):
+    if options.get("emoji_parsing_enabled") and not fast.emoji_chars.isdisjoint(normalized):
         return parse_tweet(text, options).weightedLength
-    weights = _X_WEIGHTS if options is X_CONFIG else _Weights(options)
+    weights = fast.weights if options is X_CONFIG else _Weights(options)
     url_weight = options["transformed_url_length"] * options["scale"]
     # parse_tweet walks the text; at a URL's start it adds the URL weight and jumps past the URL.
     urls = {entity["indices"][0]: entity["url"] for entity in extract_urls_with_indices(normalized)}
@@ -125,21 +166,35 @@ def x_length(text: str) -> int:
 
 
 # ---------------------------------------------------------------- graphemes
-_SIMPLE_GROUPS = {GraphemePropertyGroup.OTHER, GraphemePropertyGroup.CONTROL, GraphemePropertyGroup.CR,
-                  GraphemePropertyGroup.LF, GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC}
-_simple: dict[str, bool] = {}
+def _grapheme_internals() -> Callable[[str], bool]:
+    """`is_simple(ch)`: can `ch` only be a cluster of its own (bar CR LF)? From grapheme's tables."""
+    from grapheme.grapheme_property_group import GraphemePropertyGroup, get_group
+    from grapheme.incb_property_group import InCBPropertyGroup
+    from grapheme.incb_property_group import get_group as get_incb_group
+
+    simple_groups = {GraphemePropertyGroup.OTHER, GraphemePropertyGroup.CONTROL, GraphemePropertyGroup.CR,
+                     GraphemePropertyGroup.LF, GraphemePropertyGroup.EXTENDED_PICTOGRAPHIC}
+    other = InCBPropertyGroup.OTHER
+    known: dict[str, bool] = {}
+
+    def is_simple(ch: str) -> bool:
+        simple = known.get(ch)
+        if simple is None:
+            simple = known[ch] = get_group(ch) in simple_groups and get_incb_group(ch) is other
+        return simple
+
+    is_simple("a")  # the tables answer as expected, or the setup fails here
+    return is_simple
 
 
-def _is_simple(ch: str) -> bool:
-    known = _simple.get(ch)
-    if known is None:
-        known = _simple[ch] = (get_group(ch) in _SIMPLE_GROUPS
-                               and get_incb_group(ch) is InCBPropertyGroup.OTHER)
-    return known
+GRAPHEME_WIRE = Tripwire("publish.lengths' grapheme counter", proven=PROVEN_GRAPHEME,
+                         uses="grapheme's private property tables", public="grapheme.length for every text",
+                         tests="tests/test_publish_lengths.py", setup=_grapheme_internals)
 
 
 def grapheme_length(text: str) -> int:
     """`grapheme.length(text)`."""
-    if all(map(_is_simple, set(text))):
+    is_simple = GRAPHEME_WIRE.get()
+    if is_simple is not None and all(map(is_simple, set(text))):
         return len(text) - text.count("\r\n")
     return grapheme.length(text)

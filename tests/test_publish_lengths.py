@@ -9,7 +9,11 @@ Indic conjuncts, flags).
 
 from __future__ import annotations
 
+import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import grapheme
@@ -20,6 +24,7 @@ from twitter_text.config import config as tt_config
 from twitter_text.regexp.emoji import emoji as emoji_regex
 from twitter_text.regexp.emoji import emoji_list
 
+from plugins import tripwire
 from publish import lengths
 
 VECTORS = Path(__file__).parent / "data" / "twitter_text_weighted.yml"
@@ -71,9 +76,11 @@ def test_weighted_length_matches_the_conformance_vectors(config, case):
 @pytest.mark.parametrize("config", [V3, V2], ids=["v3", "v2"])
 def test_weighted_length_equals_parse_tweet_on_random_texts(config):
     fast = 0
+    emoji_chars = lengths.emoji_chars()
+    assert emoji_chars, "the fast path is on for the pinned twitter-text"
     for text in TEXTS:
         assert lengths.weighted_length(text, config) == parse_tweet(text, config).weightedLength, text
-        fast += lengths.EMOJI_CHARS.isdisjoint(text)
+        fast += emoji_chars.isdisjoint(text)
     assert 100 < fast < len(TEXTS) - 100  # both paths were exercised
 
 
@@ -85,15 +92,16 @@ def test_x_length_of_pure_ascii_is_len_with_urls_as_23():
 
 
 def test_no_emoji_match_without_an_emoji_char():
-    """Every emoji twitter-text can match holds one of EMOJI_CHARS; none is pure ASCII."""
+    """Every emoji twitter-text can match holds one of `emoji_chars()`; none is pure ASCII."""
+    emoji_chars = lengths.emoji_chars()
     for entry in emoji_list:
         text = "".join(chr(int(code, 16)) for code in entry.codepoint.split())
-        assert not lengths.EMOJI_CHARS.isdisjoint(text), entry
+        assert not emoji_chars.isdisjoint(text), entry
         assert emoji_regex.search(text)
     for code in range(0x80):
-        assert chr(code) not in lengths.EMOJI_CHARS
+        assert chr(code) not in emoji_chars
     for text in TEXTS:
-        if lengths.EMOJI_CHARS.isdisjoint(text):
+        if emoji_chars.isdisjoint(text):
             assert not emoji_regex.search(text), text
 
 
@@ -108,7 +116,124 @@ def test_grapheme_length_on_cluster_edge_cases(text):
 
 def test_grapheme_length_equals_grapheme_on_random_texts():
     fast = 0
+    is_simple = lengths.GRAPHEME_WIRE.get()
+    assert is_simple, "the fast path is on for the pinned graphemeu"
     for text in TEXTS:
         assert lengths.grapheme_length(text) == grapheme.length(text), text
-        fast += all(map(lengths._is_simple, set(text)))
+        fast += all(map(is_simple, set(text)))
     assert 100 < fast < len(TEXTS) - 100
+
+
+# ---------------------------------------------------------------- tripwires: the public path
+CONFIGS = {"v2": V2, "v3": V3}
+SAMPLES = [("v2" if config is V2 else "v3", case["text"]) for config, case in CASES] + [
+    (name, text) for text in TEXTS[:150] for name in ("v2", "v3")]
+EXPECTED = [case["expected"]["weightedLength"] for _, case in CASES]
+
+
+def all_lengths() -> tuple[list[int], list[int]]:
+    """Weighted lengths of SAMPLES (conformance vectors first) and grapheme lengths of random texts."""
+    return ([lengths.weighted_length(text, CONFIGS[name]) for name, text in SAMPLES],
+            [lengths.grapheme_length(text) for text in TEXTS[:600]])
+
+
+@pytest.fixture
+def fresh_wires():
+    tripwire.forget_all()
+    yield
+    tripwire.forget_all()
+
+
+def tripwire_warnings(caplog, part: str) -> list[str]:
+    return [r.getMessage() for r in caplog.records
+            if r.name == "plugins.tripwire" and r.levelname == "WARNING" and r.getMessage().startswith(part)]
+
+
+def test_pinned_versions_take_the_fast_paths_without_a_warning(caplog, fresh_wires):
+    fast = all_lengths()
+    assert lengths.X_WIRE.get() is not None and lengths.GRAPHEME_WIRE.get() is not None
+    assert fast[0][:len(EXPECTED)] == EXPECTED
+    assert not [r for r in caplog.records if r.name == "plugins.tripwire"]
+
+
+def test_other_library_versions_count_with_the_public_calls_identically(monkeypatch, caplog, fresh_wires):
+    fast = all_lengths()
+    lengths.x_length.cache_clear()
+    monkeypatch.setitem(lengths.PROVEN_X, "twitter-text-parser", "2.9.9")
+    monkeypatch.setitem(lengths.PROVEN_GRAPHEME, "graphemeu", ("0.10.0", "0.10.1"))
+    tripwire.forget_all()
+    public = all_lengths()
+    public_again = all_lengths()
+    assert lengths.X_WIRE.get() is None and lengths.GRAPHEME_WIRE.get() is None
+    assert lengths.emoji_chars() is None
+    assert public == fast == public_again
+    assert public[0][:len(EXPECTED)] == EXPECTED
+    assert lengths.x_length("Read https://example.com/a now \U0001f680") == parse_tweet(
+        "Read https://example.com/a now \U0001f680", V3).weightedLength
+    [x_warning] = tripwire_warnings(caplog, "publish.lengths' X counter")
+    assert "twitter-text-parser 3.0.0 is installed" in x_warning
+    assert "proven on twitter-text-parser 2.9.9" in x_warning
+    assert "twitter_text.parse_tweet" in x_warning and "tests/test_publish_lengths.py" in x_warning
+    assert "publish/lengths.py" in x_warning
+    [g_warning] = tripwire_warnings(caplog, "publish.lengths' grapheme counter")
+    assert "graphemeu 0.11.0 is installed" in g_warning and "0.10.0 / 0.10.1" in g_warning
+
+
+def test_missing_private_modules_fall_back_to_the_public_calls(monkeypatch, caplog, fresh_wires):
+    """A release that moves the private modules: ImportError at setup → the public path, warned once."""
+    fast = all_lengths()
+    lengths.x_length.cache_clear()
+    monkeypatch.setitem(sys.modules, "twitter_text.regexp.emoji", None)  # `import` now raises ImportError
+    monkeypatch.setitem(sys.modules, "grapheme.incb_property_group", None)
+    tripwire.forget_all()
+    assert all_lengths() == fast
+    assert lengths.X_WIRE.get() is None and lengths.GRAPHEME_WIRE.get() is None
+    for part in ("publish.lengths' X counter", "publish.lengths' grapheme counter"):
+        [warning] = tripwire_warnings(caplog, part)
+        assert "not what it expects (ModuleNotFoundError" in warning, warning
+
+
+def test_an_unexpected_emoji_regex_falls_back(monkeypatch, caplog, fresh_wires):
+    """The emoji regex's source is parsed: a different shape must not crash publish or miscount."""
+    import twitter_text.regexp.emoji as emoji_module
+
+    fast = all_lengths()
+    lengths.x_length.cache_clear()
+    monkeypatch.setattr(emoji_module, "emoji", __import__("re").compile(r"(?:\U0001f680)+"))
+    tripwire.forget_all()
+    assert lengths.emoji_chars() is None
+    monkeypatch.undo()  # parse_tweet's own reference is untouched; the decision stays for the process
+    assert all_lengths() == fast
+    [warning] = tripwire_warnings(caplog, "publish.lengths' X counter")
+    assert "RuntimeError: unexpected twitter-text emoji pattern" in warning
+
+
+ASSUME_SCRIPT = """
+import json, sys
+sys.path.insert(0, sys.argv[1])
+from publish import lengths
+samples, texts, configs = json.load(sys.stdin)
+print(json.dumps([[lengths.weighted_length(t, configs[n]) for n, t in samples],
+                  [lengths.grapheme_length(t) for t in texts[:600]],
+                  [lengths.x_length(t) for _, t in samples],
+                  lengths.X_WIRE.get() is None, lengths.GRAPHEME_WIRE.get() is None]))
+"""
+
+
+@pytest.mark.parametrize("assume", ["", "twitter-text-parser==3.1.0, graphemeu==0.12.0",
+                                    "Twitter_Text_Parser==3.1.0"])
+def test_assumed_upgrade_in_a_fresh_process_gives_identical_lengths(assume, fresh_wires):
+    """LECTERN_ASSUME_VERSIONS checks as if another version were installed (the upgrade case)."""
+    proc = subprocess.run([sys.executable, "-c", ASSUME_SCRIPT, str(Path(__file__).resolve().parent.parent)],
+                          input=json.dumps([SAMPLES, TEXTS, CONFIGS]), capture_output=True, text=True,
+                          env={**os.environ, tripwire.ASSUME_ENV: assume}, timeout=300, check=True)
+    weighted, graphemes, x, x_public, g_public = json.loads(proc.stdout)
+    fast = all_lengths()
+    assert (weighted, graphemes) == fast
+    assert x == [lengths.weighted_length(t, V3) for _, t in SAMPLES]
+    assert weighted[:len(EXPECTED)] == EXPECTED
+    assert (x_public, g_public) == (bool(assume), "grapheme" in assume)
+    upgraded = "publish.lengths' X counter: twitter-text-parser 3.1.0 is installed"
+    assert proc.stderr.count(upgraded) == bool(assume), proc.stderr
+    assert proc.stderr.count("publish.lengths' grapheme counter:") == ("grapheme" in assume)
+    assert proc.stderr.count("same output, slower") == bool(assume) + ("grapheme" in assume)

@@ -1,4 +1,9 @@
-"""Main-process side of fast_reader: batch conversion at the first preread, reader that serves it."""
+"""Main-process side of fast_reader: batch conversion at the first preread, reader that serves it.
+
+The reader re-does Pelican's private `MarkdownReader.read` / `_parse_metadata` steps from the
+worker's results, so it is spliced in only on the Pelican versions in `PROVEN`; on any other the
+tripwire (plugins/tripwire.py) logs once and Pelican's own reader reads every file.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +12,18 @@ import multiprocessing
 import os
 import time
 
+from pelican import readers as pelican_readers
 from pelican import signals
-from pelican.readers import DUPLICATES_DEFINITIONS_ALLOWED, MarkdownReader
+from pelican.readers import MarkdownReader
+
+from plugins.tripwire import Tripwire
 
 from . import brand, convert, writer
 
 logger = logging.getLogger(__name__)
+
+#: Pelican versions on which tests/test_fast_reader.py proved this reader's sites byte-identical
+PROVEN = {"pelican": "4.12.0"}
 
 #: abspath → Converted, filled by `preconvert`, consumed (popped) by the reader.
 READY: dict[str, convert.Converted] = {}
@@ -41,7 +52,7 @@ class PreconvertedMixin(MarkdownReader):
             key = name.lower()
             if key in formatted_fields:
                 output[key] = self.process_metadata(key, ready.formatted[name])
-            elif not DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
+            elif not pelican_readers.DUPLICATES_DEFINITIONS_ALLOWED.get(key, True):
                 if len(value) > 1:
                     logger.warning("Duplicate definition of `%s` for %s. Using first one.",
                                    key, self._source_path)
@@ -59,15 +70,35 @@ _CLASSES: dict[type, type] = {}
 def fast_class(base: type) -> type:
     """`base` with PreconvertedMixin spliced in just above MarkdownReader (cached per base)."""
     if base not in _CLASSES:
-        _CLASSES[base] = type(f"Fast{base.__name__}", (base, PreconvertedMixin), {
+        bases = (PreconvertedMixin,) if base is MarkdownReader else (base, PreconvertedMixin)
+        _CLASSES[base] = type(f"Fast{base.__name__}", bases, {
             "__doc__": f"{base.__name__} served from fast_reader's parallel pre-conversion.",
             "__module__": __name__,
         })
     return _CLASSES[base]
 
 
+def _reader_internals() -> bool:
+    """What the fast reader copies or calls must still be where Pelican 4.12 has it."""
+    for owner, names in ((MarkdownReader, ("read", "_parse_metadata", "process_metadata")),
+                         (pelican_readers.Readers, ("get_cached_data", "read_file")),
+                         (pelican_readers, ("DUPLICATES_DEFINITIONS_ALLOWED",))):
+        for name in names:
+            getattr(owner, name)
+    return True
+
+
+WIRE = Tripwire("fast_reader's parallel reader", proven=PROVEN,
+                uses="a copy of Pelican's private MarkdownReader._parse_metadata",
+                public="Pelican's own Markdown reader (no parallel conversion)",
+                tests="tests/test_fast_reader.py", setup=_reader_internals)
+
+
 def use_fast_reader(readers) -> None:
-    """readers_init: wrap whatever Markdown reader is registered (post_contract's, normally)."""
+    """readers_init: wrap whatever Markdown reader is registered (post_contract's, normally),
+    unless the tripwire says Pelican's internals are not the proven ones."""
+    if WIRE.get() is None:
+        return
     for ext, cls in list(readers.reader_classes.items()):
         markdown = isinstance(cls, type) and issubclass(cls, MarkdownReader)
         if markdown and not issubclass(cls, PreconvertedMixin):

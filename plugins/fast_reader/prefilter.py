@@ -7,13 +7,22 @@ that character is not in the text, the pattern would find nothing and the pass w
 the text unchanged. A substring test answers that far faster than the regex scan.
 
 Applied only to fast_reader's own worker instances. Patterns we do not know (other extensions)
-are always tried, exactly as before.
+are always tried, exactly as before. It overrides a private method of InlineProcessor and reads
+the inline registry's private order, so it is applied only on the Python-Markdown versions in
+`PROVEN`; on any other the tripwire (plugins/tripwire.py) logs once and Markdown runs unfiltered.
 """
 
 from __future__ import annotations
 
+import inspect
+
 from markdown import Markdown
 from markdown.treeprocessors import InlineProcessor
+
+from plugins.tripwire import Tripwire
+
+#: Python-Markdown versions on which tests/test_fast_reader.py proved the filtered HTML identical
+PROVEN = {"markdown": "3.11.3"}
 
 #: pattern name → substrings of which at least one must be in the text for the pattern to match
 TRIGGERS: dict[str, tuple[str, ...]] = {
@@ -91,22 +100,45 @@ def _known(name: str, pattern) -> bool:
     return EXPECTED.get(name) == pattern.pattern
 
 
+def _markdown_internals() -> bool:
+    """The private method FilteredInlineProcessor overrides must exist with the arguments it passes."""
+    method = InlineProcessor._InlineProcessor__applyPattern  # type: ignore[attr-defined]
+    inspect.signature(method).bind(None, "pattern", "data", 0, 0)
+    for item in Markdown().treeprocessors["inline"].inlinePatterns._priority:
+        item.name  # noqa: B018 — (name, priority) items, read by `speed_up`
+    return True
+
+
+WIRE = Tripwire("fast_reader's inline prefilter", proven=PROVEN,
+                uses="Python-Markdown's private InlineProcessor.__applyPattern and Registry._priority",
+                public="Python-Markdown's unfiltered inline passes", tests="tests/test_fast_reader.py",
+                setup=_markdown_internals)
+
+
 def speed_up(md: Markdown) -> int:
-    """Filter the inline passes of `md`; returns how many patterns got a trigger."""
-    filtered = 0
-    for name in ("inline", "smarty"):
-        if name not in md.treeprocessors:
-            continue
-        proc = md.treeprocessors[name]
-        if type(proc) is not InlineProcessor:
-            continue
-        registry = proc.inlinePatterns
-        triggers = {}
-        for item in list(registry._priority):  # (name, priority) pairs, the registry's own order
-            pattern = registry[item.name]
-            if _known(item.name, pattern):
-                triggers[id(pattern)] = TRIGGERS[item.name]
+    """Filter the inline passes of `md`; returns how many patterns got a trigger (0: the tripwire
+    says Markdown's internals are not the proven ones, nothing is changed)."""
+    if WIRE.get() is None:
+        return 0
+    plan = []
+    try:  # plan first, change nothing until every lookup worked
+        for name in ("inline", "smarty"):
+            if name not in md.treeprocessors:
+                continue
+            proc = md.treeprocessors[name]
+            if type(proc) is not InlineProcessor:
+                continue
+            registry = proc.inlinePatterns
+            triggers = {}
+            for item in list(registry._priority):  # (name, priority) pairs, the registry's own order
+                pattern = registry[item.name]
+                if _known(item.name, pattern):
+                    triggers[id(pattern)] = TRIGGERS[item.name]
+            plan.append((proc, triggers))
+    except (AttributeError, KeyError, TypeError) as exc:
+        WIRE.trip(exc)
+        return 0
+    for proc, triggers in plan:
         proc.__class__ = FilteredInlineProcessor
         proc.triggers = triggers
-        filtered += len(triggers)
-    return filtered
+    return sum(len(triggers) for _, triggers in plan)

@@ -9,11 +9,16 @@ rendered by forked workers, which see the finished context exactly as the main p
 
 Receivers of `content_written` therefore run before the file has its final bytes; none of ours
 read the file. Set `FAST_WRITER = False` to fall back to Pelican's writer.
+
+This leans on Pelican's private Writer internals (`write_file` renders inside a nested function
+and writes through `_open_w`), so it is used only on the Pelican versions in `PROVEN`; on any other
+the tripwire (plugins/tripwire.py) logs once and Pelican's own Writer is used.
 """
 
 from __future__ import annotations
 
 import gc
+import inspect
 import logging
 import multiprocessing
 import os
@@ -22,7 +27,12 @@ import time
 from pelican import signals
 from pelican.writers import Writer
 
+from plugins.tripwire import Tripwire
+
 logger = logging.getLogger(__name__)
+
+#: Pelican versions on which tests/test_fast_reader.py proved this writer's sites byte-identical
+PROVEN = {"pelican": "4.12.0"}
 
 
 class _Pending(str):
@@ -147,10 +157,27 @@ def _render_inherited(index: int) -> None:
     _render(_JOBS, index)
 
 
+def _writer_internals() -> type[ParallelWriter]:
+    """ParallelWriter works only while `write_file` renders the template and writes the result
+    through `_open_w` (it hands back a placeholder and catches it there); otherwise every page
+    would be written empty."""
+    source = inspect.getsource(Writer.write_file)
+    if "self._open_w(" not in source or ".render(" not in source:
+        raise AttributeError("Writer.write_file no longer renders and writes through Writer._open_w")
+    inspect.signature(Writer._open_w).bind(None, "path", "utf-8", override=False)
+    return ParallelWriter
+
+
+WIRE = Tripwire("fast_reader's parallel writer", proven=PROVEN,
+                uses="Pelican's private Writer._open_w and write_file's inner steps",
+                public="Pelican's own Writer", tests="tests/test_fast_reader.py", setup=_writer_internals)
+
+
 def provide_writer(pelican):
-    """get_writer: Pelican uses the class returned here (unless FAST_WRITER is off)."""
+    """get_writer: Pelican uses the class returned here (unless FAST_WRITER is off or the tripwire
+    says Pelican's internals are not the proven ones)."""
     if pelican.settings.get("FAST_WRITER", True):
-        return ParallelWriter
+        return WIRE.get()
     return None
 
 
