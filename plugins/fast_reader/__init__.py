@@ -22,6 +22,9 @@ Settings: `FAST_READER_PROCESSES` (default: usable CPUs; 1 does everything in-pr
 `FAST_READER_MIN_POOL` / `FAST_WRITER_MIN_POOL` (smaller batches never start a pool),
 `FAST_READER_PREFILTER` and `FAST_WRITER` (True; False falls back to Pelican's behaviour).
 Fork is required for the pools (Linux, macOS); without it everything runs in-process.
+`plugin`, `writer` and `prefilter` reach into Pelican's and Python-Markdown's private internals, so
+each runs only on the versions in its `PROVEN` table; on any other, a tripwire (plugins/tripwire.py)
+logs once and Pelican's own reader / writer or unfiltered Markdown is used instead.
 """
 
 from __future__ import annotations
