@@ -99,6 +99,9 @@ def test_dev_builds_the_post_without_any_card_image(dev, slug):
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
     og = soup.find("meta", property="og:image")["content"]
     assert og == f"{SITE}/theme/img/default-card.png"
+    assert soup.find("meta", attrs={"name": "twitter:image"})["content"] == og
+    ld = json.loads(soup.find("script", type="application/ld+json").string)
+    assert ld["image"] == [og]
     assert soup.select("img.u-photo") == []
 
 

@@ -189,3 +189,21 @@ def test_cap_substitutions(title, limit, expected):
 
     subs = DEFAULT_CONFIG["SLUG_REGEX_SUBSTITUTIONS"] + cap_substitutions(limit)
     assert slugify(title, regex_subs=subs) == expected
+
+
+def test_unicode_slugs_stay_within_file_name_limits(tmp_path):
+    """With SLUGIFY_USE_UNICODE the cap counts characters: 80 CJK characters are 240 bytes and
+    build; 80 four-byte letters would be 320 bytes, more than a file name may hold: a message."""
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "cjk.md").write_text(post(CJK_TITLE), encoding="utf-8")
+    (content / "posts" / "gothic.md").write_text(post("𐌰𐌱𐌲𐌳" * 40, "2026-02-04 10:00"), encoding="utf-8")
+    build = build_site(tmp_path / "site", content=content, settings={"SLUGIFY_USE_UNICODE": True})
+    assert build.returncode == 0, build.log
+    assert "File name too long" not in build.log and "Traceback" not in build.log
+    (built,) = slugs(build)
+    assert built == CJK_TITLE[:LECTERN_SLUG_MAX].lower() and len(built.encode()) == 240
+    log = re.sub(r"\s+", " ", build.log)
+    assert f'{content}/posts/gothic.md:1: the title "𐌰𐌱𐌲𐌳' in log
+    assert ('longer than a file name may be (255 bytes) — add a shorter "Slug:" line to the header, '
+            'e.g. "Slug: launch-notes"') in log

@@ -163,9 +163,11 @@ def _derived_slug(shown: str, path: str, fields: dict[str, Field], settings) -> 
     if why == "empty":
         return [Problem(shown, title.line, f'the title "{shorten(title.value)}" gives an empty web address '
                         '(it has no letters or digits) — add a line like "Slug: launch-notes" to the header')]
+    what = (f"longer than a file name may be ({NAME_MAX_BYTES} bytes)" if why == "long"
+            else "which cannot be a folder name")
     return [Problem(shown, title.line, f'the title "{shorten(title.value)}" gives the web address '
-                    f'"{shorten(slug)}", which cannot be a folder name — add a line like '
-                    '"Slug: launch-notes" to the header')]
+                    f'"{shorten(slug)}", {what} — add a shorter "Slug:" line to the header, '
+                    'e.g. "Slug: launch-notes"')]
 
 
 def _taxonomy_name(shown: str, field: Field, name: str, kind: str, what: str, settings) -> list[Problem]:
