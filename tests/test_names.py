@@ -207,3 +207,24 @@ def test_unicode_slugs_stay_within_file_name_limits(tmp_path):
     assert f'{content}/posts/gothic.md:1: the title "𐌰𐌱𐌲𐌳' in log
     assert ('longer than a file name may be (255 bytes) — add a shorter "Slug:" line to the header, '
             'e.g. "Slug: launch-notes"') in log
+
+
+def test_posts_from_other_readers_are_checked_too_and_empty_save_as_is_respected(tmp_path):
+    """An .html post never passes the Markdown contract reader: the generator-level check still
+    keeps its address from clashing. TAG_SAVE_AS = "" (no tag pages) is no reason for a message."""
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "a.md").write_text(post("Markdown first", "2026-01-01 09:00", Slug="same",
+                                                 Tags="trust"), encoding="utf-8")
+    (content / "posts" / "b.html").write_text(
+        '<html><head><title>HTML second</title><meta name="date" content="2026-02-01 09:00">'
+        '<meta name="slug" content="same"><meta name="tags" content="trust"></head>'
+        "<body><p>Body.</p></body></html>", encoding="utf-8")
+    build = build_site(tmp_path / "site", content=content, settings={"TAG_SAVE_AS": ""})
+    assert build.returncode == 0, build.log
+    log = re.sub(r"\s+", " ", build.log)
+    assert (f"{content}/posts/b.html:1: this post's address posts/2026/same/ is already taken by "
+            f"{content}/posts/a.md") in log
+    assert "no usable web address" not in log and "Failed to overwrite" not in log
+    page = (build.output / "posts/2026/same/index.html").read_text(encoding="utf-8")
+    assert "Markdown first" in page and "HTML second" not in page

@@ -102,23 +102,23 @@ class Site:
 
     def content_problem(self, content, kind: str) -> list[Problem]:
         """Problems of one article or page against what is already claimed (nothing claimed yet)."""
-        shown = display_path(content.source_path)
         save_as = getattr(content, "save_as", "") or ""
         if not save_as:
             return []  # not written (drafts)
         path, why = output_path(save_as)
-        line = _line(content.source_path, "save_as", "slug", "lang", "title")
         if why == "outside":
-            return [Problem(shown, line, f'this {kind} would be written to "{save_as}", outside the site '
-                            'folder — check its "Slug:", "Lang:" and "Save_as:" lines')]
-        if why == "long":
-            return [Problem(shown, line, f"this {kind}'s address has a part longer than {NAME_MAX_BYTES} "
-                            f'bytes — shorten its "Slug:" (at most {slug_max(self.settings)} characters)')]
-        other = self.paths.get(path)
-        if other is not None:
-            return [Problem(shown, line, f"this {kind}'s address {_address(path)} is already taken by "
-                            f'{other.owner} — give this {kind} another "Slug:" (or title)')]
-        return []
+            message = (f'this {kind} would be written to "{save_as}", outside the site folder — check its '
+                       '"Slug:", "Lang:" and "Save_as:" lines')
+        elif why == "long":
+            message = (f"this {kind}'s address has a part longer than {NAME_MAX_BYTES} bytes — shorten its "
+                       f'"Slug:" (at most {slug_max(self.settings)} characters)')
+        elif (other := self.paths.get(path)) is not None:
+            message = (f"this {kind}'s address {_address(path)} is already taken by {other.owner} — give "
+                       f'this {kind} another "Slug:" (or title)')
+        else:
+            return []
+        source = content.source_path
+        return [Problem(display_path(source), _line(source, "save_as", "slug", "lang", "title"), message)]
 
     def slug_problem(self, content) -> list[Problem]:
         other = self.slugs.get((content.slug, getattr(content, "lang", "")))
@@ -132,25 +132,24 @@ class Site:
     def taxonomy_problems(self, article) -> list[Problem]:
         problems = []
         for attr, what, kind in _TAXONOMIES:
-            values = getattr(article, attr, None)
-            values = values if isinstance(values, list) else [values] if values is not None else []
-            for value in values:
+            pattern = self.settings.get(f"{kind}_SAVE_AS", "") or ""
+            for value in _values(article, attr):
                 slug, name = value.slug, str(value)
-                key = " ".join(name.casefold().split())
-                path, why = output_path(self.settings.get(f"{kind}_SAVE_AS", "").format(slug=slug))
+                path, why = output_path(pattern.format(slug=slug)) if pattern else (slug, "")
                 other = self.names.get((what, slug))
-                line = _line(article.source_path, attr, what)
                 if why or not slug:
-                    problems.append(Problem(display_path(article.source_path), line,
-                                            f'the {what} "{shorten(name)}" has no usable web address — use '
-                                            f"letters or digits in the {what}"))
-                elif other is not None and other[0] != key:
-                    problems.append(Problem(
-                        display_path(article.source_path), line,
-                        f'the {what} "{shorten(name)}" gets the same address ({_address(path or slug)}) '
-                        f'as the {what} "{shorten(other[2])}" in {display_path(other[1].source_path)} — '
-                        "write it the same way in both posts, or make them differ within the first "
-                        f"{slug_max(self.settings)} characters"))
+                    message = (f'the {what} "{shorten(name)}" has no usable web address — use letters or '
+                               f"digits in the {what}")
+                elif other is not None and other[0] != _name_key(name):
+                    where = _address(path or slug)
+                    message = (f'the {what} "{shorten(name)}" gets the same address ({where})'
+                               f' as the {what} "{shorten(other[2])}" in {display_path(other[1].source_path)}'
+                               " — write it the same way in both posts, or make them differ within the first "
+                               f"{slug_max(self.settings)} characters")
+                else:
+                    continue
+                problems.append(Problem(display_path(article.source_path),
+                                        _line(article.source_path, attr, what), message))
         return problems
 
     def claim(self, content, kind: str) -> None:
@@ -162,16 +161,23 @@ class Site:
 
     def claim_taxonomies(self, article) -> None:
         for attr, what, kind in _TAXONOMIES:
-            values = getattr(article, attr, None)
-            values = values if isinstance(values, list) else [values] if values is not None else []
-            for value in values:
-                key = " ".join(str(value).casefold().split())
+            for value in _values(article, attr):
                 if (what, value.slug) not in self.names:
-                    self.names[(what, value.slug)] = (key, article, str(value))
+                    self.names[(what, value.slug)] = (_name_key(str(value)), article, str(value))
                     save_as = self.settings.get(f"{kind}_SAVE_AS", "").format(slug=value.slug)
                     if save_as:
                         self.paths.setdefault(output_path(save_as)[0],
                                               Claim(f'the {what} page of "{value}"'))
+
+
+def _values(article, attr: str) -> list:
+    values = getattr(article, attr, None)
+    return values if isinstance(values, list) else [values] if values is not None else []
+
+
+def _name_key(name: str) -> str:
+    """Spellings Pelican merges on one page without surprise: case and spacing only."""
+    return " ".join(name.casefold().split())
 
 
 def _contents(generator, lists: Iterable[str]) -> list:
@@ -249,3 +255,5 @@ def check_pages(generators, report: Report) -> None:
             else:
                 site.claim(page, "page")
         _drop(generator, _PAGE_LISTS, skipped)
+    for generator in generators:
+        generator.context.pop("lectern_site_claims", None)  # the render pools need not carry it
