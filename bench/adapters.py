@@ -1,7 +1,7 @@
-"""Thin adapters onto the brand guard and publish APIs, which other engineers are still writing.
+"""Thin adapters onto the brand guard and publish APIs: the one place to update when they change.
 
-Each returns None when the API is not importable yet, so the benchmark reports "n/a" instead of
-failing; the one place to update when those APIs settle.
+Each returns None when its API cannot be imported or lacks the entry point it calls, so the
+benchmark reports "n/a" for that row instead of failing (tests/test_bench.py requires every row).
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ On the seeded corpus of bench/corpus.py (same posts as `make bench`):
 
 Words are counted the same way for every row (whitespace-separated words of the post files).
 The machine is shared, so the script reports medians and the min-max range; a JSON copy goes to
-bench/results/brand-<UTC timestamp>.json (git-ignored). Not a test: nothing here asserts.
+bench/results/brand-<UTC timestamp>-n<N>.json (git-ignored). Not a test: nothing here asserts.
 """
 
 from __future__ import annotations

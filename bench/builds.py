@@ -82,7 +82,7 @@ def make_build(name: str, scratch: Path, *, conf: str | None, cached: bool = Fal
 
 
 def standard_builds(scratch: Path) -> dict[str, Build]:
-    """The builds the issue lists, keyed by the row they feed."""
+    """The builds `make bench` times (vanilla, dev, prod, and cached rebuilds), keyed by table row."""
     return {
         "vanilla": make_build("vanilla", scratch, conf=None),
         "dev": make_build("dev", scratch, conf="pelicanconf"),

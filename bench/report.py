@@ -1,4 +1,4 @@
-"""The benchmark table (rich), with each figure as a ratio to its reference and the issue's target."""
+"""The benchmark table (rich), with each figure as a ratio to its reference and its performance target."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ BUILD_LABELS = {
     "vanilla": ("Vanilla Pelican full build (reference)", "—"),
     "dev": ("Lectern full dev build", "≤ 1.0× (stretch 0.8×)"),
     "prod": ("Lectern production build", "—"),
-    "vanilla-rebuild": ("Vanilla rebuild (cache, 1 post edited)", "(issue: ≈ 0.34×)"),
+    "vanilla-rebuild": ("Vanilla rebuild (cache, 1 post edited)", "(typically ≈ 0.34×)"),
     "rebuild": ("Lectern rebuild (cache, 1 post edited)", "≤ 0.2×"),
 }
 TARGETS = {"dev": 1.0, "rebuild": 0.2}
@@ -55,7 +55,7 @@ def print_table(result: dict, console: Console | None = None) -> None:
     for key, (label, unit, target) in text_labels.items():
         row = rows[key]
         if not row.get("available"):
-            why = row.get("why", "not available yet")
+            why = row.get("why", "not available")
             table.add_row(label, f"n/a ({why})", "", "", "", "", "", target, "")
             continue
         s = row["per_second"]

@@ -3,7 +3,7 @@
 The machines are shared and noisy, so absolute seconds mean little: every figure is a ratio to a
 reference measured in the same run, the commands alternate (order rotated each round) and each
 is repeated (median, min–max). Results print as a table and are written as JSON to
-bench/results/<UTC timestamp>.json (git-ignored). `--profile` adds the top 20 functions by
+bench/results/<UTC timestamp>-n<N>.json (git-ignored). `--profile` adds the top 20 functions by
 cumulative time of one Lectern dev build, so the next optimisation is picked from data.
 """
 
@@ -114,7 +114,7 @@ def summarise(made: corpus.Corpus, samples: dict, text_results: dict, all_builds
         results = [r for r in text_results[row] if r.get("available")]
         if not results:
             first = (text_results[row] or [{"why": "skipped (--builds-only)"}])[0]
-            why = first.get("why", "not available yet")
+            why = first.get("why", "not available")
             rows[row] = {"available": False, "why": why}
             continue
         unit = "items" if row == "publish" else "words"

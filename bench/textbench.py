@@ -5,8 +5,8 @@ Run as a subprocess by bench/run.py (`python bench/textbench.py brand|proselint|
 — those are paid once per build, not per word — and covers only the checking (or planning and
 composing), so the figure is the tool's throughput, not Python's start-up time.
 
-The brand guard and the publish step are written concurrently by other engineers; when their
-Python API is not there yet the answer is `{"available": false, ...}` and the table says "n/a".
+When the brand guard's or the publish step's Python API cannot be used (bench/adapters.py finds
+no entry point) the answer is `{"available": false, ...}` and the table says "n/a".
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def brand_bench(content: Path) -> dict:
         import adapters  # type: ignore[no-redef]
     check = adapters.brand_checker(REPO / "brand.yml")
     if check is None:
-        return {"available": False, "why": "brand guard Python API not available yet"}
+        return {"available": False, "why": "brand guard Python API not found (see bench/adapters.py)"}
     paths = post_files(content)
     start = time.perf_counter()
     findings = check(paths)
@@ -68,7 +68,7 @@ def publish_bench(content: Path, settings_file: Path) -> dict:
         import adapters  # type: ignore[no-redef]
     run = adapters.publish_runner(settings_file)
     if run is None:
-        return {"available": False, "why": "publish plan/compose API not available yet"}
+        return {"available": False, "why": "publish plan/compose API not found (see bench/adapters.py)"}
     start = time.perf_counter()
     items = run()
     seconds = time.perf_counter() - start
