@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import traceback
 from pathlib import Path
 
 from rich.console import Console
@@ -21,7 +22,8 @@ from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
 from .model import ManifestError, load_manifest
 from .plan import plan, prepare
-from .run import Redactor, mark_existing, now_utc, post_items, reconcile_open
+from .redact import Redactor, error_text, redacting
+from .run import mark_existing, now_utc, post_items, reconcile_open
 from .settings import REPO, load
 
 COLUMNS = {"posted": "posted", "deferred": "deferred", "capped": "deferred", "failed": "failed"}
@@ -44,8 +46,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None, env: dict | None = None) -> int:
     args = parse_args(argv)
     env = dict(os.environ if env is None else env)
-    out, err = Console(), Console(stderr=True)
-    redact = Redactor(env, channels.secret_env_names())
+    redact = Redactor(env)
+    with redacting(redact):  # stdout, stderr and every log record, until we return
+        out, err = Console(), Console(stderr=True)
+        try:
+            return _main(args, env, redact, out, err)
+        except Exception:  # noqa: BLE001 - a traceback may quote a secret: show it redacted, exit 1
+            say(err, "publish: unexpected error (secrets shown as ***):\n" + traceback.format_exc())
+            return 1
+
+
+def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
     settings = load(args.settings)
     try:
         _, posts = load_manifest(settings["SYNDICATION_MANIFEST"])
@@ -58,7 +69,7 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
     live = [name for name in enabled if channels.module(name).configured(env, settings)]
     if not args.preview_only and (live or args.mark_existing):
         try:
-            writer = Writer(settings["SYNDICATION_LEDGER"])
+            writer = Writer(settings["SYNDICATION_LEDGER"], redact)
         except LedgerLocked as exc:
             say(err, f"publish: {exc}")
             return 1
@@ -91,7 +102,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
             try:
                 connections[name] = module.connect(settings, env)
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
-                broken[name] = redact(str(exc))
+                broken[name] = error_text(redact, exc)
                 say(err, f"publish: {label(name)}: {broken[name]}")
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
@@ -133,7 +144,8 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
 
 
 def say(console: Console, message: str) -> None:
-    """One message per line, never wrapped or coloured, so logs stay greppable."""
+    """One message per line, never wrapped or coloured, so logs stay greppable (and redacted: the
+    console writes through `redacting()`)."""
     console.print(message, markup=False, highlight=False, soft_wrap=True)
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -35,6 +35,7 @@ from . import records
 from .channels.registry import IDS as CHANNEL_ORDER
 from .channels.registry import label
 from .records import Unreadable
+from .redact import scrub
 
 #: Events that close a `pending` record.
 RESULTS = frozenset({"posted", "failed", "not-sent", "attention"})
@@ -249,8 +250,9 @@ class Writer:
     process dies (even by SIGKILL): a crashed publish never leaves a stale lock behind.
     """
 
-    def __init__(self, path: str | os.PathLike):
+    def __init__(self, path: str | os.PathLike, redact: Callable[[str], str] | None = None):
         self.path = Path(path)
+        self.redact = redact  # publish.redact.Redactor: no secret is ever written to the ledger
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
@@ -280,6 +282,8 @@ class Writer:
     def append(self, record: dict) -> dict:
         """Append one record and fsync it before returning: the caller may act on it at once."""
         record = {"time": now_iso(), **record}
+        if self.redact is not None:
+            record = scrub(record, self.redact)
         data = (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8")
         os.write(self._fd, data)  # one write(2) of the whole line, O_APPEND
         os.fsync(self._fd)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .channels.registry import label
 from .model import Item
+from .redact import scrub
 
 CSS = """
 body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d2433}
@@ -37,8 +38,8 @@ def write(directory: str | Path, items: list[Item], redact=lambda s: s) -> Path:
     """Write both files; returns the HTML path."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
-    data = json.dumps(rows(items), ensure_ascii=False, indent=2)
-    (directory / "plan.json").write_text(redact(data) + "\n", encoding="utf-8")
+    data = json.dumps(scrub(rows(items), redact), ensure_ascii=False, indent=2)
+    (directory / "plan.json").write_text(data + "\n", encoding="utf-8")
     page = directory / "index.html"
     page.write_text(redact(render(items)), encoding="utf-8")
     return page

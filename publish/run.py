@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import requests
@@ -18,6 +18,7 @@ import requests
 from .compose import ComposeError, compose
 from .ledger import Ledger, Writer, in_flight, parse_time
 from .model import ChannelError, Item, Post, RateLimited, Unsettled
+from .redact import error_text
 from .settings import in_flight_window
 from .settings import timeout as settings_timeout
 
@@ -28,19 +29,6 @@ def crash_point(name: str) -> None:
     """Test-only: die here, as a power cut would, when LECTERN_TEST_CRASH_AT names this point."""
     if os.environ.get(CRASH_ENV) == name:
         os.kill(os.getpid(), signal.SIGKILL)
-
-
-class Redactor:
-    """Replaces every secret value from the environment with *** in anything we write or print."""
-
-    def __init__(self, env: dict, names: Iterable[str]):
-        values = {env[n] for n in names if env.get(n) and len(env[n]) >= 6}
-        self.secrets = sorted(values, key=len, reverse=True)
-
-    def __call__(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "***")
-        return text
 
 
 def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dict[str, Post],
@@ -79,8 +67,8 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
         try:
             composed = compose(post, pair.channel, settings)
         except ComposeError as exc:
-            writer.append({**base, "event": "attention", "reason": redact(str(exc))})
-            notes.append(redact(f"{pair.post} → {pair.channel}: needs attention ({exc})"))
+            writer.append({**base, "event": "attention", "reason": error_text(redact, exc)})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention ({error_text(redact, exc)})")
             continue
         if pair.url and composed.link != pair.url:
             writer.append({**base, "event": "attention",
@@ -95,11 +83,11 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
         try:
             receipt = connections[pair.channel].reconcile(item)
         except Unsettled as exc:
-            writer.append({**base, "event": "attention", "reason": redact(str(exc))})
-            notes.append(f"{pair.post} → {pair.channel}: needs attention ({redact(str(exc))})")
+            writer.append({**base, "event": "attention", "reason": error_text(redact, exc)})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention ({error_text(redact, exc)})")
             continue
         except ChannelError as exc:  # network down, rate limited...: try again next run
-            notes.append(f"{pair.post} → {pair.channel}: still unsettled ({redact(str(exc))})")
+            notes.append(f"{pair.post} → {pair.channel}: still unsettled ({error_text(redact, exc)})")
             continue
         if receipt is None:
             writer.append({**base, "event": "not-sent", "reason": "reconcile: not found on the network"})
@@ -159,14 +147,14 @@ def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferre
         receipt = conn.post(item)
     except RateLimited as exc:
         reset = exc.reset.astimezone(UTC).isoformat(timespec="seconds") if exc.reset else None
-        writer.append({**base, "event": "not-sent", "reason": redact(str(exc))})
+        writer.append({**base, "event": "not-sent", "reason": error_text(redact, exc)})
         writer.append({"event": "deferred", "post": None, "channel": item.channel, "reset": reset})
         why = f"rate limited until {reset}" if reset else "rate limited (no reset time given)"
         deferred[item.channel] = why
         item.status, item.reason = "deferred", why
         return
     except ChannelError as exc:
-        message = redact(str(exc))
+        message = error_text(redact, exc)
         writer.append({**base, "event": "failed", "error": message, "uncertain": exc.uncertain})
         item.status, item.reason = "failed", message
         return

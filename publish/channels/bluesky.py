@@ -25,6 +25,7 @@ from atproto_client.exceptions import (
 
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..redact import remember
 from .local_image import local_image
 from .registry import CHANNELS
 
@@ -65,6 +66,13 @@ class Bluesky:
             raise ChannelError(f"{LABEL}: login failed ({_why(exc)}) — check BLUESKY_HANDLE and "
                                "BLUESKY_SESSION / BLUESKY_APP_PASSWORD") from None
         self.did = self.client._session.did if self.client._session else None
+        self._remember()
+
+    def _remember(self) -> None:
+        """The session's JWTs are credentials too: never let an echo write them anywhere."""
+        session = self.client._session
+        if session is not None:
+            remember(session.access_jwt, session.refresh_jwt)
 
     def _login(self, env: dict) -> None:
         for session in (env.get("BLUESKY_SESSION"), self._stored()):
@@ -85,6 +93,7 @@ class Bluesky:
             return None
 
     def _save(self, event, session) -> None:
+        remember(session.access_jwt, session.refresh_jwt)
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -169,7 +178,7 @@ def _links_to(value, link: str) -> bool:
 
 def _why(exc: Exception) -> str:
     text = str(exc) or type(exc).__name__
-    return text[:300]
+    return text  # clipped only after redaction (publish.redact.error_text)
 
 
 def connect(settings: dict, env: dict) -> Bluesky:

@@ -56,7 +56,7 @@ def transport_error(exc: requests.RequestException, what: str) -> ChannelError:
 def status_error(response: requests.Response, what: str, detail: str = "") -> ChannelError:
     """Map an HTTP error status: 429 defers, 5xx is uncertain, other 4xx are definite."""
     code = response.status_code
-    detail = detail or response.text[:300].strip()
+    detail = detail or response.text.strip()  # clipped after redaction, never before
     if code == 429:
         return RateLimited(f"{what}: rate limited (HTTP 429)", retry_after(response))
     if code >= 500:

@@ -115,9 +115,9 @@ class LinkedIn:
     @staticmethod
     def message(response: requests.Response) -> str:
         try:
-            return str(response.json().get("message", ""))[:300]
+            return str(response.json().get("message", ""))
         except ValueError:
-            return response.text[:300]
+            return response.text
 
 
 def connect(settings: dict, env: dict) -> LinkedIn:

@@ -107,7 +107,7 @@ def _created(status) -> datetime | None:
 
 def _reason(exc: Exception) -> str:
     parts = [str(a) for a in exc.args[1:] if a not in (None, "")]
-    return " ".join(parts)[:300] or type(exc).__name__
+    return " ".join(parts) or type(exc).__name__
 
 
 def connect(settings: dict, env: dict) -> MastodonChannel:

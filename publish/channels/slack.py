@@ -21,7 +21,7 @@ def check(response: requests.Response) -> None:
     if response.status_code == 200 and response.text.strip() == "ok":
         return
     if response.status_code == 200:
-        raise ChannelError(f"{LABEL}: unexpected answer {response.text[:100]!r}", uncertain=True)
+        raise ChannelError(f"{LABEL}: unexpected answer {response.text!r}", uncertain=True)
     raise http.status_error(response, LABEL)
 
 

@@ -110,7 +110,7 @@ def _reset(exc: tweepy.TooManyRequests) -> datetime | None:
 
 
 def _messages(exc: tweepy.HTTPException) -> str:
-    return "; ".join(str(m) for m in exc.api_messages)[:300] or str(exc.response.status_code)
+    return "; ".join(str(m) for m in exc.api_messages) or str(exc.response.status_code)
 
 
 def connect(settings: dict, env: dict) -> X:

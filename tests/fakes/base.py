@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from werkzeug import Request, Response
+
+#: `fail_next(ECHO)`: answer 400 repeating what was sent, as careless servers do (issue 9 point 8).
+ECHO = "echo"
 
 
 def reply(status: int, body=None, headers: dict | None = None) -> Response:
@@ -31,10 +35,13 @@ class Fake:
         """Answer the next posting calls with these real error responses (e.g. "429", "500")."""
         self.queued.extend(kinds)
 
-    def forced(self) -> Response | None:
+    def forced(self, request: Request | None = None) -> Response | None:
         if not self.queued:
             return None
-        status, body, headers = self.FAILURES[self.queued.pop(0)]
+        kind = self.queued.pop(0)
+        if kind == ECHO:
+            return echo(request)
+        status, body, headers = self.FAILURES[kind]
         return reply(status, body, headers)
 
     def reject(self, message: str, status: int = 400, body=None) -> Response:
@@ -44,3 +51,14 @@ class Fake:
     @property
     def url(self) -> str:
         return self.server.url_for("").rstrip("/")
+
+
+def echo(request: Request, status: int = 400) -> Response:
+    """A 400 that repeats the request — path, query, Authorization header and body — raw, URL-encoded
+    and JSON-escaped (`\\/`), in every field a client library reads an error message from."""
+    said = (f"{request.method} {request.full_path} Authorization: {request.headers.get('Authorization', '')} "
+            f"body: {request.get_data(as_text=True)}")
+    fields = {"error": said, "message": said, "detail": said, "title": "Bad Request",
+              "errors": [{"message": said}], "url": request.url, "encoded": quote(request.url, safe="")}
+    body = json.dumps(fields)[:-1] + ', "escaped": "' + request.url.replace("/", "\\/") + '"}'
+    return Response(body, status=status, content_type="application/json")

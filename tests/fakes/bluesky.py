@@ -56,6 +56,7 @@ class BlueskyFake(Fake):
         super().__init__(httpserver)
         self.handle, self.password = handle, password
         self.logins = 0
+        self.echo_login = False  # True: a failed login repeats the password it was given
         self.records: list[dict] = []
         self.blobs: list[bytes] = []
         self.access: set[str] = set()
@@ -98,8 +99,9 @@ class BlueskyFake(Fake):
     def create_session(self, request: Request):
         body = request.get_json()
         if body.get("identifier") != self.handle or body.get("password") != self.password:
+            said = f" ({body.get('identifier')} / {body.get('password')})" if self.echo_login else ""
             return reply(
-                401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}
+                401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password" + said}
             )
         self.logins += 1
         return reply(200, self._session())
@@ -143,7 +145,7 @@ class BlueskyFake(Fake):
         problems = self.check_post(body)
         if problems:
             return self.reject("; ".join(problems), 400, {"error": "InvalidRequest", "message": problems[0]})
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         rkey = f"3l{len(self.records) + 1:011d}"
         uri = f"at://{DID}/app.bsky.feed.post/{rkey}"

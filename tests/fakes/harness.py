@@ -13,7 +13,7 @@ from publish.channels.registry import IDS
 from .bluesky import BlueskyFake
 from .linkedin import LinkedInFake
 from .mastodon import MastodonFake
-from .webhooks import SLACK_SECRET, TEAMS_SIG, SlackFake, TeamsFake
+from .webhooks import SLACK_BOT, SLACK_SECRET, SLACK_TEAM, TEAMS_WORKFLOW, SlackFake, TeamsFake
 from .x import XFake
 
 REPO = Path(__file__).resolve().parents[2]
@@ -106,11 +106,17 @@ class Fakes:
         return env
 
     def secrets(self) -> list[str]:
-        return [*SECRETS.values(), SLACK_SECRET, TEAMS_SIG]
+        """Every secret value and every secret fragment of the webhook URLs (path ids, signature)."""
+        return [*SECRETS.values(), SLACK_TEAM, SLACK_BOT, SLACK_SECRET, TEAMS_WORKFLOW, self.teams.sig]
 
 
 @pytest.fixture
 def fakes(httpserver) -> Fakes:
+    return make_fakes(httpserver)
+
+
+def make_fakes(httpserver) -> Fakes:
+    """Every fake on one server, with the credentials in SECRETS (read now, so a test may patch it)."""
     return Fakes(
         x=XFake(
             httpserver,

@@ -86,7 +86,7 @@ class LinkedInFake(Fake):
             problems.append("commentary missing")
         if problems:
             return self.reject("; ".join(problems), 422, {"status": 422, "message": "; ".join(problems)})
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         for post in self.posts:
             if post["commentary"] == body["commentary"] and post["source"] == article["source"]:

@@ -62,7 +62,7 @@ class MastodonFake(Fake):
             return self.reject(f"language must be an ISO 639-1 code, got {fields.get('language')!r}")
         if fields.get("visibility") != "public":
             return self.reject(f"visibility {fields.get('visibility')!r}")
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         if not text:
             return reply(*self.FAILURES["422"])

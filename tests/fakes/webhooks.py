@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from werkzeug import Request
 
 from .base import Fake, reply
 
+SLACK_TEAM, SLACK_BOT = "T0000FAKE", "B0000FAKE"  # workspace and app ids: secret path segments too
 SLACK_SECRET = "slacksecretpath0123456789"  # the secret part of the webhook URL
 TEAMS_SIG = "teamssecretsig0123456789"
-SLACK_PATH = f"/services/T0000FAKE/B0000FAKE/{SLACK_SECRET}"
-TEAMS_PATH = "/workflows/fake/triggers/manual/paths/invoke"
+TEAMS_WORKFLOW = "3f9a1c2e7b6d4e0f8a5c1b2d3e4f5a6b"  # the workflow id in the URL path
+SLACK_PATH = f"/services/{SLACK_TEAM}/{SLACK_BOT}/{SLACK_SECRET}"
+TEAMS_PATH = f"/workflows/{TEAMS_WORKFLOW}/triggers/manual/paths/invoke"
 
 
 class SlackFake(Fake):
@@ -39,7 +43,7 @@ class SlackFake(Fake):
         for block in body["blocks"]:
             if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
                 return self.reject("section text over 3000", 400, "invalid_blocks")
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         self.messages.append(body)
         return reply(200, "ok")
@@ -60,15 +64,17 @@ class TeamsFake(Fake):
     def __init__(self, httpserver):
         super().__init__(httpserver)
         self.messages: list[dict] = []
+        self.sig = TEAMS_SIG  # a test may set one with characters that URL-encoding changes
         httpserver.expect_request(TEAMS_PATH, method="POST").respond_with_handler(self.receive)
 
     @property
     def webhook(self) -> str:
-        return self.url + TEAMS_PATH + f"?api-version=2016-06-01&sig={TEAMS_SIG}"
+        return (self.url + TEAMS_PATH + "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0"
+                f"&sig={quote(self.sig, safe='')}")
 
     def receive(self, request: Request):
         self.calls.append(request)
-        if request.args.get("sig") != TEAMS_SIG:
+        if request.args.get("sig") != self.sig:
             return self.reject("bad signature", 401, {"error": {"code": "DirectApiAuthorizationRequired"}})
         body = request.get_json()
         attachments = body.get("attachments") or []
@@ -82,7 +88,7 @@ class TeamsFake(Fake):
             return self.reject("Workflows accepts Adaptive Cards only", 400)
         if len(request.get_data()) > 28_000:
             return reply(*self.FAILURES["413"])
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         self.messages.append(body)
         return reply(202, "")

@@ -111,7 +111,7 @@ class XFake(Fake):
         body = request.get_json()
         if set(body) != {"text"} or not isinstance(body["text"], str) or not body["text"]:
             return self.reject(f"unexpected body {body!r}")
-        if (forced := self.forced()) is not None:
+        if (forced := self.forced(request)) is not None:
             return forced
         if any(t["text"] == body["text"] for t in self.tweets):
             return reply(*self.FAILURES["duplicate"])

@@ -1,0 +1,231 @@
+"""Secrets never leave the process: one redaction function for every place text goes out.
+
+What counts as a secret: the value of every secret variable in the channel registry (and any
+`*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_API_KEY`, `*_WEBHOOK_URL` variable), as a whole and in
+meaningful fragments, because servers echo *parts* of what they were sent: a Slack webhook that
+answers 400 repeats its path (`/services/T…/B…/<secret>`), a Teams workflow URL carries its
+signature in `?sig=`, an atproto session string holds two JWTs. Each of those is replaced by
+`***` in raw, URL-encoded, JSON-escaped and HTML-escaped form.
+
+Where it is applied (the boundaries): ledger records (`ledger.Writer`), the preview files,
+everything written to stdout/stderr while the publish step runs (`redacting()` wraps both
+streams), every log record (a record factory), and the error messages kept in items.
+Messages are clipped only *after* redaction (`clip`), so a cut can never leave half a secret.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import re
+import sys
+import traceback
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
+
+from .channels.registry import env_names, secret_env_names
+
+MASK = "***"
+#: A whole secret shorter than this is still redacted (a short token is still a token)...
+MIN_WHOLE = 4
+#: ...but a fragment must be at least this long and look like a token, or we would mask words.
+MIN_FRAGMENT = 6
+#: A long secret cut short by a library ("eyJ0eXAiOiJ…") is still masked from this many characters.
+MIN_HEAD = 12
+#: Variable names that hold secrets whatever the registry says (deploy targets, future channels).
+SECRET_NAME = re.compile(r"(?:_TOKEN|_SECRET|_PASSWORD|_API_KEY|_ACCESS_KEY|_WEBHOOK_URL)$")
+#: Query parameters that describe a request rather than authorise it (Teams workflow URLs).
+PUBLIC_QUERY = frozenset({"api-version", "sv", "sp"})
+_SPLIT = re.compile(r":::|[\s,;|]+")  # atproto session strings, lists of tokens
+_HOST = re.compile(r"[a-z0-9.-]+\.[a-z]{2,}")
+
+
+def token_like(part: str) -> bool:
+    """A URL fragment worth masking: long enough and not a plain word like `services`."""
+    return len(part) >= MIN_FRAGMENT and (len(part) >= 20 or any(c.isdigit() or c.isupper() for c in part))
+
+
+def opaque(piece: str) -> bool:
+    """A piece of a compound secret (a session string) that is itself a credential (a JWT), not
+    the handle, DID or server URL stored beside it — those also appear in post URLs and ids."""
+    return (len(piece) >= 20 and "://" not in piece and not piece.startswith("did:")
+            and not _HOST.fullmatch(piece))
+
+
+def fragments(value: str) -> tuple[set[str], set[str]]:
+    """(parts, atoms): the whole secret plus the parts a server could echo on their own; atoms are
+    the single tokens among them (path ids, query values, JWTs), whose cut-short heads count too."""
+    atoms: set[str] = set()
+    url = urlsplit(value) if "://" in value else None
+    if url and url.netloc:
+        atoms.add(url.password or "")
+        atoms.update(seg for seg in url.path.split("/") if token_like(seg))
+        pairs = parse_qsl(url.query, keep_blank_values=True)  # decoded...
+        pairs += [tuple(pair.partition("=")[::2]) for pair in url.query.split("&")]  # ...and as written
+        atoms.update(v for k, v in pairs if k.lower() not in PUBLIC_QUERY and len(v) >= MIN_FRAGMENT)
+        parts = set(atoms)
+        if len(url.path) > 1:
+            parts.update({url.path, url.netloc + url.path})
+        if url.query:
+            parts.update({url.query, f"{url.path}?{url.query}"})
+    else:
+        pieces = [piece for piece in _SPLIT.split(value) if piece]
+        atoms.update(piece for piece in pieces if opaque(piece))
+        if len(pieces) == 1:
+            atoms.add(value)  # a plain token
+        parts = set(atoms)
+    if len(value) >= MIN_WHOLE:
+        parts.add(value)
+    return {p for p in parts if p}, {a for a in atoms if len(a) >= MIN_WHOLE}
+
+
+def forms(part: str) -> set[str]:
+    """The ways `part` shows up in text: raw, URL-encoded, JSON-escaped, HTML-escaped."""
+    found = {part, quote(part, safe=""), quote(part, safe="/"), quote_plus(part), html.escape(part)}
+    escaped = json.dumps(part, ensure_ascii=False)[1:-1]
+    found |= {escaped, escaped.replace("/", "\\/"), json.dumps(part)[1:-1]}
+    return {f for f in found if f}
+
+
+#: Credentials obtained while running (a Bluesky session's JWTs): as secret as the variables.
+_RUNTIME: set[str] = set()
+
+
+def remember(*values: str | None) -> None:
+    """Treat these values as secrets from now on, in every Redactor of this process."""
+    _RUNTIME.update(v for v in values if v and len(v) >= MIN_WHOLE)
+
+
+def secret_names(env: Mapping[str, str], names: Iterable[str] | None = None) -> list[str]:
+    listed = set(secret_env_names() if names is None else names)
+    return sorted(n for n in env if n in listed or SECRET_NAME.search(n))
+
+
+class Redactor:
+    """Replaces every secret from the environment, and its fragments, with *** in any text."""
+
+    def __init__(self, env: Mapping[str, str], names: Iterable[str] | None = None):
+        secret = secret_names(env, names)
+        # Identity values (handle, author URN, instance URL) are public and appear in post URLs.
+        public = {env[n].strip() for n in env_names() if n not in secret and env.get(n)}
+        variants: set[str] = set()
+        self._atoms: set[str] = set()
+        for name in secret:
+            value = (env.get(name) or "").strip()
+            parts, atoms = fragments(value)
+            for part in parts:
+                if part == value or part not in public:
+                    variants |= forms(part)
+            self._atoms |= atoms - public
+        self._static = variants
+        self._known = -1
+        self._refresh()
+
+    def _refresh(self) -> None:
+        if self._known == len(_RUNTIME):
+            return
+        variants = set(self._static)
+        for value in _RUNTIME:
+            variants |= forms(value)
+        self.secrets = sorted(variants, key=len, reverse=True)
+        self._pattern = re.compile("|".join(map(re.escape, self.secrets))) if self.secrets else None
+        # Libraries shorten what they quote ("Bearer eyJ0eXAi…"): a long token's head is masked too.
+        self._heads: dict[str, list[str]] = {}
+        for atom in self._atoms | _RUNTIME:
+            for form in forms(atom):
+                if len(form) >= MIN_HEAD + 4:
+                    self._heads.setdefault(form[:MIN_HEAD], []).append(form)
+        self._head_pattern = re.compile("|".join(map(re.escape, self._heads))) if self._heads else None
+        self._known = len(_RUNTIME)
+
+    def __call__(self, text: str) -> str:
+        self._refresh()
+        if self._pattern is None or not text:
+            return text
+        text = self._pattern.sub(MASK, text)
+        return self._mask_heads(text) if self._head_pattern is not None else text
+
+    def _mask_heads(self, text: str) -> str:
+        """Mask each head of a long secret left in `text`, with as much of the rest as follows it."""
+        out, pos = [], 0
+        for match in self._head_pattern.finditer(text):
+            start = match.start()
+            if start < pos:
+                continue
+            end = start + MIN_HEAD
+            for form in self._heads[match.group()]:
+                stop = start + MIN_HEAD
+                while stop < len(text) and stop - start < len(form) and text[stop] == form[stop - start]:
+                    stop += 1
+                end = max(end, stop)
+            out += [text[pos:start], MASK]
+            pos = end
+        out.append(text[pos:])
+        return "".join(out)
+
+
+
+def scrub(value, redact):
+    """Redact every string inside a JSON-like value (a ledger record, a preview row) before it is
+    serialised: masking serialised JSON could cut an escape sequence in half."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(k) if isinstance(k, str) else k: scrub(v, redact) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v, redact) for v in value]
+    return value
+
+
+def clip(text: str, limit: int = 300) -> str:
+    """Shorten a (redacted) message for the ledger and the preview."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def error_text(redact, exc: BaseException | str, limit: int = 300) -> str:
+    """An exception's text as it may be stored or shown: redacted first, then clipped."""
+    return clip(redact(str(exc)), limit)
+
+
+class RedactingStream:
+    """A text stream that redacts every write before passing it on (stdout/stderr)."""
+
+    def __init__(self, stream, redact):
+        self._stream, self._redact = stream, redact
+
+    def write(self, text: str) -> int:
+        self._stream.write(self._redact(text))
+        return len(text)
+
+    def __getattr__(self, name):  # isatty, fileno, flush, encoding... as the real stream
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def redacting(redact: Redactor) -> Iterator[None]:
+    """While the publish step runs: redact stdout, stderr and every log record."""
+    old_factory = logging.getLogRecordFactory()
+
+    def factory(*args, **kwargs):
+        record = old_factory(*args, **kwargs)
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken log call must not break publishing
+            text = str(record.msg)
+        record.msg, record.args = redact(text), None
+        if record.exc_info and record.exc_info[0] is not None:
+            record.exc_text = redact("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return record
+
+    old_out, old_err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = RedactingStream(old_out, redact), RedactingStream(old_err, redact)
+    logging.setLogRecordFactory(factory)
+    try:
+        yield
+    finally:
+        logging.setLogRecordFactory(old_factory)
+        sys.stdout, sys.stderr = old_out, old_err
