@@ -7,8 +7,6 @@ that needs backtracking (backreference, lookaround, atomic group) is refused whe
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from test_brand_support import TEST_BRAND, write_config
 
@@ -53,15 +51,12 @@ def test_nested_quantifiers_are_accepted_and_run_in_linear_time(tmp_path):
     cfg = load_config(write_config(tmp_path, with_pattern("(a+)+b")))
     assert cfg.avoid_matcher.patterns is not None  # the pattern runs in RE2, not in `re`
     assert type(cfg.avoid_matcher.patterns.regex).__module__ == "re2"
+    # Speed is the benchmark's job (no timed tests); here: the adversarial inputs that take `re`
+    # minutes finish at all and find exactly what they should.
     hostile = "a" * 50_000 + "c"
-    for text in (hostile, hostile + " aaab", "x " * 25_000):
-        start = time.perf_counter()
-        found = check_social_text(text, cfg)
-        assert time.perf_counter() - start < 0.5
-    assert [f.rule for f in found] == [] or all(f.rule != "avoid" for f in found)
-    start = time.perf_counter()
+    for text in (hostile, "x " * 25_000):
+        assert all(f.rule != "avoid" for f in check_social_text(text, cfg))
     result = check_source("post.md", "Title: A post\n\n" + hostile + " aaab.\n", cfg)
-    assert time.perf_counter() - start < 0.5
     avoid = [f for f in result.findings if f.rule == "avoid"]
     assert [(f.line, f.column, f.message) for f in avoid] == [
         (3, 50_003, "avoid 'aaab': corporate jargon")]
