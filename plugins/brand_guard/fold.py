@@ -230,3 +230,53 @@ def lookalikes(text: str, limit: int = 3) -> str:
             notes.append(f"U+{ord(char):04X} {name} for '{folded}'")
     more = f" and {len(notes) - limit} more" if len(notes) > limit else ""
     return ", ".join(notes[:limit]) + more
+
+
+# ---------------------------------------------------------------- the same view, fast, no offsets
+
+_TAG_OR_COMMENT = re.compile(r"<!--(.*?)-->|<(/?[A-Za-z][^<>]*)>", re.DOTALL)
+_BREAKING_TAG = re.compile(_BREAKING.pattern + r"[^<>]*>", re.IGNORECASE)
+_ANY_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
+_ANY_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?")
+_ANY_PERCENT = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
+
+
+def quick(text: str) -> str:
+    """The text `view` produces, up to the order of segments, without an offset map.
+
+    For large volumes (the last gate reads a whole site): C-level substitutions and one
+    `str.replace` per *distinct* entity or non-ASCII character, so a page full of tags and
+    entities costs a few passes instead of a Python step per tag. Use it to decide *whether* a
+    text names a code name; `view` then says where.
+    """
+    if "<" in text:
+        inside = "\n".join(a or b for a, b in _TAG_OR_COMMENT.findall(text))
+        text = _TAG_OR_COMMENT.sub("", _BREAKING_TAG.sub("\n", text)) + "\n" + inside
+    for mark in "*_~`":  # before decoding: `&#42;` shows a real asterisk
+        if mark in text:
+            text = text.replace(mark, "")
+    if "&" in text:
+        text = _replace_each(text, _ANY_REF, "ref")
+    if "\\u" in text:
+        text = _replace_each(text, _ANY_ESCAPE, "esc")
+    if "%" in text:
+        text = _replace_each(text, _ANY_PERCENT, "pct")
+    if not text.isascii():
+        for char in set("".join(_WIDE_RUN.findall(text))):
+            folded = fold_char(char)
+            if folded != char:
+                text = text.replace(char, folded)
+    return text
+
+
+_WIDE_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _replace_each(text: str, pattern: re.Pattern, kind: str) -> str:
+    """Decode every distinct token once (longest first, `&amp;` last: one level of escaping per pass)."""
+    tokens = sorted(set(pattern.findall(text)), key=lambda t: (t.startswith("&amp"), -len(t)))
+    for token in tokens:
+        decoded = _decode(kind, token)
+        if decoded != token:
+            text = text.replace(token, decoded)
+    return text
