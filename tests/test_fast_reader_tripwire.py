@@ -131,3 +131,14 @@ def test_reader_without_pelicans_internals_is_not_spliced_in(monkeypatch, caplog
     tripwire.forget_all()
     plugin.use_fast_reader(readers)
     assert issubclass(readers.reader_classes["md"], plugin.PreconvertedMixin)
+
+
+def test_upgraded_pelican_production_build_still_passes_and_is_identical(tmp_path, marked_content):
+    """The warning is not an error: strict production builds on, through Pelican's own paths."""
+    plain = build_site(tmp_path / "plain", content=marked_content, conf="publishconf", settings=PLAIN)
+    public = build_site(tmp_path / "public", content=marked_content, conf="publishconf", settings=FAST,
+                        env={tripwire.ASSUME_ENV: "pelican==4.13.0"})
+    assert plain.returncode == public.returncode == 0, public.log[-3000:]
+    assert_same_site(plain.output, public.output)
+    assert public.log.count(READER + "pelican 4.13.0 is installed") == 1
+    assert public.log.count(WRITER + "pelican 4.13.0 is installed") == 1

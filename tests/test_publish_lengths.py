@@ -237,3 +237,45 @@ def test_assumed_upgrade_in_a_fresh_process_gives_identical_lengths(assume, fres
     assert proc.stderr.count(upgraded) == bool(assume), proc.stderr
     assert proc.stderr.count("publish.lengths' grapheme counter:") == ("grapheme" in assume)
     assert proc.stderr.count("same output, slower") == bool(assume) + ("grapheme" in assume)
+
+
+LONG_TEXTS = {
+    "default": "Close faster 🚀 — " + "the five-day close is a trust problem, not a tooling problem; " * 9,
+    "x": "月末決算 " * 70 + "👨‍👩‍👧‍👦 and café e\u0301 ",
+    "mastodon": "🇬🇧🇫🇷 Controllers: " + "réconciliation, clôture — " * 30,
+    "bluesky": "क्ष " * 120 + "\r\nnext line",
+}
+
+
+def preview(tmp: Path) -> dict[str, str]:
+    """The publish preview (plan.json + index.html) of two posts whose texts must be cut to fit."""
+    from fakes.harness import post, settings_for, write_conf, write_manifest
+
+    from publish.cli import main
+
+    settings = settings_for(tmp)
+    write_manifest(Path(settings["SYNDICATION_MANIFEST"]), [
+        post("long-social", social=LONG_TEXTS),
+        post("long-summary", title="Ünïcödé ☕",
+             summary="Summary 🙋🏽 " + "with a long tail of words, " * 40),
+    ])
+    assert main(["--settings", str(write_conf(tmp, settings)), "--preview-only"], env={}) == 0
+    folder = Path(settings["SYNDICATION_PREVIEW_DIR"])
+    return {name: (folder / name).read_text(encoding="utf-8") for name in ("plan.json", "index.html")}
+
+
+def test_publish_preview_is_identical_on_the_public_path(tmp_path, monkeypatch, caplog, fresh_wires):
+    """compose's fitting loop measures through publish.lengths: same cuts, same preview."""
+    fast = preview(tmp_path / "fast")
+    plan = json.loads(fast["plan.json"])
+    assert len(plan) >= 8 and any("…" in json.dumps(item, ensure_ascii=False) for item in plan)
+    lengths.x_length.cache_clear()
+    monkeypatch.setitem(lengths.PROVEN_X, "twitter-text-parser", "3.0.1")
+    monkeypatch.setitem(lengths.PROVEN_GRAPHEME, "graphemeu", "0.11.1")
+    tripwire.forget_all()
+    public = preview(tmp_path / "public")
+    assert lengths.X_WIRE.get() is None and lengths.GRAPHEME_WIRE.get() is None
+    assert public == {name: text.replace(str(tmp_path / "fast"), str(tmp_path / "public"))
+                      for name, text in fast.items()}
+    assert len(tripwire_warnings(caplog, "publish.lengths' X counter")) == 1
+    assert len(tripwire_warnings(caplog, "publish.lengths' grapheme counter")) == 1
