@@ -40,6 +40,10 @@ def test_upgraded_pelican_builds_the_same_site_with_pelicans_reader_and_writer(t
     assert plain.returncode == fast.returncode == public.returncode == 0, public.log[-3000:]
     assert_same_site(plain.output, public.output)
     assert_same_site(fast.output, public.output)
+    stamp = re.compile(r"built \d{4}-\d\d-\d\d \d\d:\d\d")
+    reports = {stamp.sub("", (b.build_dir / "brand-report.html").read_text(encoding="utf-8"))
+               for b in (plain, public)}
+    assert len(reports) == 1  # the brand guard checked every post itself, with the same findings
     # the fast paths are taken normally, and not at all after the "upgrade"
     assert CONVERTED.search(fast.log) and RENDERED.search(fast.log)
     assert not CONVERTED.search(public.log) and not RENDERED.search(public.log)

@@ -160,7 +160,7 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
 
 
 def _batch(generator, paths_key: str, excludes_key: str) -> None:
-    if id(generator) in _DONE:
+    if id(generator) in _DONE or WIRE.get() is None:  # tripped: Pelican's reader reads every file
         return
     if not _DONE:  # first read of this build
         brand.load_memo(generator.settings)
