@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 import yaml
 
 from . import userregex
-from .findings import RULES, SEVERITIES
+from .findings import SEVERITIES
 from .model import AvoidEntry, Pillar, Spec, Term
 from .patterns import Anchors
-from .rules.alignment import AlignmentModel, compile_alignment
-from .rules.avoid import AvoidMatcher, compile_avoid
-from .rules.confidential import LeakMatcher, compile_confidential
-from .rules.hype import HypeMatcher, compile_hype
-from .rules.terms import TermsMatcher, compile_terms
+from .registry import REGISTRY, RULES
+from .rules.alignment import AlignmentModel
+from .rules.avoid import AvoidMatcher
+from .rules.confidential import LeakMatcher
+from .rules.hype import HypeMatcher
+from .rules.terms import TermsMatcher
 
 
 class BrandConfigError(ValueError):
@@ -49,13 +50,31 @@ class BrandConfig:
     min_words: int = 150
     specs: tuple[Spec, ...] = ()
     name: str = ""
-    terms_matcher: TermsMatcher = field(default=None, repr=False, compare=False)
-    avoid_matcher: AvoidMatcher = field(default=None, repr=False, compare=False)
-    hype_matcher: HypeMatcher = field(default=None, repr=False, compare=False)
-    leak_matcher: LeakMatcher = field(default=None, repr=False, compare=False)
-    alignment_model: AlignmentModel = field(default=None, repr=False, compare=False)
+    #: rule id -> its compiled matcher (registry.Rule.compile), one per load
+    matchers: dict = field(default_factory=dict, repr=False, compare=False)
     #: every word-list family's anchors together: one pass per file locates them all
     anchors: Anchors = field(default=None, repr=False, compare=False)
+
+    # The matchers by their older names (the syndication plugin, the publish step, fast_reader).
+    @property
+    def terms_matcher(self) -> TermsMatcher:
+        return self.matchers["terms"]
+
+    @property
+    def avoid_matcher(self) -> AvoidMatcher:
+        return self.matchers["avoid"]
+
+    @property
+    def hype_matcher(self) -> HypeMatcher:
+        return self.matchers["hype"]
+
+    @property
+    def leak_matcher(self) -> LeakMatcher:
+        return self.matchers["confidential"]
+
+    @property
+    def alignment_model(self) -> AlignmentModel:
+        return self.matchers["alignment"]
 
 
 TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confidential", "readability",
@@ -112,19 +131,14 @@ def parse_config(text: str, path: str) -> BrandConfig:
 
 
 def compile_config(config: BrandConfig) -> BrandConfig:
-    """Attach the compiled matchers (one regex per rule family)."""
-    matchers = {
-        "terms_matcher": compile_terms(config.terms),
-        "avoid_matcher": compile_avoid(config.avoid),
-        "hype_matcher": compile_hype(config.hype, config.acronyms, config.hype_per_1000_words),
-        "leak_matcher": compile_confidential(config.confidential),
-        "alignment_model": compile_alignment(config.statement, config.pillars, config.min_score,
-                                             config.min_words),
-    }
-    matchers["anchors"] = (matchers["terms_matcher"].anchors | matchers["avoid_matcher"].anchors
-                           | matchers["hype_matcher"].anchors | matchers["leak_matcher"].anchors)
-    for name, value in matchers.items():
-        object.__setattr__(config, name, value)
+    """Attach each rule's compiled matcher (registry.REGISTRY), and the union of the anchors."""
+    matchers = {rule.id: rule.compile(config) for rule in REGISTRY if rule.compile is not None}
+    anchors = Anchors()
+    for rule in REGISTRY:
+        if rule.family:
+            anchors |= matchers[rule.id].anchors
+    object.__setattr__(config, "matchers", matchers)
+    object.__setattr__(config, "anchors", anchors)
     return config
 
 

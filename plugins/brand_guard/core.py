@@ -21,15 +21,10 @@ from pathlib import Path
 from plugins.post_contract.facts import PostFacts, display_path, is_scheduled, to_datetime
 
 from .config import BrandConfig, BrandConfigError, parse_config
-from .findings import SUPPRESSIBLE, Finding, Hit, sort_key
+from .findings import Finding, Hit, sort_key
 from .patterns import Found
+from .registry import PROSE_FAMILIES, PROSE_RULES, RULES, SUPPRESSIBLE, Context, applying_to
 from .rules.alignment import Alignment, score_alignment, tokenize
-from .rules.avoid import check_avoid
-from .rules.confidential import find_leaks
-from .rules.encoding import check_encoding
-from .rules.hype import check_hype
-from .rules.readability import long_sentences
-from .rules.terms import check_terms
 from .source import Post, inline_view, quoted_spans, read_post
 
 __all__ = [
@@ -185,8 +180,7 @@ def check_social_text(
     """
     view = inline_view(text, social=True)
     hits = _style_hits(view, cfg, place="social", words=count_words(view), quotes=quoted_spans(view))
-    if audience != "internal":
-        hits += find_leaks(text, cfg.leak_matcher)
+    hits += _source_hits(text, cfg, audience)
     index = LineIndex(text)
     where = path or f"<{channel}>"
     field_name = "social" if channel == "social" else f"social_{channel}"
@@ -198,8 +192,7 @@ def check_text(text: str, cfg: BrandConfig, *, audience: str = "public") -> list
     post = read_post("\n" + text)  # a leading blank line: no header, all body (offset 1 = text[0])
     hits = _style_hits(post.body, cfg, place="body", words=count_words(post.body), quotes=post.quotes)
     located = [(h, h.start + 1) for h in hits]
-    if audience != "internal":
-        located += [(h, h.start) for h in find_leaks(post.text, cfg.leak_matcher)]
+    located += [(h, h.start) for h in _source_hits(post.text, cfg, audience)]
     index = LineIndex(text)
     return sorted((_finding("<text>", index, h, offset - 1, "body") for h, offset in located
                    if not _suppressed(h, offset, post, frozenset())), key=sort_key)
@@ -240,10 +233,9 @@ def check_source(
     located += [(h, post.body_start + h.start, "body") for h in _style_hits(
         post.body, cfg, place="body", words=len(body.stems), quotes=post.quotes, low=body.low,
         absent=absent, found=found and found.part(post.body_start, len(text)))]
-    if audience != "internal":
-        leaks = find_leaks(text, cfg.leak_matcher, low, found)
-        located += [(h, h.start, _field_at(fields, h.start)) for h in leaks]
-        located += _name_leaks(path, slug, fields, leaks, cfg)
+    raw = _source_hits(text, cfg, audience, low, found)
+    located += [(h, h.start, _field_at(fields, h.start)) for h in raw]
+    located += _name_hits(path, slug, fields, raw, cfg, audience)
     alignment = score_alignment(parts + [body], cfg.alignment_model, EVIDENCE_PLACES)
     if len(body.stems) >= cfg.min_words and alignment.score < cfg.min_score:
         title = fields.get("title")  # the score is about the whole post: report it at the title
@@ -336,20 +328,29 @@ def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
     low = view.lower() if low is None else low
     if found is not None and len(low) != len(view):
         found = None  # lower-casing moved the offsets (see Anchors.locate)
-    hits = [] if "terms" in absent else check_terms(view, cfg.terms_matcher, low, found)
-    if "avoid" not in absent:
-        hits += check_avoid(view, cfg.avoid_matcher, low, found)
-    hits += check_hype(view, cfg.hype_matcher, place=place, words=words, quotes=quotes, low=low,
-                       vocabulary="hype" not in absent, found=found)
-    hits += long_sentences(view, cfg.max_sentence_words, cfg.readability_severity)
-    return hits + check_encoding(view)
+    ctx = Context(cfg, place, words, quotes, low, found, absent)
+    hits: list[Hit] = []
+    for rule in PROSE_RULES:
+        if place in rule.applies_to:
+            hits += rule.check(view, ctx)
+    return hits
+
+
+def _source_hits(text: str, cfg: BrandConfig, audience: str, low: str | None = None,
+                 found: Found | None = None) -> list[Hit]:
+    """The rules that read raw text (code names), unless the text is internal and they allow it."""
+    ctx = Context(cfg, "source", low=low, found=found)
+    hits: list[Hit] = []
+    for rule in applying_to("source"):
+        if not (rule.public_only and audience == "internal"):
+            hits += rule.check(text, ctx)
+    return hits
 
 
 def _absent(cfg: BrandConfig, text: str, low: str, found: Found | None) -> frozenset[str]:
     """Word-list families none of whose anchors occurs anywhere in the file: skipped per part."""
-    families = {"terms": cfg.terms_matcher.anchors, "avoid": cfg.avoid_matcher.anchors,
-                "hype": cfg.hype_matcher.anchors}
-    return frozenset(name for name, anchors in families.items() if not anchors.present(text, low, found))
+    return frozenset(rule for rule in PROSE_FAMILIES
+                     if not cfg.matchers[rule].anchors.present(text, low, found))
 
 
 def _finding(path: str, index: LineIndex, hit: Hit, offset: int, where: str) -> Finding:
@@ -379,8 +380,8 @@ def _ignored_rules(post: Post, path: str, index: LineIndex) -> tuple[frozenset[s
                      f"<!--{comment}--> (use brand: off [rules], brand: on, brand: ignore rules)")
     for line, rule in named:
         rule = rule.lower()
-        if rule == "confidential":
-            notes.append(f"{path}:{line}: confidential cannot be suppressed; the rule still applies")
+        if rule in RULES and rule not in SUPPRESSIBLE:
+            notes.append(f"{path}:{line}: {rule} cannot be suppressed; the rule still applies")
         elif rule not in SUPPRESSIBLE:
             notes.append(f"{path}:{line}: unknown brand rule '{rule}' (rules: {', '.join(SUPPRESSIBLE)})")
     return frozenset(r.lower() for r in listed if r.lower() in SUPPRESSIBLE), notes
@@ -404,21 +405,28 @@ def _field_at(fields: dict, offset: int) -> str:
     return "body"
 
 
-def _name_leaks(path: str, slug: str | None, fields: dict, leaks: list[Hit],
-                cfg: BrandConfig) -> list[tuple[Hit, int, str]]:
-    """Code names in the file name or a derived slug (both can become the public URL)."""
+def _name_hits(path: str, slug: str | None, fields: dict, raw: list[Hit], cfg: BrandConfig,
+               audience: str) -> list[tuple[Hit, int, str]]:
+    """Rules for names (code names) on the file name and a derived slug (both can become the
+    public URL); reported at the top of the file, once per rule and name. A slug derived from a
+    title that already broke the rule is not reported again."""
     out = []
     stem = os.path.splitext(os.path.basename(path))[0]
     title = fields.get("title")
-    title_leaked = title is not None and any(title.start <= h.start <= title.end for h in leaks)
-    for where, value in (("file", stem), ("slug", slug if "slug" not in fields else None)):
-        if not value or (where == "slug" and title_leaked):
+    ctx = Context(cfg, "name")
+    for rule in applying_to("name"):
+        if rule.public_only and audience == "internal":
             continue
-        for hit in find_leaks(value, cfg.leak_matcher):
-            label = "file name" if where == "file" else "URL slug"
-            message = hit.message.replace("' is the", f"' (in the {label}) is the", 1)
-            out.append((Hit(0, 0, hit.rule, hit.severity, message), 0, where))
-            break
+        title_hit = title is not None and any(
+            h.rule == rule.id and title.start <= h.start <= title.end for h in raw)
+        for where, value in (("file", stem), ("slug", slug if "slug" not in fields else None)):
+            if not value or (where == "slug" and title_hit):
+                continue
+            for hit in rule.check(value, ctx):
+                label = "file name" if where == "file" else "URL slug"
+                message = hit.message.replace("' is the", f"' (in the {label}) is the", 1)
+                out.append((Hit(0, 0, hit.rule, hit.severity, message), 0, where))
+                break
     return out
 
 

@@ -9,9 +9,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 SEVERITIES = ("suggestion", "warning", "error")
-RULES = ("terms", "avoid", "hype", "confidential", "readability", "alignment", "encoding")
-#: Rules a writer may switch off (metadata, inline comments). A leak is never a matter of taste.
-SUPPRESSIBLE = tuple(rule for rule in RULES if rule != "confidential")
+
+
+def __getattr__(name: str):
+    """`RULES` (every rule id) and `SUPPRESSIBLE` live in the rule table (registry.py); they are
+    read from there on first use, since the rule modules themselves import this one."""
+    if name in ("RULES", "SUPPRESSIBLE"):
+        from . import registry
+
+        return getattr(registry, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def rank(severity: str) -> int:
