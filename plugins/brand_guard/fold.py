@@ -28,6 +28,7 @@ word split by a visible space ("blue fin") is two words to a reader as well.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -77,9 +78,7 @@ def _confusables() -> dict[str, str]:
     (about 30 ms): text that is plain ASCII never needs it.
     """
     if not _TABLE:
-        from confusable_homoglyphs import confusables
-
-        for char, entries in confusables.confusables_data.items():
+        for char, entries in _confusables_data().items():
             if len(char) != 1 or char.isascii():
                 continue
             targets = {e["c"] for e in entries if e["c"].isascii() and e["c"].isalnum()}
@@ -87,6 +86,19 @@ def _confusables() -> dict[str, str]:
                 _TABLE[char] = targets.pop()
         _TABLE.setdefault("\x00", "")  # loaded, even if the package had nothing
     return _TABLE
+
+
+def _confusables_data() -> dict:
+    """The package's confusables.json, read directly (20 ms); importing its `confusables` module
+    would also load its script-categories table (another 150 ms) that we do not need."""
+    try:
+        from importlib.resources import files
+
+        return json.loads(files("confusable_homoglyphs").joinpath("confusables.json").read_bytes())
+    except (OSError, ValueError, ModuleNotFoundError):
+        from confusable_homoglyphs import confusables  # the package's own loader, if its layout changed
+
+        return confusables.confusables_data
 
 
 @lru_cache(maxsize=4096)
@@ -250,8 +262,7 @@ def quick(text: str) -> str:
     text names a code name; `view` then says where.
     """
     if "<" in text:
-        inside = "\n".join(a or b for a, b in _TAG_OR_COMMENT.findall(text))
-        text = _TAG_OR_COMMENT.sub("", _BREAKING_TAG.sub("\n", text)) + "\n" + inside
+        text = _untag(text)
     for mark in "*_~`":  # before decoding: `&#42;` shows a real asterisk
         if mark in text:
             text = text.replace(mark, "")
@@ -270,6 +281,15 @@ def quick(text: str) -> str:
 
 
 _WIDE_RUN = re.compile(r"[^\x00-\x7f]+")
+
+
+def _untag(text: str, depth: int = 2) -> str:
+    """Tags and comments out of the running text, their insides appended (a comment's inside
+    may hold tags of its own: one level more)."""
+    inside = "\n".join(a or b for a, b in _TAG_OR_COMMENT.findall(text))
+    if depth > 1 and "<" in inside:
+        inside = _untag(inside, depth - 1)
+    return _TAG_OR_COMMENT.sub("", _BREAKING_TAG.sub("\n", text)) + "\n" + inside
 
 
 def _replace_each(text: str, pattern: re.Pattern, kind: str) -> str:

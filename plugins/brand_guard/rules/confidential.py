@@ -71,8 +71,11 @@ def leak_spans(text: str, matcher: LeakMatcher, low: str | None = None,
     spans = []
     if matcher.anchors.present(text, low, found):
         spans = [(m.start(), m.end(), m.group()) for m in matcher.regex.finditer(text)]
+    quick = fold.quick(text)  # C-level passes: is there anything to locate at all?
+    if quick == text or not matcher.anchors.present(quick) or not matcher.regex.search(quick):
+        return spans
     folded = fold.view(text)
-    if not folded.changed or not matcher.anchors.present(folded.text):
+    if not folded.changed:
         return spans
     raw = len(spans)
     for match in matcher.regex.finditer(folded.text):
@@ -94,6 +97,9 @@ def is_leaky(text: str, matcher: LeakMatcher) -> bool:
         return False
     if raw_leaky(text, matcher):
         return True
+    quick = fold.quick(text)
+    if quick == text or not raw_leaky(quick, matcher):
+        return False  # `quick` finds whatever `view` finds (and sometimes more)
     folded = fold.view(text)
     return folded.changed and raw_leaky(folded.text, matcher)
 
