@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
 def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
     settings = load(args.settings)
     try:
-        _, posts = load_manifest(settings["SYNDICATION_MANIFEST"])
+        _, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
     except ManifestError as exc:
         say(err, f"publish: {exc}")
         return 1

@@ -89,8 +89,10 @@ class Unsettled(Exception):
     """Reconcile could not tell whether a pending post went out."""
 
 
-def load_manifest(path: str | Path) -> tuple[str, list[Post]]:
-    """Return (site_url, posts) from the manifest written by plugins/syndication."""
+def load_manifest(path: str | Path, settings: dict | None = None,
+                  settings_file: str | Path = "") -> tuple[str, list[Post]]:
+    """Return (site_url, posts) from the manifest written by plugins/syndication; with `settings`,
+    refuse (ManifestError) a manifest that another configuration built (`publish.buildinfo`)."""
     path = Path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -101,7 +103,22 @@ def load_manifest(path: str | Path) -> tuple[str, list[Post]]:
         ) from None
     except json.JSONDecodeError as exc:
         raise ManifestError(f"{path} is not valid JSON ({exc}) — rebuild with `make build-prod`") from None
+    if settings is not None:
+        from .buildinfo import mismatch
+
+        problem = mismatch(data.get("build") if isinstance(data, dict) else None, settings,
+                           _shown(path), settings_file)
+        if problem:
+            raise ManifestError(problem)
     try:
         return data.get("site_url", ""), [Post.from_json(p) for p in data["posts"]]
     except (KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(f"{path} is not a Lectern manifest (missing {exc}) — rebuild it") from None
+
+
+def _shown(path: Path) -> str:
+    """The manifest's path as the operator typed it: relative to the working directory when inside."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

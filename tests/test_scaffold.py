@@ -87,7 +87,8 @@ def test_dev_build_warns_and_still_builds_the_post(tmp_path, flipped):
 def test_preview_holds_the_flipped_scaffold_and_mastodon_gets_no_request(tmp_path, flipped, fakes):  # noqa: F811
     # The gate in the build is bypassed on purpose (non-strict production settings): the publish
     # step must still hold the post on every channel, from the manifest alone.
-    settings = settings_for(tmp_path, fakes, SITEURL=SITE)
+    # Publish runs with the settings the build used (it refuses a manifest built with others).
+    settings = settings_for(tmp_path, fakes, SITEURL=SITE, LECTERN_STRICT=False)
     build = build_site(tmp_path, content=flipped, conf="publishconf",
                        settings={"LECTERN_STRICT": False, "SITEURL": SITE,
                                  "SYNDICATION_LEDGER": settings["SYNDICATION_LEDGER"]})

@@ -12,6 +12,7 @@ from pelican import signals
 
 from plugins.post_contract.facts import is_out
 from publish import ledger as ledger_mod
+from publish.buildinfo import identity
 
 from .manifest import entry
 
@@ -57,6 +58,7 @@ def manifest(articles: list, settings: dict, now: datetime, finder=None) -> dict
     return {
         "site_url": str(settings.get("SITEURL", "")),
         "generated": now.isoformat(timespec="seconds"),
+        "build": identity(settings),  # publish refuses this manifest under other settings
         "posts": sorted(posts, key=lambda p: (p["date"], p["slug"])),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,12 +57,27 @@ def post(slug: str = "trust-beats-tooling", **over) -> dict:
     return data
 
 
-def write_manifest(path: Path, posts: list[dict]) -> Path:
+@functools.lru_cache(maxsize=1)
+def _publishconf() -> dict:
+    from publish.settings import load
+
+    return load(REPO / "publishconf.py")
+
+
+def build_identity(**over) -> dict:
+    """The `build` field a production build with `write_conf`'s settings (publishconf.py, SITEURL
+    SITE, plus `over`) writes into its manifest."""
+    from publish.buildinfo import identity
+
+    return identity({**_publishconf(), "SITEURL": SITE, **over})
+
+
+def write_manifest(path: Path, posts: list[dict], build: dict | None = None) -> Path:
+    """A manifest as plugins/syndication writes it; `build` defaults to the harness's settings."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(
-        json.dumps({"site_url": SITE, "generated": "2026-11-23T10:00:00+00:00", "posts": posts}),
-        encoding="utf-8",
-    )
+    data = {"site_url": SITE, "generated": "2026-11-23T10:00:00+00:00",
+            "build": build_identity() if build is None else build, "posts": posts}
+    path.write_text(json.dumps(data), encoding="utf-8")
     return path
 
 
@@ -178,6 +194,8 @@ def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
         "SYNDICATION_MAX_PER_RUN",
         "SYNDICATION_REQUIRE_LIVE",
         "SYNDICATION_CHANNELS",
+        "LECTERN_STRICT",
+        "BRAND_STRICT",
     )
     lines += [f"{key} = {settings[key]!r}" for key in keys if key in settings]
     path = tmp / "publishtest.py"
