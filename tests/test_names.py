@@ -228,3 +228,22 @@ def test_posts_from_other_readers_are_checked_too_and_empty_save_as_is_respected
     assert "no usable web address" not in log and "Failed to overwrite" not in log
     page = (build.output / "posts/2026/same/index.html").read_text(encoding="utf-8")
     assert "Markdown first" in page and "HTML second" not in page
+
+
+def test_a_translation_shares_its_slug_without_a_message(tmp_path):
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "en.md").write_text(post("Trust first", Slug="trust-first"), encoding="utf-8")
+    (content / "posts" / "fr.md").write_text(post("La confiance d'abord", Slug="trust-first", Lang="fr"),
+                                             encoding="utf-8")
+    (content / "posts" / "later.md").write_text(post("Scheduled twin", "2031-01-01 09:00",
+                                                     Slug="trust-first"), encoding="utf-8")
+    build = build_site(tmp_path / "site", content=content)
+    assert build.returncode == 0, build.log
+    log = re.sub(r"\s+", " ", build.log)
+    assert f"{content}/posts/en.md:" not in log and f"{content}/posts/fr.md:" not in log
+    assert (build.output / "posts/2026/trust-first/index.html").exists()
+    assert (build.output / "trust-first-fr.html").exists()
+    # a scheduled post is checked now, not on the day it would go out
+    assert (f'{content}/posts/later.md:4: the slug "trust-first" is already used by '
+            f"{content}/posts/en.md") in log

@@ -140,3 +140,12 @@ def test_plan_holds_a_placeholder_even_from_an_older_manifest(tmp_path):
     assert {slug for slug, _ in held} == {"scaffold", "social"}
     assert {status for _, status in held} == {"held"}
     assert all(i.status == "planned" for i in items if i.post.slug == "fine")
+
+
+def test_make_new_caps_the_file_name_of_a_long_title(tmp_path):
+    """A 300-character title used to fail with "File name too long"; the name is cut like a slug."""
+    title = "Why controllers trust the numbers they can trace back " * 6
+    created = scaffold(tmp_path / "content", title.strip())
+    slug = created.name.split("-", 3)[3].removesuffix(".md")
+    assert len(slug) <= 80 and slug.startswith("why-controllers-trust") and not slug.endswith("-")
+    assert f"Title: {title.strip()}\n" in created.read_text(encoding="utf-8")
