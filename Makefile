@@ -99,8 +99,10 @@ devserver: $(STAMP) ## Serve and rebuild on every change (auto-reload)
 devserver-global: $(STAMP) ## devserver on all interfaces
 	@"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b 0.0.0.0
 
+# Production builds render into a staging folder beside output/ and replace it only when the
+# build passed (publish/build.py); a failed build leaves output/ as it was.
 build-prod: $(STAMP) ## Production build with publishconf.py (fails on broken posts or brand errors)
-	@"$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS)
+	@$(VPY) -m publish.build --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -- $(PELICANOPTS)
 
 new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 	@$(VPY) -m plugins.post_contract.new --title "$(TITLE)" --author "$(AUTHOR)" --content "$(INPUTDIR)"
@@ -112,11 +114,11 @@ brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=te
 preview: build-prod ## Plan and compose social posts, write preview/ (posts nothing)
 	@$(VPY) -m publish --preview-only --settings "$(PUBLISHCONF)"
 
-# The rebuild runs even when a post failed, so the ones that went out get their "Also on" links;
-# the publish step's exit status is kept.
-publish: build-prod ## Build for production, then syndicate new posts (live only with credentials)
-	@status=0; $(VPY) -m publish --settings "$(PUBLISHCONF)" || status=$$?; \
-	  "$(PELICAN)" "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(PUBLISHCONF)" $(PELICANOPTS) && exit $$status
+# One lock (build/publish.lock) covers the build, the publish step and the rebuild; a second run
+# stops at once. The rebuild runs even when a post failed, so the ones that went out get their
+# "Also on" links; the publish step's exit status is kept (publish/pipeline.py).
+publish: $(STAMP) ## Build for production, then syndicate new posts (live only with credentials)
+	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -- $(PELICANOPTS)
 
 ssh_upload: build-prod ## Upload output/ with scp
 	scp -P $(SSH_PORT) -r "$(OUTPUTDIR)"/* "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"

@@ -33,10 +33,15 @@ class MastodonFake(Fake):
         "500": (500, {"error": "We're sorry, but something went wrong on our end."}, {}),
     }
 
-    def __init__(self, httpserver, token: str):
+    def __init__(self, httpserver, token: str, delay: float = 0.0):
         super().__init__(httpserver)
         self.token = token
+        #: Seconds a POST takes before the status exists (a slow server). Like Mastodon, the
+        #: Idempotency-Key is stored only once the status is created, so a second request with the
+        #: same key that arrives meanwhile creates a second status (needs a threaded server).
+        self.delay = delay
         self.statuses: list[dict] = []
+        self.reads: list[float] = []  # time.monotonic() of each verify_credentials (reconcile starts)
         self.by_key: dict[str, dict] = {}
         httpserver.expect_request("/api/v1/statuses", method="POST").respond_with_handler(self.create)
         httpserver.expect_request("/api/v1/accounts/verify_credentials").respond_with_handler(self.me)
@@ -68,6 +73,8 @@ class MastodonFake(Fake):
             return reply(*self.FAILURES["422"])
         if key in self.by_key:  # Mastodon answers a repeated key with the status it already made
             return reply(200, self.by_key[key])
+        if self.delay:
+            time.sleep(self.delay)
         sid = str(110000000000000000 + len(self.statuses) + 1)
         link = next((w for w in text.split() if w.startswith("http")), "")
         status = {
@@ -85,6 +92,7 @@ class MastodonFake(Fake):
         return reply(200, status)
 
     def me(self, request: Request):
+        self.reads.append(time.monotonic())
         if (bad := self._auth(request)) is not None:
             return bad
         return reply(200, ACCOUNT)
