@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from datetime import UTC, datetime
 
@@ -40,6 +41,10 @@ class MastodonFake(Fake):
         #: Idempotency-Key is stored only once the status is created, so a second request with the
         #: same key that arrives meanwhile creates a second status (needs a threaded server).
         self.delay = delay
+        #: Cleared by a test to hold every POST until it is set again (`waiting` counts the held).
+        self.gate = threading.Event()
+        self.gate.set()
+        self.waiting = 0
         self.statuses: list[dict] = []
         self.reads: list[float] = []  # time.monotonic() of each verify_credentials (reconcile starts)
         self.by_key: dict[str, dict] = {}
@@ -75,6 +80,10 @@ class MastodonFake(Fake):
             return reply(200, self.by_key[key])
         if self.delay:
             time.sleep(self.delay)
+        if not self.gate.is_set():
+            self.waiting += 1
+            self.gate.wait(120)
+            self.waiting -= 1
         sid = str(110000000000000000 + len(self.statuses) + 1)
         link = next((w for w in text.split() if w.startswith("http")), "")
         status = {
