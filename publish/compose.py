@@ -26,7 +26,7 @@ import grapheme
 
 from .channels.registry import CHANNELS
 from .lengths import X_CONFIG, grapheme_length, x_length
-from .text import plain_text
+from .text import one_line, plain_text
 
 ELLIPSIS = "…"
 X_LIMIT = CHANNELS["x"].limit
@@ -82,7 +82,7 @@ def mastodon_length(text: str, url_length: int = 23) -> int:
 def render(template: str, text: str, url: str, post) -> str:
     try:
         return template.format_map({
-            "text": text, "url": url, "title": plain_text(post.title), "author": post.author or "",
+            "text": text, "url": url, "title": one_line(post.title), "author": post.author or "",
         }).strip()
     except (KeyError, IndexError, ValueError) as exc:
         raise ComposeError(f"the template {template!r} is not valid ({exc!r}); "
@@ -122,10 +122,13 @@ def shorten(text: str, fits: Callable[[str], bool]) -> str:
 
 
 def source_text(post, channel: str) -> str:
-    """`Social_<channel>`, else `Social`, else the summary, else the title — as plain text."""
+    """`Social_<channel>`, else `Social`, else the summary, else the title.
+
+    The manifest holds plain text, exactly as the writer wrote it: it is never parsed as markup
+    again here (that read `<5 days … >10 days` as a tag and dropped it)."""
     social = post.social or {}
     for candidate in (social.get(channel), social.get("default"), post.summary, post.title):
-        text = plain_text(candidate)
+        text = one_line(candidate)
         if text:
             return text
     return ""
@@ -147,7 +150,7 @@ def slack_escape(text: str) -> str:
 
 
 def slack_payload(post, text: str, link: str) -> dict:
-    title = plain_text(post.title)
+    title = one_line(post.title)
     section = {"type": "section", "text": {"type": "mrkdwn",
                                            "text": f"*<{link}|{slack_escape(title)}>*\n{slack_escape(text)}"}}
     if post.image:
@@ -161,7 +164,7 @@ def slack_payload(post, text: str, link: str) -> dict:
 
 def teams_payload(post, text: str, link: str) -> dict:
     body = [
-        {"type": "TextBlock", "text": plain_text(post.title), "weight": "Bolder", "size": "Medium",
+        {"type": "TextBlock", "text": one_line(post.title), "weight": "Bolder", "size": "Medium",
          "wrap": True},
         {"type": "TextBlock", "text": text, "wrap": True},
     ]
@@ -169,7 +172,7 @@ def teams_payload(post, text: str, link: str) -> dict:
         body.append({"type": "TextBlock", "text": post.author, "isSubtle": True, "spacing": "None",
                      "wrap": True})
     if post.image:
-        body.insert(0, {"type": "Image", "url": post.image, "altText": plain_text(post.title),
+        body.insert(0, {"type": "Image", "url": post.image, "altText": one_line(post.title),
                         "size": "Stretch"})
     card = {
         "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
@@ -255,7 +258,7 @@ def compose(post, channel: str, settings: dict) -> Composed:
         body = shorten(source, fits)
         segments = bluesky_segments(render(template, body, _SENTINEL, post), display, link)
         text = bluesky_text(segments)
-        card = {"uri": link, "title": plain_text(post.title), "description": plain_text(post.summary),
+        card = {"uri": link, "title": one_line(post.title), "description": one_line(post.summary),
                 "thumb": post.image}
         checked = render(template, body, link, post)
         return Composed(text, link, grapheme_length(text), limit,
@@ -263,7 +266,7 @@ def compose(post, channel: str, settings: dict) -> Composed:
     if channel == "linkedin":
         limit = int(limits.get("linkedin", default))
         text = _fit(template, source, link, post, lambda s: len(escape_little(s)) <= limit)
-        article = {"source": link, "title": plain_text(post.title), "description": plain_text(post.summary)}
+        article = {"source": link, "title": one_line(post.title), "description": one_line(post.summary)}
         return Composed(text, link, len(escape_little(text)), limit,
                         {"commentary": escape_little(text), "article": article, "thumb": post.image})
     if channel == "slack":

@@ -1,8 +1,22 @@
-"""Markdown or HTML → plain text: light enough for every site build.
+"""Lectern's text conventions: what a metadata value *is*, and HTML → plain text with a real parser.
 
-The syndication plugin needs `plain_text` for the manifest; it lives here, apart from
-`publish.compose`, so a site build never imports the length counters (twitter-text) or the
-Bluesky SDK (atproto). Keep this module free of both (tests/test_publish_text.py checks).
+Metadata is text (README "Writing a post"):
+
+- Title, Author(s), Category, Tags, Image_alt, Social and Social_<channel> are plain text.
+  Character references are decoded once (`R&amp;D` → `R&D`, `&lt;b&gt;` → `<b>`), because
+  Pelican's convention treats titles as HTML and writers paste them from web pages; everything
+  else — `<`, `>`, quotes, anything that looks like a tag — is text and is shown as written.
+  `field_text` is that conversion; post_contract applies it when the post is read, so every later
+  reader (theme, feeds, manifest, social texts) gets the same text and escapes it for its format.
+- Summary is Markdown (Pelican's FORMATTED_FIELDS) rendered without raw HTML: emphasis, links and
+  code work, `<b>` is shown as written. Its plain-text form is `plain_text(article.summary)`.
+
+`plain_text` parses HTML with `html.parser`, the standard library's HTML tokenizer: a `<` that
+does not open a tag (`<5 days`, `a < b`) is text, as in browsers (WHATWG). It must only be given
+real markup — never text that is already plain, or a `<` in it would be read as markup again.
+
+The syndication plugin needs this module for the manifest, so it stays free of twitter-text and
+atproto (tests/test_publish_text.py checks).
 """
 
 from __future__ import annotations
@@ -11,50 +25,92 @@ import html
 import re
 import unicodedata
 from functools import lru_cache
+from html.parser import HTMLParser
 
-_SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", flags=re.S | re.I)
-_BREAKS = re.compile(r"<br\s*/?>|</p>|</li>|</h\d>", flags=re.I)
-_TAG = re.compile(r"<[^>]+>")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-_REF_LINK = re.compile(r"\[([^\]]+)\]\[[^\]]*\]")
-_CODE = re.compile(r"`{1,3}([^`]*)`{1,3}")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=\S)(.+?)(?<=\S)\*(?!\w)")
-_EM_UNDER = re.compile(r"(?<![\w_])_(?=\S)(.+?)(?<=\S)_(?!\w)")
-_STRIKE = re.compile(r"~~(.+?)~~")
-_BLOCK_MARK = re.compile(r"(?m)^\s{0,3}(#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)")
 _SPACE = re.compile(r"\s+")
+#: Elements whose content is not text a reader sees.
+_HIDDEN = frozenset({"script", "style", "template", "noscript"})
+#: Elements that end a run of text: their boundary becomes a space, so words never join.
+_BREAKS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "details", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li",
+    "main", "nav", "ol", "p", "pre", "section", "summary", "table", "td", "th", "tr", "ul",
+})
+
+
+class _TextParser(HTMLParser):
+    """Collects the text a reader sees; character references are decoded by the parser."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.hidden = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in _HIDDEN:
+            self.hidden += 1
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+        elif tag == "img":
+            alt = dict(attrs).get("alt")
+            if alt and not self.hidden:
+                self.parts.append(alt)
+
+    def handle_startendtag(self, tag, attrs):
+        if tag in _HIDDEN:
+            return  # <script/> opens and closes nothing
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def html_to_text(markup: str) -> str:
+    """HTML → one line of text: tags removed, character references decoded, whitespace collapsed."""
+    parser = _TextParser()
+    parser.feed(markup)
+    parser.close()
+    return one_line("".join(parser.parts))
 
 
 def plain_text(value: str | None) -> str:
-    """Markdown or HTML → one line of plain text with entities decoded."""
+    """HTML (e.g. a rendered Summary) → one line of plain text with entities decoded."""
     if not value:
         return ""
-    if type(value) is str:  # a str subclass may have its own __str__
+    if type(value) is str:  # a str subclass (Markup) may have its own __str__
         return _plain(value)
-    return _convert(str(value))
+    return html_to_text(str(value))
 
 
 @lru_cache(maxsize=4096)
-def _plain(text: str) -> str:
-    # Composing asks for the same title and summary once per channel and per fitting step.
-    return _convert(text)
+def _plain(markup: str) -> str:
+    # The same summary is asked for by the manifest, the theme and every channel.
+    return html_to_text(markup)
 
 
-def _convert(text: str) -> str:
-    text = _SCRIPT_STYLE.sub(" ", text)
-    text = _BREAKS.sub(" ", text)
-    text = _TAG.sub("", text)
-    text = _IMAGE.sub(r"\1", text)  # images → alt text
-    text = _LINK.sub(r"\1", text)  # links → link text
-    text = _REF_LINK.sub(r"\1", text)  # reference links
-    text = _CODE.sub(r"\1", text)
-    text = _STRONG.sub(r"\2", text)
-    text = _EM_STAR.sub(r"\1", text)
-    text = _EM_UNDER.sub(r"\1", text)
-    text = _STRIKE.sub(r"\1", text)
-    text = _BLOCK_MARK.sub("", text)
-    text = html.unescape(text)
-    text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", text).strip()
+def one_line(value: str | None) -> str:
+    """Text → one line: runs of whitespace become one space, NFC, no markup handling at all."""
+    if not value:
+        return ""
+    return unicodedata.normalize("NFC", _SPACE.sub(" ", str(value)).strip())
+
+
+def field_text(value: str) -> str:
+    """A raw header value → its text: character references decoded once, nothing else touched."""
+    return html.unescape(value)
+
+
+#: What XML 1.0 allows: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
+_XML_INVALID = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` with every character XML 1.0 forbids removed (lxml refuses them with a traceback)."""
+    return _XML_INVALID.sub("", text) if _XML_INVALID.search(text) else text

@@ -48,9 +48,19 @@ def _post(**over) -> Post:
     return Post.from_json(post(**over))
 
 
-def test_plain_text_strips_markdown_html_and_entities():
-    raw = "**Bold** <em>and</em> [a link](https://x.test) &amp; `code` &rsquo;quoted&rsquo;\n\n# Heading"
+def test_plain_text_strips_html_and_entities():
+    # HTML in (what Pelican renders for "**Bold** <em>and</em> [a link](…) &amp; `code` …"): issue 9
+    # point 1 made plain_text a real HTML parser that never reads Markdown marks or plain text.
+    raw = ('<p><strong>Bold</strong> <em>and</em> <a href="https://x.test">a link</a> &amp; '
+           "<code>code</code> &rsquo;quoted&rsquo;</p>\n<h1>Heading</h1>")
     assert c.plain_text(raw) == "Bold and a link & code ’quoted’ Heading"
+
+
+def test_manifest_text_is_never_parsed_again():
+    text = "Partners closed in <5 days while others took >10 days. Trust wins. <b>bold</b> &amp;"
+    for channel in ("x", "mastodon", "bluesky", "linkedin", "slack", "teams"):
+        assert c.source_text(_post(summary=text, title="a < b > c"), channel) == text
+        assert c.source_text(_post(summary="", title="a < b > c"), channel) == "a < b > c"
 
 
 def test_utm_tags_lowercase_and_existing_tags_kept():
@@ -229,6 +239,6 @@ def test_plain_text_is_the_light_modules():
 
     class Shown(str):
         def __str__(self):
-            return "*shown*"
+            return "<b>shown</b>"
 
     assert text.plain_text(Shown("hidden")) == "shown"  # str() first, as before

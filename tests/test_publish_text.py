@@ -36,9 +36,33 @@ def test_composing_does_not_import_atproto():
     assert not loaded & {"atproto", "atproto_client"}
 
 
+def markdown_html(source: str) -> str:
+    """What Pelican renders for `source` with the site's Markdown settings."""
+    from markdown import Markdown
+
+    from pelicanconf import MARKDOWN
+
+    return Markdown(**{**MARKDOWN, "extensions": list(MARKDOWN["extension_configs"])}).convert(source)
+
+
 def test_plain_text_strips_markdown_html_and_entities():
+    # plain_text reads HTML (what Pelican renders), never Markdown source or plain text: issue 9
+    # point 1 (a regex that also stripped Markdown marks from text read `<5 … >10` as a tag).
     from publish.text import plain_text
 
     raw = "**Bold** <em>and</em> [a link](https://x.test) &amp; `code` &rsquo;quoted&rsquo;\n\n# Heading"
-    assert plain_text(raw) == "Bold and a link & code ’quoted’ Heading"
-    assert plain_text("<script>alert(1)</script>Cafe\u0301 ~~old~~ _new_") == "Café old new"
+    assert plain_text(markdown_html(raw)) == "Bold and a link & code ’quoted’ Heading"
+    assert plain_text("<script>alert(1)</script>Cafe\u0301 <del>old</del> <em>new</em>") == "Café old new"
+
+
+@pytest.mark.parametrize("text", [
+    "Partners closed in <5 days while others took >10 days. Trust wins.",
+    "a < b > c", "1 <2", "x<y", "<>", "<3 emoji 🙋🏽 and עברית text",
+])
+def test_plain_text_keeps_every_lt_that_is_not_a_tag(text):
+    from html import escape
+
+    from publish.text import plain_text
+
+    assert plain_text(escape(text, quote=False)) == text  # as Markdown renders it
+    assert plain_text(markdown_html(text)) == text

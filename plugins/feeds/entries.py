@@ -11,6 +11,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 from plugins.post_contract.facts import is_out
 
+from publish.text import one_line, xml_safe
+
 _URL_ATTR = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
 _SKIP_SCHEMES = ("http:", "https:", "mailto:", "tel:", "data:", "#", "//")
 
@@ -51,19 +53,22 @@ def is_feedable(article, now: datetime, timezone: str | None) -> bool:
 
 
 def feed_item(article, siteurl: str, output_path: str, static_root: str) -> FeedItem:
-    url = urljoin(siteurl.rstrip("/") + "/", article.url)
+    url = xml_safe(urljoin(siteurl.rstrip("/") + "/", article.url))
     author = getattr(article, "author", None)
     tags = list(getattr(article, "tags", []) or [])
     category = getattr(article, "category", None)
     image = getattr(article, "card_image", None)
+    image = xml_safe(image) if image else image
     length, mime = _image_facts(image, siteurl, output_path, static_root)
+    # Titles and names are plain text (post_contract); feedgen escapes them. xml_safe: whatever
+    # slipped past the reader, a character XML 1.0 forbids must not crash lxml inside feedgen.
     return FeedItem(
         url=url,
-        title=_plain_title(article.title),
-        content_html=absolutize(article.content, url),
-        summary_html=absolutize(article.summary or "", url),
-        author=str(author) if author else "",
-        categories=([str(category)] if category else []) + [str(tag) for tag in tags],
+        title=xml_safe(one_line(article.title)),
+        content_html=xml_safe(absolutize(article.content, url)),
+        summary_html=xml_safe(absolutize(article.summary or "", url)),
+        author=xml_safe(str(author)) if author else "",
+        categories=[xml_safe(str(name)) for name in ([category] if category else []) + tags],
         published=article.date,
         updated=getattr(article, "modified", None) or article.date,
         image_url=image,
@@ -73,10 +78,6 @@ def feed_item(article, siteurl: str, output_path: str, static_root: str) -> Feed
         tag_slugs=[tag.slug for tag in tags],
         author_slug=author.slug if author else "",
     )
-
-
-def _plain_title(title: str) -> str:
-    return re.sub(r"<[^>]+>", "", title)
 
 
 def _image_facts(

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from pelican import signals
 
+from publish.text import xml_safe
+
 from .atom_links import AtomLinksEntryExtension, AtomLinksExtension
 from .entries import FeedItem, feed_item, is_feedable
 
@@ -37,10 +39,10 @@ def write_feeds(generator, writer=None) -> None:
         groups[("ALL", "")].append(item)
         if item.category_slug:
             groups[("CATEGORY", item.category_slug)].append(item)
-            names[("CATEGORY", item.category_slug)] = str(article.category)
+            names[("CATEGORY", item.category_slug)] = xml_safe(str(article.category))
         for tag, slug in zip(getattr(article, "tags", []) or [], item.tag_slugs, strict=True):
             groups[("TAG", slug)].append(item)
-            names[("TAG", slug)] = str(tag)
+            names[("TAG", slug)] = xml_safe(str(tag))
         if item.author_slug:
             groups[("AUTHOR", item.author_slug)].append(item)
             names[("AUTHOR", item.author_slug)] = item.author
@@ -66,7 +68,7 @@ def _label(kind: str, name: str) -> str:
 
 
 def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
-    sitename = settings.get("SITENAME", "")
+    sitename = xml_safe(settings.get("SITENAME", ""))
     feed_url = f"{siteurl}/{rel}"
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -74,7 +76,7 @@ def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
     fg.register_extension("atomlinks", AtomLinksExtension, AtomLinksEntryExtension, atom=True, rss=False)
     fg.id(feed_url)
     fg.title(f"{sitename} — {label}" if label else sitename)
-    fg.subtitle(settings.get("SITESUBTITLE") or sitename)
+    fg.subtitle(xml_safe(settings.get("SITESUBTITLE") or "") or sitename)
     fg.link(href=f"{siteurl}/", rel="alternate")
     fg.link(href=feed_url, rel="self")
     fg.language(settings.get("DEFAULT_LANG", "en"))

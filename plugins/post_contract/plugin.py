@@ -9,11 +9,12 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
-from . import collisions, images
+from . import collisions, images, invisible
 from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
 from .facts import parse_header
 from .names import check_names, install_slug_cap
 from .placeholders import check_placeholders
+from .text_fields import TextFieldsMixin
 
 logger = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ HELD: dict[str, list[Problem]] = {}
 WARNING_KEY = "lectern_warnings"
 
 
-class ContractMarkdownReader(MarkdownReader):
+class ContractMarkdownReader(TextFieldsMixin, MarkdownReader):
     """Pelican's Markdown reader, preceded by the contract checks.
 
     A broken post becomes a `status: skip` stub carrying its message, which Pelican drops quietly;
@@ -37,16 +38,21 @@ class ContractMarkdownReader(MarkdownReader):
         with open(source_path, "rb") as handle:
             data = handle.read()
         text, problem = decode_source(source_path, data)
+        invisible_found: list[Problem] = []
         if problem is not None:
             problems = [problem]
         else:
+            # Invisible characters: the post is built without them (a warning in dev) and a
+            # production build stops (`record_held`), so nobody publishes what they cannot see.
+            invisible_found = invisible.problems(display_path(source_path), text)
+            text = invisible.clean(text)
             is_article = _is_article_path(self.settings, source_path)
             problems = check_header(source_path, text, is_article=is_article, parse_date=get_date)
             problems += check_names(source_path, text, self.settings)
         if problems:
-            return "", {"status": "skip", ERROR_KEY: problems}
-        content, metadata = super().read(source_path)
-        warnings = check_placeholders(source_path, text)
+            return "", {"status": "skip", ERROR_KEY: invisible_found + problems}
+        content, metadata = self.finish_text(text, *super().read(source_path))
+        warnings = invisible_found + check_placeholders(source_path, text)
         if warnings:
             metadata[WARNING_KEY] = warnings
         return content, metadata

@@ -6,7 +6,7 @@ import hashlib
 import os
 
 from publish.channels.registry import IDS as CHANNEL_IDS
-from publish.text import plain_text
+from publish.text import one_line, plain_text
 
 
 def read_source(article) -> bytes | None:
@@ -55,18 +55,20 @@ def _name(value) -> str | None:
 
 
 def entry(article, settings: dict, finder=None) -> dict:
+    """One manifest post. Every text in it is plain text (the publish step never parses it again):
+    header fields are already text (post_contract), the summary is Pelican's HTML made text."""
     meta = article.metadata
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
-    social = {"default": plain_text(meta.get("social")) or None}
+    social = {"default": one_line(meta.get("social")) or None}
     for channel in CHANNEL_IDS:
-        social[channel] = plain_text(meta.get(f"social_{channel}")) or None
+        social[channel] = one_line(meta.get(f"social_{channel}")) or None
     content_root = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
     channels = getattr(article, "channels", None)
     source = read_source(article)
     return {
         "slug": article.slug,
         "url": f"{siteurl}/{article.url}",
-        "title": plain_text(article.title),
+        "title": one_line(article.title),
         "summary": plain_text(getattr(article, "summary", "") or meta.get("summary")),
         "social": social,
         "tags": [_name(tag) for tag in getattr(article, "tags", []) or []],
