@@ -12,6 +12,8 @@ a dev build still shows the post while the writer is told where the characters w
 
 from __future__ import annotations
 
+import re
+
 from markdown import Markdown
 from pelican.readers import ensure_metadata_list
 
@@ -28,6 +30,23 @@ TEXT_FIELDS = frozenset({
 LIST_FIELDS = frozenset({"tags", "authors"})
 
 
+_REFERENCE = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def split_list(value: str) -> list[str]:
+    """Pelican's list rule (split on `;` if there is one, else on `,`), where the `;` that ends a
+    character reference is not a separator: `R&amp;D, close` is two tags, not three."""
+    refs: list[str] = []
+
+    def hide(match: re.Match) -> str:
+        refs.append(match[0])
+        return f"\x00{len(refs) - 1}\x00"
+
+    masked = _REFERENCE.sub(hide, value)
+    items = ensure_metadata_list(masked)
+    return [re.sub("\x00([0-9]+)\x00", lambda m: refs[int(m[1])], item) for item in items]
+
+
 def text_value(name: str, value):
     """A raw header value (or Pelican's list of them) → the value the metadata processor gets."""
     if isinstance(value, list):
@@ -37,8 +56,8 @@ def text_value(name: str, value):
     if not isinstance(value, str):
         return value
     if name in LIST_FIELDS:
-        # Split first (as Pelican would), so a decoded `&#44;` stays inside its tag.
-        return [invisible.clean(field_text(item)) for item in ensure_metadata_list(invisible.clean(value))]
+        # Split first, then decode: a `&#44;` stays inside its tag.
+        return [field_text(item) for item in split_list(invisible.clean(value))]
     if name in TEXT_FIELDS:
         return invisible.clean(field_text(value))
     return invisible.clean_html(value)  # formatted fields (HTML) and everything else
