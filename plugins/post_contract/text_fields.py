@@ -57,9 +57,9 @@ def text_value(name: str, value):
         return value
     if name in LIST_FIELDS:
         # Split first, then decode: a `&#44;` stays inside its tag.
-        return [field_text(item) for item in split_list(invisible.clean(value))]
+        return [invisible.clean(field_text(item)) for item in split_list(invisible.clean_html(value))]
     if name in TEXT_FIELDS:
-        return invisible.clean(field_text(value))
+        return invisible.clean(field_text(invisible.clean_html(value)))
     return invisible.clean_html(value)  # formatted fields (HTML) and everything else
 
 
