@@ -32,17 +32,12 @@ DEFAULT_DATE_FORMAT = "%-d %B %Y"
 THEME = os.path.join(_ROOT, "theme")
 # Metadata is text: the theme's templates escape every value (Jinja autoescape); the post body and
 # the rendered Summary are marked `|safe` where shown. `|plain` turns that HTML into text with a
-# real parser (publish/text.py) for <title>, meta tags and JSON-LD.
-from jinja2 import select_autoescape  # noqa: E402
-
+# real parser (publish/text.py) for <title>, meta tags and JSON-LD. `True`, not select_autoescape():
+# Pelican pickles the settings into its content cache (a closure cannot be pickled), and every
+# template this environment renders is HTML.
 from publish.text import plain_text  # noqa: E402
 
-JINJA_ENVIRONMENT = {
-    "trim_blocks": True,
-    "lstrip_blocks": True,
-    "extensions": [],
-    "autoescape": select_autoescape(("html", "htm", "xml"), default_for_string=True),
-}
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
 JINJA_FILTERS = {"plain": plain_text}
 DEFAULT_PAGINATION = 6
 PAGINATION_PATTERNS = (
