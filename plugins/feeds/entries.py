@@ -10,7 +10,6 @@ from datetime import datetime
 from urllib.parse import unquote, urljoin, urlsplit
 
 from plugins.post_contract.facts import is_out
-
 from publish.text import one_line, xml_safe
 
 _URL_ATTR = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)

@@ -20,11 +20,11 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from pelican.readers import ensure_metadata_list
 from pelican.utils import slugify
 
 from .contract import Problem, display_path
 from .facts import Field, parse_header
+from .text_fields import field_text, split_list
 
 #: Default of the LECTERN_SLUG_MAX setting: the longest slug, in characters.
 LECTERN_SLUG_MAX = 80
@@ -109,7 +109,9 @@ def check_names(path: str, text: str, settings) -> list[Problem]:
         field = fields.get(key)
         if field is None:
             continue
-        names = ensure_metadata_list(field.value) if key in ("tags", "authors") else [field.value]
+        # The names Pelican will see: split and decoded as post_contract's reader does (text_fields).
+        names = split_list(field.value) if key in ("tags", "authors") else [field.value]
+        names = [field_text(name) for name in names]
         for name in names:
             problems.extend(_taxonomy_name(shown, field, name, kind, what, settings))
     lang = fields.get("lang")
@@ -156,7 +158,7 @@ def _derived_slug(shown: str, path: str, fields: dict[str, Field], settings) -> 
     title = fields.get("title")
     if settings.get("SLUGIFY_SOURCE", "title") != "title" or title is None or not title.value:
         return []
-    slug = slug_of(title.value, settings)
+    slug = slug_of(field_text(title.value), settings)
     why = unsafe_segment(slug)
     if not why:
         return []
