@@ -2,6 +2,9 @@
 
 - A Markdown reader that reports broken posts as `path:line: problem — fix` and skips them, so the
   rest of the site still builds (`make html`); `LECTERN_STRICT` (publishconf) fails the build.
+- Metadata is text (`text_fields`): header values reach Pelican as plain text with character
+  references decoded once, Summary as Markdown without raw HTML; invisible and control characters
+  (`invisible`) are reported as `path:line:col`, removed from the dev build, and stop production.
 - Sets `audience`, `channels` and `card_image` on every article for the theme and syndication.
 - Moves `Audience: internal` articles to `generator.internal_articles` before taxonomies are built,
   so no public page, feed or sitemap ever lists them.

@@ -17,16 +17,15 @@ import re
 from markdown import Markdown
 from pelican.readers import ensure_metadata_list
 
+from publish.channels.registry import IDS as CHANNEL_IDS
 from publish.text import field_text
 
 from . import invisible
 from .facts import parse_header
 
 #: Header keys whose values are plain text.
-TEXT_FIELDS = frozenset({
-    "title", "author", "authors", "category", "tags", "image_alt", "social",
-    "social_x", "social_linkedin", "social_mastodon", "social_bluesky", "social_slack", "social_teams",
-})
+TEXT_FIELDS = frozenset({"title", "author", "authors", "category", "tags", "image_alt", "social",
+                         *(f"social_{channel}" for channel in CHANNEL_IDS)})
 LIST_FIELDS = frozenset({"tags", "authors"})
 
 
