@@ -79,7 +79,7 @@ class TextFieldsMixin:
         without it (so `<b>` is shown as written and `<script>` never reaches a page)."""
         if content:
             content = invisible.clean_html(content)
-        if "summary" in metadata:
+        if "summary" in metadata and "<" in text:  # no `<` in the file, no raw HTML anywhere
             summary = parse_header(text)[0].get("summary")
             if summary is not None and "<" in summary.value:  # no `<`, no raw HTML: keep Pelican's
                 metadata["summary"] = self.process_metadata("summary", self.render_summary(summary.value))
