@@ -47,6 +47,7 @@ class MastodonFake(Fake):
         self.waiting = 0
         self.statuses: list[dict] = []
         self.reads: list[float] = []  # time.monotonic() of each verify_credentials (reconcile starts)
+        self.fail_reads = False  # answer reads of the account with 503 (timeline unavailable)
         self.by_key: dict[str, dict] = {}
         httpserver.expect_request("/api/v1/statuses", method="POST").respond_with_handler(self.create)
         httpserver.expect_request("/api/v1/accounts/verify_credentials").respond_with_handler(self.me)
@@ -104,6 +105,8 @@ class MastodonFake(Fake):
         self.reads.append(time.monotonic())
         if (bad := self._auth(request)) is not None:
             return bad
+        if self.fail_reads:
+            return reply(503, {"error": "Service unavailable"})
         return reply(200, ACCOUNT)
 
     def list(self, request: Request):
