@@ -166,6 +166,8 @@ def test_gate_reads_escaped_markup_json_escapes_and_url_escapes(cfg):
         name = "Tidewater" if "water" in text else "Project Bluefin"
         assert [(leak.where, leak.name) for leak in leaks] == [(f"f:1:{column}", name)], text
     assert gate.scan_bytes("f", b"<p>Tide <em>water</em> and blue fin</p>", cfg.leak_matcher) == []
+    stray = "<p>caf\u00e9 Project Blu\u0435fin</p>".encode() + b"\xff\n"  # a text file with a bad byte
+    assert [leak.where for leak in gate.scan_bytes("s.html", stray, cfg.leak_matcher)] == ["s.html:1:9"]
     binary = b"\x89PNG\r\n\x1a\n\x00\xff" + b"tEXtComment\x00Project Bluefin launch\x00\xfe"
     [leak] = gate.scan_bytes("i.png", binary, cfg.leak_matcher)
     assert leak.where.startswith("i.png: byte ") and leak.name == "Project Bluefin"

@@ -93,3 +93,11 @@ def test_shipped_brand_yml_patterns_all_run_in_re2():
 
     cfg = load_config(REPO / "brand.yml")
     assert len(cfg.avoid_matcher.patterns.names) == sum(1 for e in cfg.avoid if e.pattern) >= 3
+
+
+def test_lone_surrogates_and_other_scripts_keep_offsets(tmp_path):
+    """Text from JSON can hold a lone surrogate; RE2 works on UTF-8 bytes, offsets stay characters."""
+    cfg = load_config(write_config(tmp_path))
+    text = "\ud800 é 日本 We are leveraging it \udfff, leverage."
+    found = [f for f in check_social_text(text, cfg) if f.rule == "avoid"]
+    assert [text[f.column - 1:f.end_column] for f in found] == ["leveraging", "leverage"]

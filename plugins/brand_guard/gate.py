@@ -78,6 +78,10 @@ def scan_bytes(shown: str, data: bytes, matcher: LeakMatcher) -> list[Leak]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        text = None
+    if text is None and b"\x00" not in data[:8192]:  # text with a stray byte: read it as text anyway
+        text = data.decode("utf-8-sig", "replace")
+    if text is None:
         # Binary (an image, a font): code names in its embedded text (EXIF, XMP) are ASCII runs.
         text = data.decode("latin-1")
         if matcher.regex is None or not matcher.anchors.present(text):

@@ -93,7 +93,7 @@ class UserPatterns:
 
     def finditer(self, text: str) -> list[tuple[str, int, int]]:
         """(name, start, end) of every whole-word match in `text`, left to right, no overlaps."""
-        data = text.encode("utf-8")
+        data = text.encode("utf-8", "surrogatepass")  # a lone surrogate (from JSON) matches nothing
         ascii_only = len(data) == len(text)
         groups = range(1, len(self.names) + 1)
         found = []
@@ -112,7 +112,7 @@ class UserPatterns:
 
 
 def _chars(data: bytes, offset: int) -> int:
-    return len(data[:offset].decode("utf-8", "replace"))
+    return len(data[:offset].decode("utf-8", "surrogatepass"))
 
 
 def compile_patterns(patterns: dict[str, str]) -> UserPatterns | None:
