@@ -1,11 +1,11 @@
 """Secrets never leave the process: one redaction function for every place text goes out.
 
-What counts as a secret: the value of every secret variable in the channel registry (and any
-`*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_API_KEY`, `*_WEBHOOK_URL` variable), as a whole and in
-meaningful fragments, because servers echo *parts* of what they were sent: a Slack webhook that
-answers 400 repeats its path (`/services/T…/B…/<secret>`), a Teams workflow URL carries its
-signature in `?sig=`, an atproto session string holds two JWTs. Each of those is replaced by
-`***` in raw, URL-encoded, JSON-escaped and HTML-escaped form.
+What counts as a secret: the value of every secret variable in the channel registry (and of any
+token-like `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_API_KEY`, `*_ACCESS_KEY`, `*_WEBHOOK_URL`
+variable), as a whole and in meaningful fragments, because servers echo *parts* of what they were
+sent: a Slack webhook that answers 400 repeats its path (`/services/T…/B…/<secret>`), a Teams
+workflow URL carries its signature in `?sig=`, an atproto session string holds two JWTs. Each of
+those is replaced by `***` in raw, URL-encoded, JSON-escaped and HTML-escaped form.
 
 Where it is applied (the boundaries): ledger records (`ledger.Writer`), the preview files,
 everything written to stdout/stderr while the publish step runs (`redacting()` wraps both
@@ -112,8 +112,11 @@ class Redactor:
         public = {env[n].strip() for n in env_names() if n not in secret and env.get(n)}
         variants: set[str] = set()
         self._atoms: set[str] = set()
+        listed = set(secret_env_names() if names is None else names)
         for name in secret:
             value = (env.get(name) or "").strip()
+            if name not in listed and "://" not in value and not token_like(value):
+                continue  # e.g. CI_TOKEN=true: masking "true" everywhere would only mangle text
             parts, atoms = fragments(value)
             for part in parts:
                 if part == value or part not in public:

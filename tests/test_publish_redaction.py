@@ -115,7 +115,9 @@ def test_credentials_obtained_at_run_time_are_masked_too(monkeypatch):
 
 def test_unrelated_environment_is_not_treated_as_secret(monkeypatch):
     monkeypatch.setattr("publish.redact._RUNTIME", set())
-    assert Redactor({"HOME": "/home/dana", "PATH": "/usr/bin"}).secrets == []
+    env = {"HOME": "/home/dana", "PATH": "/usr/bin", "CI_JOB_TOKEN": "true", "USE_API_KEY": "enabled"}
+    assert Redactor(env).secrets == []
+    assert Redactor({"CI_JOB_TOKEN": "glcbt-9xQ2"})("token glcbt-9xQ2") == "token ***"
 
 
 # ---------------------------------------------------------------- the publish step, end to end
