@@ -53,7 +53,13 @@ def build(content: str | os.PathLike, output: str | os.PathLike, settings_file: 
                   file=sys.stderr)
             return status
         os.chmod(staging, 0o777 & ~_umask())  # mkdtemp made it private; a site folder is not
-        swap(staging, target)
+        try:
+            swap(staging, target)
+        except OSError as exc:  # e.g. output/ is a mount point: it cannot be renamed
+            print(f"lectern: cannot put the new site in place of {target} ({exc.strerror}); it was left "
+                  "as it was — make the folder above it writable, or build into a folder that is not a "
+                  "mount point and copy from there", file=sys.stderr)
+            return 1
         return 0
     finally:
         os.close(fd)

@@ -228,10 +228,14 @@ def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
 
 
 def syndication_links(records: Iterable[dict]) -> dict[str, list[dict]]:
-    """slug → [{"channel", "name", "url"}] of posted copies, for the "Also on" links."""
+    """slug → [{"channel", "name", "url"}] of posted copies, for the "Also on" links.
+
+    Only http(s) addresses become links: the URL comes from a network's answer (or a hand edit),
+    and a `javascript:` one must never reach an href on the site.
+    """
     links: dict[str, list[dict]] = {}
     for pair in fold(records).values():
-        if pair.state == "posted" and pair.remote_url:
+        if pair.state == "posted" and (pair.remote_url or "").lower().startswith(("https://", "http://")):
             links.setdefault(pair.post, []).append({
                 "channel": pair.channel,
                 "name": label(pair.channel),

@@ -261,3 +261,20 @@ def test_make_html_warns_skips_and_keeps_the_good_links(tmp_path):
     assert "Traceback" not in build.log
     soup = BeautifulSoup(build.read(f"posts/2026/{close}/index.html"), "html.parser")
     assert [a["href"] for a in soup.select("a.u-syndication")] == ["https://social.example/@northwind/7"]
+
+
+def test_only_http_addresses_become_also_on_links():
+    from publish.ledger import syndication_links
+
+    def posted(channel, url):
+        return {"event": "posted", "post": SLUG, "channel": channel, "remote_id": "1", "remote_url": url}
+
+    links = syndication_links(
+        [
+            posted("x", "javascript:alert(1)"),
+            posted("mastodon", "https://m.example/@a/1"),
+            posted("bluesky", " data:text/html,x"),
+            posted("linkedin", "HTTP://l.example/1"),
+        ]
+    )
+    assert [link["url"] for link in links[SLUG]] == ["HTTP://l.example/1", "https://m.example/@a/1"]
