@@ -85,7 +85,7 @@ def test_the_channel_list_is_written_only_in_the_registry():
 def test_every_place_reads_the_registry():
     assert CONTRACT_CHANNELS == IDS
     assert set(PUBLIC) | set(INTERNAL) == set(IDS) and not set(PUBLIC) & set(INTERNAL)
-    assert DEFAULTS["SYNDICATION_CHANNELS"] == list(IDS)
+    assert list(DEFAULTS["SYNDICATION_CHANNELS"]) == list(IDS)
     assert DEFAULTS["SYNDICATION_TEMPLATES"] == default_templates()
     assert DEFAULTS["SYNDICATION_LIMITS"] == default_limits()
     assert DEFAULTS["MASTODON_MAX_CHARS"] == CHANNELS["mastodon"].limit
