@@ -98,3 +98,29 @@ def test_a_trip_in_use_turns_the_fast_path_off_with_one_warning(caplog):
     assert len(warnings(caplog)) == 1
     guard.forget()
     assert guard.get() is True
+
+
+def test_every_proven_table_matches_the_lock_file():
+    """The pinned versions are the proven ones, so a normal build takes every fast path; bumping a
+    pin without re-running the identity tests and updating PROVEN fails here, not silently."""
+    import re
+    from pathlib import Path
+
+    from plugins.fast_reader import plugin, prefilter, writer
+    from publish import lengths
+
+    lock = {}
+    for line in (Path(__file__).resolve().parent.parent / "requirements.txt").read_text().splitlines():
+        name, sep, version = line.partition("==")
+        if sep:
+            lock[re.sub(r"[-_.]+", "-", name.strip()).lower()] = version.strip()
+    wires = [plugin.WIRE, writer.WIRE, prefilter.WIRE, lengths.X_WIRE, lengths.GRAPHEME_WIRE]
+    for guard in wires:
+        for dist, versions in guard.proven.items():
+            proven = (versions,) if isinstance(versions, str) else versions
+            assert lock.get(dist) in proven, (guard.part, dist, lock.get(dist), proven)
+    tripwire.forget_all()
+    try:
+        assert all(guard.get() is not None for guard in wires)  # and the installed ones are too
+    finally:
+        tripwire.forget_all()
