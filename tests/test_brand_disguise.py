@@ -294,3 +294,21 @@ def test_publish_holds_items_whose_card_names_a_code_name(tmp_path, fakes, tweep
     assert all("last gate" in r["reason"] or "confidential" in r["reason"] for r in roadmap)
     assert not [r for r in ledger_records(settings) if r["post"] == "roadmap" and r["event"] == "posted"]
     assert any(r["status"] == "posted" for r in plan if r["post"] == "clean-one")
+
+
+def test_code_names_in_other_scripts_and_very_long_names(tmp_path):
+    """A code name written in Cyrillic or Japanese, or 500 characters long, is folded like the text:
+    any case, any disguise, still found at its first character."""
+    from test_brand_support import TEST_BRAND
+
+    long_name = "Zq" * 250
+    brand = TEST_BRAND.replace("confidential: [Project Bluefin, Tidewater]",
+                               f"confidential: [Проект Синица, 鷹計画, {long_name}]")
+    cfg = load_config(write_config(tmp_path, brand))
+    for written in ("Проект Синица", "ПРОЕКТ **СИНИЦА**", "проект\u00adсиница", "Проект Сини&#x446;а",
+                    "鷹<b>計</b>画", "新しい鷹計画です", long_name.upper(), long_name[:-1] + "<i>q</i>"):
+        result = check_source("p.md", f"Title: x\n\nA {written} b\n", cfg)
+        column = 3 + written.find("鷹") if written.startswith("新") else 3  # CJK: no spaces, still a word
+        assert [(f.line, f.column) for f in result.findings if f.rule == "confidential"] == [(3, column)]
+    clean = check_source("p.md", "Title: x\n\nПроект Сирень and 鷹の計画 and " + long_name[:-2] + "\n", cfg)
+    assert not [f for f in clean.findings if f.rule == "confidential"]

@@ -115,11 +115,23 @@ def fold_char(char: str) -> str:
         if unicodedata.category(part) == "Cf":
             continue
         table = table or _confusables()
-        # Lower case first: capital І (Cyrillic) has the prototype "l", its small і has "i".
-        lower = part.lower()
-        mapped = table.get(lower) if len(lower) == 1 else None
-        out.append(mapped if mapped is not None else table.get(part, part))
+        out.append(_look_alike(part, table))
     return "".join(out)
+
+
+def _look_alike(char: str, table: dict[str, str]) -> str:
+    """The Latin letters `char` passes for, decided by its lower-case form only, so that a code
+    name and a text fold alike whatever their case: capital І (Cyrillic) has the prototype "l"
+    but its small і has "i"; small т has no entry but capital Т passes for "T"."""
+    lower = char.lower()
+    if len(lower) != 1:
+        return table.get(char, char).lower() if char in table else char
+    if lower in table:
+        return table[lower].lower()
+    upper = lower.upper()
+    if len(upper) == 1 and upper in table:
+        return table[upper].lower()
+    return table[char].lower() if char in table else lower
 
 
 def fold_text(text: str) -> str:
