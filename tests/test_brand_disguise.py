@@ -312,3 +312,24 @@ def test_code_names_in_other_scripts_and_very_long_names(tmp_path):
         assert [(f.line, f.column) for f in result.findings if f.rule == "confidential"] == [(3, column)]
     clean = check_source("p.md", "Title: x\n\nПроект Сирень and 鷹の計画 and " + long_name[:-2] + "\n", cfg)
     assert not [f for f in clean.findings if f.rule == "confidential"]
+
+
+def test_a_last_gate_failure_leaves_output_as_it_was(tmp_path):
+    """`make build-prod` (publish/build.py) swaps the new site in only when Pelican exits 0: a code
+    name that only the last gate sees (a setting) leaves every byte of output/ as it was."""
+    from conftest import copy_content
+    from test_build_atomic import build_prod, conf_for, snapshot
+
+    content, conf = copy_content(tmp_path / "content"), conf_for(tmp_path)
+    output = tmp_path / "site" / "output"
+    assert build_prod(content, output, conf).returncode == 0
+    before = snapshot(output)
+    conf.write_text(conf.read_text(encoding="utf-8") + 'SITESUBTITLE = "Notes on Project Blu\\u0435fin"\n',
+                    encoding="utf-8")
+    failed = build_prod(content, output, conf)
+    assert failed.returncode != 0
+    log = _log(type("B", (), {"log": failed.stdout + failed.stderr})())
+    assert "Production build stopped: the last gate found" in log and "'Project Bluefin'" in log
+    assert snapshot(output) == before
+    assert not any("Blu\u0435fin" in p.read_text(encoding="utf-8", errors="replace")
+                   for p in output.rglob("*.html"))
