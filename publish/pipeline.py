@@ -21,7 +21,6 @@ from . import build, lock
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .cli import main as publish
     from .settings import load
 
     parser = argparse.ArgumentParser(prog="python -m publish.pipeline", description=__doc__.splitlines()[0],
@@ -39,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             if status != 0:
                 print("lectern: nothing was posted (the production build failed)", file=sys.stderr)
                 return status
+            from .cli import main as publish  # imported under the lock: a refused run stops sooner
+
             published = publish(["--settings", str(args.settings)])
             rebuilt = build.build(content, output, args.settings, pelican_args, pass_fds=(fd,))
             return rebuilt if rebuilt != 0 else published
