@@ -86,3 +86,18 @@ def test_lock_is_released_when_the_holder_is_killed(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == -9 and "locked" in proc.stdout
     ledger.Writer(path).close()  # no stale lock after a crash
+
+
+def test_a_last_record_without_its_newline_is_kept_and_the_next_append_starts_a_new_line(tmp_path):
+    """An editor that saves without a final newline must not glue the next record onto the last."""
+    path = tmp_path / "l.jsonl"
+    path.write_text(
+        '{"event": "pending", "post": "a", "channel": "x", "key": "k", "time": "t"}', encoding="utf-8"
+    )
+    parsed = ledger.read(path)
+    assert parsed.problems == [] and parsed.unterminated and len(parsed.records) == 1
+    with ledger.Writer(path) as w:
+        w.repair(parsed)
+        w.append({"event": "posted", "post": "a", "channel": "x", "remote_id": "1", "remote_url": "r"})
+    final = ledger.read(path)
+    assert final.problems == [] and [r["event"] for r in final.records] == ["pending", "posted"]
