@@ -4,9 +4,11 @@
 `Blue\u200bfin` (zero-width space), `Ｂｌｕｅｆｉｎ` (full-width) and `Bluеfin` (Cyrillic е) all read
 as "Bluefin" on a page. The view undoes each disguise before matching:
 
-- Markdown emphasis and code marks (`*`, `_`, `~`, backticks) are dropped;
+- Markdown emphasis, code and link marks (`*`, `_`, `~`, backticks, `[`, `]`) are dropped
+  (`Tide[water](…)` reads as one word on the page);
 - HTML comments and inline tags are dropped from the running text (so `Blue<b>fin</b>` joins
-  up; a block or line-break tag such as `<p>` or `<br>` becomes a line break), and their insides
+  up, and so does `<wbr>`, which shows nothing; a block or line-break tag such as `<p>` or `<br>`
+  becomes a line break), and their insides
   — attribute values, comment text — are appended as separate segments, so a name in `alt="…"`,
   `title="…"` or a comment is still seen;
 - character references (`&#102;`, `&#x66;`, `&shy;`, also without the final `;` as browsers
@@ -14,7 +16,8 @@ as "Bluefin" on a page. The view undoes each disguise before matching:
   folded like any other character;
 - format characters (Unicode category Cf: soft hyphen, zero-width space/joiners, word joiner,
   BOM, bidi controls) and other default-ignorable characters (variation selectors, Hangul
-  fillers) are dropped;
+  fillers) are dropped, and so are combining marks (`Tide\u0301water` and `Tidéwater` read as
+  Tidewater);
 - every other non-ASCII character goes through NFKC (full-width, ligatures, math letters,
   no-break and thin spaces) and then Unicode's confusables table (UTS #39, as shipped by the
   `confusable-homoglyphs` package): a letter from another script that looks like a Latin letter
@@ -48,21 +51,21 @@ _ESCAPE = r"(?<=\\)(?P<esc>u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?)"  # JSON \u006
 _PERCENT = r"(?<=%)(?P<pct>[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*)"  # URL escapes (%66, %D0%B5)
 _WIDE = r"(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*)"
 _SPECIAL = re.compile(
-    r"[<&*_~`\\%\x80-\U0010ffff](?:"
+    r"[<&*_~`\[\]\\%\x80-\U0010ffff](?:"
     r"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<tag>/?[A-Za-z][^<>]*>))"
     rf"|{_REF}|{_ESCAPE}|{_PERCENT}"
-    r"|(?<=[*_~`])(?P<mark>[*_~`]*)"
+    r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)"
     rf"|{_WIDE})",
     re.DOTALL,
 )
 _SPECIAL_IN_TAG = re.compile(
-    rf"[&\\%*_~`\x80-\U0010ffff](?:{_REF}|{_ESCAPE}|{_PERCENT}|(?<=[*_~`])(?P<mark>[*_~`]*)|{_WIDE})")
+    rf"[&\\%*_~`\[\]\x80-\U0010ffff](?:{_REF}|{_ESCAPE}|{_PERCENT}|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)|{_WIDE})")
 #: Tags that end a line or a block: to a reader they separate words (`Tide<br>water`); every
 #: other tag (`b`, `em`, `span`, `a`, …) can sit inside a word.
 _BREAKING = re.compile(
     r"</?(?:address|article|aside|blockquote|br|caption|dd|details|dialog|div|dl|dt|fieldset|figcaption|"
     r"figure|footer|form|h[1-6]|header|hgroup|hr|li|main|nav|ol|p|pre|section|summary|table|tbody|td|"
-    r"tfoot|th|thead|tr|ul|wbr|img|input|select|textarea|button|option|title|head|body|html|meta|link|"
+    r"tfoot|th|thead|tr|ul|img|input|select|textarea|button|option|title|head|body|html|meta|link|"
     r"script|style|noscript|iframe|video|audio|source|track|svg|math)(?=[\s/>])",
     re.IGNORECASE,
 )
@@ -104,7 +107,7 @@ def _confusables_data() -> dict:
 @lru_cache(maxsize=4096)
 def fold_char(char: str) -> str:
     """The folded form of one non-ASCII character ("" for one that renders as nothing)."""
-    if char in _IGNORABLE or unicodedata.category(char) == "Cf":
+    if char in _IGNORABLE or unicodedata.category(char) in ("Cf", "Mn"):  # Mn: a combining mark
         return ""
     table = None
     out = []
@@ -112,8 +115,14 @@ def fold_char(char: str) -> str:
         if part.isascii():
             out.append(part)
             continue
-        if unicodedata.category(part) == "Cf":
+        if unicodedata.category(part) in ("Cf", "Mn"):
             continue
+        base = unicodedata.normalize("NFD", part)  # é -> e + U+0301, ё -> е + U+0308: the bare letter
+        if len(base) > 1 and all(unicodedata.category(c) == "Mn" for c in base[1:]):
+            part = base[0]
+            if part.isascii():
+                out.append(part)
+                continue
         table = table or _confusables()
         out.append(_look_alike(part, table))
     return "".join(out)
@@ -275,7 +284,7 @@ def quick(text: str) -> str:
     """
     if "<" in text:
         text = _untag(text)
-    for mark in "*_~`":  # before decoding: `&#42;` shows a real asterisk
+    for mark in "*_~`[]":  # before decoding: `&#42;` shows a real asterisk
         if mark in text:
             text = text.replace(mark, "")
     if "&" in text:
