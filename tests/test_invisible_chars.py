@@ -113,8 +113,8 @@ def test_dev_build_builds_every_post_without_the_characters(dev):
     built = list(dev.output.glob("posts/*/*/index.html"))
     assert len(built) == len(PUBLISHED) + len(POSTS)
     assert re.search(r"\b52 posts built, but not ready for production\b", log_lines(dev))
-    assert "posts/invisible-raw-surrogate.md:1: the file is not UTF-8 text (byte 0xed at column 22)" \
-        in log_lines(dev)
+    assert ("posts/invisible-raw-surrogate.md:1: column 22 holds half of an emoji saved in a broken "
+            "encoding (a lone surrogate) — delete it and type the emoji again") in log_lines(dev)
     for path in dev.output.rglob("*.html"):
         assert not LEFT_OVER.search(path.read_text(encoding="utf-8")), path
     page = BeautifulSoup((dev.output / "posts/2026/trust-wins-vt-title/index.html").read_text("utf-8"),
@@ -195,3 +195,13 @@ def test_every_control_name_is_the_unicode_alias():
 def test_clean_keeps_words_apart_and_drops_the_rest():
     assert invisible.clean("a\x0bb\x00c\u2028d\ufeffe") == "a bc de"
     assert invisible.clean_html("<p>x&#11;y&#xD83D;z&#146;</p>") == "<p>xyz&#146;</p>"
+
+
+def test_an_encoded_lone_surrogate_is_named_at_its_character_column():
+    from plugins.post_contract.contract import decode_source
+
+    _, problem = decode_source("post.md", "Date: 2026-01-01\nTitle: été ".encode() + b"\xed\xa0\xbd!\n")
+    assert str(problem) == ("post.md:2: column 12 holds half of an emoji saved in a broken encoding "
+                            "(a lone surrogate) — delete it and type the emoji again")
+    _, problem = decode_source("post.md", "Title: été \xe9".encode("latin-1"))
+    assert "is not UTF-8 text (byte 0xe9 at column 8)" in str(problem)  # é is one character

@@ -6,6 +6,7 @@ them are executives editing Markdown, not engineers reading tracebacks.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from publish.channels.registry import IDS as CHANNEL_IDS
@@ -25,6 +26,10 @@ class Problem:
         return f"{self.path}:{self.line}: {self.message}"
 
 
+#: A UTF-16 surrogate encoded as if it were a character (CESU-8 / WTF-8): ED A0–BF xx.
+_LONE_SURROGATE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+
+
 def decode_source(path: str, data: bytes) -> tuple[str | None, Problem | None]:
     """Decode a post as UTF-8, or explain which line holds the first byte that is not."""
     shown = display_path(path)
@@ -37,7 +42,14 @@ def decode_source(path: str, data: bytes) -> tuple[str | None, Problem | None]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        line_start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[line_start:exc.start].decode("utf-8", errors="replace")) + 1  # characters
+        if _LONE_SURROGATE.match(data, exc.start):
+            return None, Problem(
+                shown, line,
+                f"column {column} holds half of an emoji saved in a broken encoding (a lone surrogate) "
+                "— delete it and type the emoji again",
+            )
         return None, Problem(
             shown, line,
             f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at column {column}) — "
