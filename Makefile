@@ -19,7 +19,6 @@ DEVSTAMP=$(VENV)/.lectern-dev
 NODESTAMP=tests/node_modules/.lectern-stamp
 
 GITHUB_PAGES_BRANCH=gh-pages
-GITHUB_PAGES_COMMIT_MESSAGE=Generate Pelican site
 
 SSH_HOST?=localhost
 SSH_PORT?=22
@@ -31,6 +30,10 @@ BIND?=127.0.0.1
 N?=1000
 FORMAT?=text
 FILES?=
+DAYS?=14
+DRY_RUN?=0
+FORCE?=0
+DEPLOYOPTS=$(if $(filter 1,$(DRY_RUN)),--dry-run,) $(if $(filter 1,$(FORCE)),--force,)
 
 DEBUG ?= 0
 ifeq ($(DEBUG), 1)
@@ -120,15 +123,25 @@ preview: build-prod ## Plan and compose social posts, write preview/ (posts noth
 publish: $(STAMP) ## Build for production, then syndicate new posts (live only with credentials)
 	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -- $(PELICANOPTS)
 
-ssh_upload: build-prod ## Upload output/ with scp
+# Deploy the production build to DEPLOY_TARGET (publishconf.py or the environment): s3://bucket[/prefix],
+# ssh://[user@]host[:port]/path, rsync://host/module[/path], file:///path, gh-pages or github:BRANCH[@REMOTE].
+# Only changed files are uploaded; listings, feeds and sitemap.xml go last; deletes after the uploads.
+deploy: build-prod ## Build for production and deploy output/ to DEPLOY_TARGET: [DRY_RUN=1] [FORCE=1]
+	@$(VPY) -m publish.deploy --settings "$(PUBLISHCONF)" --output "$(OUTPUTDIR)" $(DEPLOYOPTS)
+
+due: $(STAMP) ## Calendar of scheduled posts going live in the next DAYS days (default 14), with their channels
+	@$(VPY) -m publish.due --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --days $(DAYS)
+
+ssh_upload: build-prod ## Upload output/ with scp (no deletes; prefer rsync_upload or make deploy)
 	scp -P $(SSH_PORT) -r "$(OUTPUTDIR)"/* "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
 
-rsync_upload: build-prod ## Upload output/ with rsync over ssh
-	rsync -e "ssh -p $(SSH_PORT)" -P -rvzc --include tags --cvs-exclude --delete "$(OUTPUTDIR)"/ "$(SSH_USER)@$(SSH_HOST):$(SSH_TARGET_DIR)"
+rsync_upload: build-prod ## make deploy to ssh://$(SSH_USER)@$(SSH_HOST):$(SSH_PORT)$(SSH_TARGET_DIR)
+	@$(VPY) -m publish.deploy --settings "$(PUBLISHCONF)" --output "$(OUTPUTDIR)" $(DEPLOYOPTS) \
+	  --target "ssh://$(SSH_USER)@$(SSH_HOST):$(SSH_PORT)$(SSH_TARGET_DIR)"
 
-github: build-prod ## Push output/ to the gh-pages branch with ghp-import
-	$(VENV)/bin/ghp-import -m "$(GITHUB_PAGES_COMMIT_MESSAGE)" -b $(GITHUB_PAGES_BRANCH) "$(OUTPUTDIR)" --no-jekyll
-	git push origin $(GITHUB_PAGES_BRANCH)
+github: build-prod ## make deploy to the $(GITHUB_PAGES_BRANCH) branch (pushed to origin)
+	@$(VPY) -m publish.deploy --settings "$(PUBLISHCONF)" --output "$(OUTPUTDIR)" $(DEPLOYOPTS) \
+	  --target "github:$(GITHUB_PAGES_BRANCH)"
 
 # ---------------------------------------------------------------- quality
 test: $(DEVSTAMP) $(NODESTAMP) chromium ## Install test needs (incl. chromium, axe-core) and run pytest
@@ -144,4 +157,4 @@ help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
-.PHONY: venv chromium lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish ssh_upload rsync_upload github test lint bench help
+.PHONY: venv chromium lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help
