@@ -28,7 +28,8 @@ from .target import DeployError, Target, parse
 
 __all__ = ["TARGETS", "Config", "DeployError", "Line", "Summary", "Target", "deploy", "parse", "redactor"]
 
-#: Target kind → module (each has `run(output, target, config, local, *, dry_run, force, env)`).
+#: Target kind → module; each has `run(output, target, config, local, *, dry_run, force, env, skip)`,
+#: a generator of progress `Line`s that returns the `Summary`.
 TARGETS = {"s3": "publish.deploy.s3", "rsync": "publish.deploy.rsync", "ghpages": "publish.deploy.ghpages"}
 #: Secret whatever their names say (an access key id appears in signed requests and error texts).
 SECRET_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "RSYNC_PASSWORD",
@@ -60,7 +61,8 @@ def deploy(output_dir: str | os.PathLike, target: str | Target | None, settings:
         local = files.walk(output, skip=skip, cache_control=config.cache_control,
                            content_types=config.content_types, order=config.order)
         module = importlib.import_module(TARGETS[chosen.kind])
-        steps = module.run(output, chosen, config, local, dry_run=dry_run, force=force, env=env)
+        steps = module.run(output, chosen, config, local, dry_run=dry_run, force=force, env=env,
+                           skip=tuple(skip))
         while True:
             try:
                 line = next(steps)

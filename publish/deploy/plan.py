@@ -79,6 +79,7 @@ class Plan:
     deletes: list[str] = field(default_factory=list)
     unchanged: list[files.LocalFile] = field(default_factory=list)
     new: set[str] = field(default_factory=set)
+    folders: list[str] = field(default_factory=list)  # emptied folders a target removes (rsync)
 
     @property
     def steps(self) -> int:

@@ -73,7 +73,7 @@ def listing(s3, target: Target) -> dict[str, Remote]:
 
 
 def run(output: Path, target: Target, config: Config, local: list[files.LocalFile], *, dry_run: bool,
-        force: bool, env: Mapping[str, str]) -> Generator[Line, None, Summary]:
+        force: bool, env: Mapping[str, str], skip: tuple[Path, ...] = ()) -> Generator[Line, None, Summary]:
     from botocore.exceptions import BotoCoreError, ClientError
 
     started = time.monotonic()
