@@ -23,6 +23,7 @@ about is held as "needs attention" (`Ledger.held`) instead of being shared again
 
 from __future__ import annotations
 
+import codecs
 import fcntl
 import json
 import os
@@ -140,6 +141,8 @@ def parse(data: bytes | str) -> Ledger:
     and never a crash (see publish/records.py for what a line must look like)."""
     if isinstance(data, str):
         data = data.encode("utf-8", errors="surrogateescape")
+    if data.startswith(codecs.BOM_UTF8):  # an editor's byte order mark (Notepad) is not part of line 1
+        data = data[len(codecs.BOM_UTF8):]
     ledger = Ledger()
     lines = data.split(b"\n")
     terminated = data.endswith(b"\n") or not data

@@ -48,11 +48,19 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
         if pair.state not in ("pending", "uncertain") or pair.channel not in connections:
             continue
         base = {"post": pair.post, "channel": pair.channel, "key": pair.key, "hash": pair.pending_hash}
-        if parse_time(pair.since) is None:
+        since = parse_time(pair.since)
+        if since is None:
             writer.append({**base, "event": "attention",
                            "reason": "the pending record has no readable time, so its request may still "
                                      "be in flight"})
             notes.append(f"{pair.post} → {pair.channel}: needs attention (pending record without a time)")
+            continue
+        if since > now + window:  # a clock or a hand edit: waiting would never end (year 9999 overflows)
+            writer.append({**base, "event": "attention",
+                           "reason": f"the pending record is dated {pair.since}, in the future (check the "
+                                     "clock), so when its request was sent is unknown"})
+            notes.append(f"{pair.post} → {pair.channel}: needs attention "
+                         "(pending record dated in the future)")
             continue
         if in_flight(pair, now, window):
             notes.append(f"{pair.post} → {pair.channel}: in flight, will retry (the request sent at "

@@ -37,10 +37,9 @@ import feedparser
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_content
+from fakes.base import ECHO
 from fakes.harness import (  # noqa: F401 - fixtures
-    SECRETS,
     fakes,
-    ledger_records,
     settings_for,
     tweepy_to_fake,
     write_conf,
@@ -49,6 +48,7 @@ from lxml import etree
 from sitebuild import REPO, build_site
 
 from plugins.brand_guard import fold
+from publish.cli import main
 from publish.text import plain_text
 
 SITE = "https://insights.example.com"  # the fakes' harness site (the manifest guard compares it)
@@ -660,3 +660,160 @@ def test_production_build_with_code_names_stops_names_each_and_leaves_output_byt
     assert f"pages/about.md:{ABOUT_LEAK[2]} error confidential" in log
     assert not (build_dir / "manifest.json").exists()
     assert not list(build_dir.parent.glob("output.staging-*"))
+
+
+# ---------------------------------------------------------------- the publish step
+def expected_texts() -> dict[tuple[str, str], str]:
+    return {
+        (slug, channel): text
+        for slug, case in TEXT.items()
+        for channel, text in case["social"].items()
+        if slug != "hx-long"
+    }
+
+
+def test_preview_in_its_own_process_composes_each_text_as_written_and_names_no_code_name(good):
+    settings, conf, _ = good
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("X_", "LINKEDIN_", "MASTODON_", "BLUESKY_", "SLACK_", "TEAMS_"))
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "publish", "--settings", str(conf), "--preview-only"],
+        cwd=REPO,
+        env={**clean, "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    preview = Path(settings["SYNDICATION_PREVIEW_DIR"])
+    rows = json.loads((preview / "plan.json").read_text(encoding="utf-8"))
+    texts = {(row["post"], row["channel"]): row["text"] for row in rows}
+    for (slug, channel), text in expected_texts().items():
+        assert texts[(slug, channel)] == text or texts[(slug, channel)].startswith(text + " "), (
+            slug,
+            channel,
+            texts[(slug, channel)],
+        )
+    soup = BeautifulSoup((preview / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert soup.find_all("script") == []
+    assert "</script><script>alert(2)</script>" in soup.get_text()
+    assert code_names_in(done.stdout + done.stderr) == []
+    assert leaks_under(preview, Path(settings["OUTPUT_PATH"]), Path(settings["SYNDICATION_MANIFEST"])) == {}
+
+
+#: Damaged ledger lines (a merge, a hand edit, an editor): each is reported and skipped, and the
+#: (post, channel) it may be about is held as needs attention, never re-sent.
+DAMAGE = [
+    (b'{"event": "posted", "post": ["hx-lt-gt"], "channel": "x"}', "`post` is a list, expected text"),
+    (
+        b'{"event": "posted", "post": "hx-entities", "channel": "mastodon", "time": "\\xff\\xfe"}'.replace(
+            b"\\xff\\xfe", b"\xff\xfe"
+        ),
+        "byte 0xFF at column",
+    ),
+    (b'{"event": "pending", "post": "hx-template", "channel": "bluesky", "time": NaN}', "`time` is a number"),
+    (
+        b'{"event": "posted", "post": "hx-lt-gt", "channel": "linkedin", "remote_id": 1e999}',
+        "`remote_id` is a",
+    ),
+    (b'{"event": "posted", "post": "hx-template", "channel": "linkedin"}\x00', "invalid JSON"),
+    (
+        b'{"event": "posted", "post": {"hx-entities": {"a": [[[["x"]]]]}}, "channel": "x"}',
+        "`post` is an object",
+    ),
+]
+#: Readable lines in the same file: a record written with Windows line ends counts as done.
+CRLF_DONE = (
+    b'{"event": "posted", "post": "hx-entities", "channel": "linkedin", "time": "2026-11-01T10:00:00+00:00",'
+    b' "remote_id": "1", "remote_url": "https://www.linkedin.com/feed/update/urn:li:share:1"}\r\n'
+)
+#: A pending record dated far in the future (a clock or a hand edit): its request cannot be in
+#: flight for centuries; the pair needs attention instead of waiting for ever.
+FUTURE_PENDING = (
+    b'{"event": "pending", "post": "hx-lt-gt", "channel": "mastodon", "key": "k1", '
+    b'"time": "9999-12-31T23:59:59+00:00"}'
+)
+HELD = {
+    ("hx-lt-gt", "mastodon"),
+    ("hx-lt-gt", "x"),
+    ("hx-entities", "mastodon"),
+    ("hx-template", "bluesky"),
+    ("hx-lt-gt", "linkedin"),
+    ("hx-template", "linkedin"),
+    ("hx-entities", "x"),
+    ("hx-entities", "linkedin"),
+}
+
+
+def received(fakes) -> dict[str, list[tuple[str, str]]]:  # noqa: F811
+    """(text, the whole record) each fake network stored: the record holds the link (with its slug)."""
+    from publish.compose import unescape_little
+
+    return {
+        "x": [(t["text"], json.dumps(t)) for t in fakes.x.tweets],
+        "mastodon": [
+            (s["content"][3:-4].replace("&amp;", "&"), json.dumps(s)) for s in fakes.mastodon.statuses
+        ],
+        "bluesky": [(r["value"]["text"], json.dumps(r)) for r in fakes.bluesky.records],
+        "linkedin": [(unescape_little(p["commentary"]), json.dumps(p)) for p in fakes.linkedin.posts],
+    }
+
+
+def test_live_run_sends_each_text_as_written_holds_damaged_pairs_and_leaks_no_secret(
+    work, good, fakes, tweepy_to_fake, capsys  # noqa: F811
+):
+    settings, _, _ = good
+    ledger = Path(settings["SYNDICATION_LEDGER"])
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    ledger.write_bytes(
+        b"\xef\xbb\xbf" + CRLF_DONE + b"\n".join(line for line, _ in DAMAGE) + b"\n" + FUTURE_PENDING + b"\n"
+    )
+    (work / "live").mkdir()
+    live = {
+        **settings,
+        "LINKEDIN_API_BASE": fakes.linkedin.url + "/rest",
+        "BLUESKY_API_BASE": fakes.bluesky.url,
+    }
+    conf = write_conf(work / "live", live)
+    fakes.slack.fail_next(ECHO)  # the internal post's webhook answers 400 and repeats its secret path
+    status = main(["--settings", str(conf)], env=fakes.env())
+    out, err = capsys.readouterr()
+    console = out + err
+    assert status == 1, console  # Slack failed; every other channel went on
+    assert "Traceback" not in console
+    for number, (_, why) in enumerate(DAMAGE, start=2):
+        assert re.search(rf"syndication\.jsonl:{number}: [^\n]*{re.escape(why)}", console), (number, why)
+    assert re.search(r"→ slack: failed: Slack: HTTP 400 .*\*\*\*", console)  # it did echo its secret path
+    assert "syndication.jsonl:1:" not in console  # a byte order mark is not damage; the CRLF record is done
+    assert "hx-lt-gt → mastodon: needs attention (pending record dated in the future)" in console
+    sent = received(fakes)
+    for (slug, channel), text in expected_texts().items():
+        hits = [
+            t
+            for t, record in sent[channel]
+            if f"/{slug}/" in record and (t == text or t.startswith(text + " "))
+        ]
+        if (slug, channel) in HELD:
+            assert hits == [], (slug, channel)
+        else:
+            assert len(hits) == 1, (slug, channel, sent[channel])
+    for channel, texts in sent.items():
+        assert len(texts) == len({t for t, _ in texts}), channel  # nothing twice
+    raw = ledger.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf" + CRLF_DONE)
+    assert b"hx-entities" in raw and raw.count(b'"post": "hx-entities", "channel": "linkedin"') == 1
+    places = {
+        "console": console,
+        "ledger": raw.decode("utf-8", errors="replace"),
+        **{
+            str(p): p.read_text(encoding="utf-8") for p in Path(settings["SYNDICATION_PREVIEW_DIR"]).iterdir()
+        },
+    }
+    for secret in fakes.secrets():
+        for where, text in places.items():
+            assert secret not in text, (secret, where)
+    assert all(code_names_in(text) == [] for text in places.values())
+    assert fakes.errors() == []
