@@ -365,3 +365,43 @@ def test_make_deploy_passes_dry_run_and_force():
     plain = subprocess.run(["make", "-n", "deploy"], cwd=REPO, capture_output=True, text=True, timeout=60)
     line = next(ln for ln in plain.stdout.splitlines() if "publish.deploy" in ln)
     assert "--dry-run" not in line and "--force" not in line
+
+
+def test_multipart_etag_is_settled_by_our_stored_md5(site, moto, tmp_path):
+    """A multipart upload's ETag is not an MD5: the object is unchanged when our x-amz-meta-md5 says
+    so, and re-uploaded when the size matches but the stored MD5 differs or is missing."""
+    root, _, build = site
+    client = bucket(moto, "multipart")
+    settings = settings_of(root / "b")
+    run(build.output, "s3://multipart", settings, moto)
+    local = local_md5(build.output)
+
+    def multipart(key: str, body: bytes, md5: str | None) -> None:
+        meta = {"md5": md5} if md5 else {}
+        upload = client.create_multipart_upload(Bucket="multipart", Key=key, ContentType="text/html",
+                                                Metadata=meta)
+        part = client.upload_part(Bucket="multipart", Key=key, PartNumber=1, UploadId=upload["UploadId"],
+                                  Body=body)
+        client.complete_multipart_upload(Bucket="multipart", Key=key, UploadId=upload["UploadId"],
+                                         MultipartUpload={"Parts": [{"ETag": part["ETag"], "PartNumber": 1}]})
+        assert "-" in client.head_object(Bucket="multipart", Key=key)["ETag"]
+
+    about = (build.output / "about" / "index.html").read_bytes()
+    contact = (build.output / "contact" / "index.html").read_bytes()
+    missing = (build.output / "404.html").read_bytes()
+    multipart("about/index.html", about, local["about/index.html"])  # same bytes, ETag "…-1"
+    multipart("contact/index.html", b"x" * len(contact), "0" * 32)  # same size, other bytes and MD5
+    multipart("404.html", b"y" * len(missing), None)  # same size, other bytes, no stored MD5
+    done = run(build.output, "s3://multipart", settings, moto)
+    assert sorted(done.uploaded) == ["404.html", "contact/index.html"]
+    assert client.get_object(Bucket="multipart", Key="contact/index.html")["Body"].read() == contact
+
+
+def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
+    from publish.deploy import __main__ as command
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    assert command.fancy({}) is True
+    assert command.fancy({"CI": "true"}) is False
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    assert command.fancy({}) is False
