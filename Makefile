@@ -73,6 +73,10 @@ chromium: ## Install Debian's chromium for the browser test when it is missing
 	@command -v chromium >/dev/null 2>&1 || { echo "lectern: installing Debian chromium" >&2; \
 	  (apt-get install -y -q chromium >&2 || (apt-get update -q >&2 && apt-get install -y -q chromium >&2)); }
 
+rsync-tool: ## Install Debian's rsync for the rsync deploy test when it is missing (the test skips without it)
+	@command -v rsync >/dev/null 2>&1 || { echo "lectern: installing Debian rsync" >&2; \
+	  (apt-get install -y -q rsync >&2 || (apt-get update -q >&2 && apt-get install -y -q rsync >&2)) || true; }
+
 lock: ## Regenerate requirements*.txt from requirements*.in in a scratch venv
 	@rm -rf .lock-venv && $(PY) -m venv .lock-venv && .lock-venv/bin/pip install -q -r requirements.in
 	@.lock-venv/bin/pip freeze > requirements.txt
@@ -144,7 +148,7 @@ github: build-prod ## make deploy to the $(GITHUB_PAGES_BRANCH) branch (pushed t
 	  --target "github:$(GITHUB_PAGES_BRANCH)"
 
 # ---------------------------------------------------------------- quality
-test: $(DEVSTAMP) $(NODESTAMP) chromium ## Install test needs (incl. chromium, axe-core) and run pytest
+test: $(DEVSTAMP) $(NODESTAMP) chromium rsync-tool ## Install test needs (incl. chromium, axe-core) and run pytest
 	@$(VPY) -m pytest -q $(PYTESTOPTS)
 
 lint: $(DEVSTAMP) ## Run ruff over the code
@@ -157,4 +161,4 @@ help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
-.PHONY: venv chromium lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help
+.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help
