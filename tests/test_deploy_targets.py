@@ -121,7 +121,8 @@ def test_upload_tiers(path, tier):
 # ------------------------------------------------------------------ rsync to a folder
 
 @pytest.mark.skipif(shutil.which("rsync") is None, reason="rsync is not installed (apt-get install rsync)")
-def test_rsync_to_a_folder(prod_site, tmp_path):
+def test_rsync_to_a_folder(prod_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "C")  # CI's locale may be C: non-ASCII names must still match
     settings = settings_for(prod_site, DEPLOY_MAX_DELETES=1)
     dest = tmp_path / "www"
     dest.mkdir()
@@ -138,6 +139,8 @@ def test_rsync_to_a_folder(prod_site, tmp_path):
     copy = tmp_path / "output"
     shutil.copytree(prod_site.output, copy)
     (copy / "about" / "index.html").write_text("<p>changed</p>", encoding="utf-8")
+    (copy / "tag" / "café 東京").mkdir(parents=True)
+    (copy / "tag" / "café 東京" / "index.html").write_text("<p>new</p>", encoding="utf-8")
     for n in range(2):
         (dest / f"stale-{n}.html").write_text("old", encoding="utf-8")
     before = tree_of(dest)
@@ -145,7 +148,8 @@ def test_rsync_to_a_folder(prod_site, tmp_path):
         deploy(copy, target, settings, progress=lines.append)
     assert tree_of(dest) == before  # refused before any change
     forced = deploy(copy, target, settings, force=True, progress=lines.append)
-    assert forced.uploaded == ["about/index.html"] and forced.deleted == ["stale-0.html", "stale-1.html"]
+    assert forced.uploaded == ["about/index.html", "tag/café 東京/index.html"]
+    assert forced.deleted == ["stale-0.html", "stale-1.html"]
     assert tree_of(dest) == tree_of(copy)
 
 

@@ -54,8 +54,9 @@ def call(argv: list[str], env: Mapping[str, str]) -> str:
 
 def planned(argv: list[str], source: str, target: Target, local: list[files.LocalFile],
             env: Mapping[str, str]) -> Plan:
-    listing = call([*argv, "--dry-run", "--delete", "--itemize-changes", "--out-format=%i %n", source,
-                    target.destination], env)
+    # -8: names as they are (in a C locale rsync escapes non-ASCII bytes as \#ooo, and they must match)
+    listing = call([*argv, "--dry-run", "--delete", "--itemize-changes", "-8", "--out-format=%i %n",
+                    source, target.destination], env)
     by_path = {f.path: f for f in local}
     plan = Plan()
     uploads = set()
