@@ -222,6 +222,13 @@ broken(
     "posts/nm-long-slug.md:2: Slug",
 )
 
+broken(
+    "nm-soft-tag",
+    header("nm-soft-tag", "Soft tag", 19, tags="tr\u00adust").replace("2026-02-19", "2026-11-21") + BODY,
+    'posts/nm-soft-tag.md:6: the tag "tr\\u00adust" gets the same address (tag/trust/) as the tag "trust" '
+    "in posts/",
+)
+
 # 4: images (dev: built without a card; production: errors); nothing outside content/ is read
 broken(
     "im-passwd",
@@ -545,7 +552,7 @@ def test_dev_build_reports_every_broken_post_with_its_place_and_builds_the_rest(
         "im-passwd",
         "im-external",
     } <= built
-    assert not {"nm-traversal", "nm-tag-twin", "nm-long-slug"} & built
+    assert not {"nm-traversal", "nm-tag-twin", "nm-long-slug", "nm-soft-tag"} & built
     assert len(built) >= 7 + len(TEXT) + 12
     assert page(dev.output, "posts/2026/inv-vt").h1.get_text() == "Trust wins"
 
@@ -763,7 +770,11 @@ def received(fakes) -> dict[str, list[tuple[str, str]]]:  # noqa: F811
 
 
 def test_live_run_sends_each_text_as_written_holds_damaged_pairs_and_leaks_no_secret(
-    work, good, fakes, tweepy_to_fake, capsys  # noqa: F811
+    work,
+    good,
+    fakes,  # noqa: F811
+    tweepy_to_fake,  # noqa: F811
+    capsys,
 ):
     settings, _, _ = good
     ledger = Path(settings["SYNDICATION_LEDGER"])

@@ -198,7 +198,10 @@ def _leaves_folder(value: str) -> bool:
 
 
 def shorten(value: str, limit: int = 60) -> str:
-    return value if len(value) <= limit else value[: limit - 1] + "…"
+    """A name for a message: cut to `limit`, and characters that show nothing (a soft hyphen, a
+    zero-width space) written as \\u00ad: two tags that differ only by one would read the same."""
+    value = value if len(value) <= limit else value[: limit - 1] + "…"
+    return "".join(c if c.isprintable() or c == " " else f"\\u{ord(c):04x}" for c in value)
 
 
 def _describe(char: str) -> str:
