@@ -190,12 +190,16 @@ def test_github_pages_branch(prod_site, tmp_path, monkeypatch):
     assert again.uploaded == [] and git(remote, "rev-list", "--count", "gh-pages") == commits
 
     (output / "about" / "index.html").write_text("<p>changed</p>", encoding="utf-8")
+    (output / "tag" / "café").mkdir()
+    (output / "tag" / "café" / "index.html").write_text("<p>new</p>", encoding="utf-8")
     shown = git(remote, "show", "gh-pages:about/index.html")
     (output / "contact" / "index.html").unlink()
     with pytest.raises(DeployError, match="would delete 1 files"):
         deploy(output, "github:", settings, progress=lambda _: None)
     assert git(remote, "show", "gh-pages:about/index.html") == shown
     done = deploy(output, "gh-pages", settings, force=True, progress=lambda _: None)
-    assert done.uploaded == ["about/index.html"] and done.deleted == ["contact/index.html"]
+    assert done.uploaded == ["about/index.html", "tag/café/index.html"]
+    assert done.deleted == ["contact/index.html"]
+    assert deploy(output, "gh-pages", settings, progress=lambda _: None).uploaded == []
     assert git(remote, "show", "gh-pages:about/index.html") == "<p>changed</p>"
     assert git(work, "symbolic-ref", "--short", "HEAD").strip() == "main"

@@ -27,8 +27,8 @@ OURS = frozenset({".nojekyll"})
 
 
 def git(repo: Path, *args: str, env: Mapping[str, str], check: bool = True) -> subprocess.CompletedProcess:
-    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=dict(env),
-                          stdin=subprocess.DEVNULL)
+    done = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, encoding="utf-8",
+                          errors="surrogateescape", env=dict(env), stdin=subprocess.DEVNULL)
     if check and done.returncode != 0:
         tail = " / ".join((done.stderr or done.stdout).strip().splitlines()[-2:])
         raise DeployError(f"git {args[0]} failed: {tail}")
@@ -50,11 +50,12 @@ def repository(output: Path, env: Mapping[str, str]) -> Path:
 
 def tree(repo: Path, branch: str, env: Mapping[str, str]) -> dict[str, str]:
     """path → blob id of the branch's current tree ({} when the branch does not exist yet)."""
-    listed = git(repo, "ls-tree", "-r", "--full-tree", f"refs/heads/{branch}", env=env, check=False)
+    # -z: paths as they are (git quotes non-ASCII names otherwise, and they must match)
+    listed = git(repo, "ls-tree", "-r", "-z", "--full-tree", f"refs/heads/{branch}", env=env, check=False)
     if listed.returncode != 0:
         return {}
     found = {}
-    for line in listed.stdout.splitlines():
+    for line in listed.stdout.split("\0"):
         meta, _, path = line.partition("\t")
         parts = meta.split()
         if len(parts) == 3 and parts[1] == "blob":
@@ -89,8 +90,8 @@ def run(output: Path, target: Target, config: Config, local: list[files.LocalFil
     elif plan.steps:
         command = [_ghp_import(), "-n", "-m", MESSAGE, "-b", target.branch, "-r", target.remote, "-p",
                    str(output)]
-        done = subprocess.run(command, cwd=repo, capture_output=True, text=True, env=dict(env),
-                              stdin=subprocess.DEVNULL)
+        done = subprocess.run(command, cwd=repo, capture_output=True, encoding="utf-8", errors="replace",
+                              env=dict(env), stdin=subprocess.DEVNULL)
         if done.returncode != 0:
             tail = " / ".join((done.stderr or done.stdout).strip().splitlines()[-2:])
             raise DeployError(f"ghp-import failed ({tail}); the branch {target.branch} may hold the new "

@@ -45,7 +45,8 @@ def excludes_for(output: Path, skip: list[Path]) -> list[str]:
 
 
 def call(argv: list[str], env: Mapping[str, str]) -> str:
-    done = subprocess.run(argv, capture_output=True, text=True, env=dict(env), stdin=subprocess.DEVNULL)
+    done = subprocess.run(argv, capture_output=True, encoding="utf-8", errors="surrogateescape",
+                          env=dict(env), stdin=subprocess.DEVNULL)
     if done.returncode != 0:
         tail = (done.stderr or done.stdout).strip().splitlines()[-3:]
         raise DeployError(f"rsync exited with status {done.returncode}: {' / '.join(tail)}")
