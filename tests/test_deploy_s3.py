@@ -405,3 +405,24 @@ def test_progress_bar_only_on_a_terminal_outside_ci(monkeypatch):
     assert command.fancy({"CI": "true"}) is False
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     assert command.fancy({}) is False
+
+
+def test_keys_with_spaces_plus_and_other_scripts(site, moto, tmp_path):
+    root, _, build = site
+    client = bucket(moto, "names")
+    copy = tmp_path / "output"
+    shutil.copytree(build.output, copy)
+    odd = ["tag/café 東京/index.html", "files/a+b c%20d.txt", "files/Проект.pdf"]
+    for rel in odd:
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        (copy / rel).write_bytes(rel.encode("utf-8"))
+    settings = settings_of(root / "b")
+    first = run(copy, "s3://names/pre fix", settings, moto)
+    assert set(odd) <= set(first.uploaded)
+    for rel in odd:
+        assert client.get_object(Bucket="names", Key="pre fix/" + rel)["Body"].read() == rel.encode("utf-8")
+    again = run(copy, "s3://names/pre fix", settings, moto)
+    assert again.uploaded == [] and again.deleted == []
+    (copy / odd[1]).unlink()
+    third = run(copy, "s3://names/pre fix", settings, moto)
+    assert third.deleted == [odd[1]] and third.uploaded == []
