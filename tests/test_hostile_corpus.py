@@ -289,6 +289,7 @@ LEAKS: dict[str, tuple[str, str]] = {
     "cn-url-escape": ("See [the plan](https://example.com/Tide%77ater) now.", "9:36"),
     "cn-combining": ("Tide\u0301water is near.", "9:1"),
     "cn-wbr": ("Tide<wbr>water is near.", "9:1"),
+    "cn-escaped": ("Tide\\_water and Project\\_Bluefin are near.", "9:1"),
     "cn-link-split": ("Tide[water](https://example.com/) is near.", "9:1"),
 }
 LEAK_HEADERS: dict[str, tuple[str, str]] = {  # a code name in a header field

@@ -4,7 +4,8 @@
 `Blue\u200bfin` (zero-width space), `Ｂｌｕｅｆｉｎ` (full-width) and `Bluеfin` (Cyrillic е) all read
 as "Bluefin" on a page. The view undoes each disguise before matching:
 
-- Markdown emphasis, code and link marks (`*`, `_`, `~`, backticks, `[`, `]`) are dropped
+- Markdown emphasis, code and link marks (`*`, `_`, `~`, backticks, `[`, `]`) and backslash
+  escapes are dropped
   (`Tide[water](…)` reads as one word on the page);
 - HTML comments and inline tags are dropped from the running text (so `Blue<b>fin</b>` joins
   up, and so does `<wbr>`, which shows nothing; a block or line-break tag such as `<p>` or `<br>`
@@ -50,16 +51,20 @@ _REF = r"(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{
 _ESCAPE = r"(?<=\\)(?P<esc>u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?)"  # JSON \u0066 (JSON-LD, manifest)
 _PERCENT = r"(?<=%)(?P<pct>[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*)"  # URL escapes (%66, %D0%B5)
 _WIDE = r"(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*)"
+#: A Markdown backslash escape (`Tide\_water` shows "Tide_water"): the backslash shows nothing.
+_BACKSLASH = r"(?<=\\)(?P<bslash>)(?=[!-/:-@\[-`{-~])"
 _SPECIAL = re.compile(
     r"[<&*_~`\[\]\\%\x80-\U0010ffff](?:"
     r"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<tag>/?[A-Za-z][^<>]*>))"
-    rf"|{_REF}|{_ESCAPE}|{_PERCENT}"
+    rf"|{_REF}|{_ESCAPE}|{_BACKSLASH}|{_PERCENT}"
     r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)"
     rf"|{_WIDE})",
     re.DOTALL,
 )
 _SPECIAL_IN_TAG = re.compile(
-    rf"[&\\%*_~`\[\]\x80-\U0010ffff](?:{_REF}|{_ESCAPE}|{_PERCENT}|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)|{_WIDE})")
+    rf"[&\\%*_~`\[\]\x80-\U0010ffff](?:{_REF}|{_ESCAPE}|{_BACKSLASH}|{_PERCENT}"
+    r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)"
+    rf"|{_WIDE})")
 #: Tags that end a line or a block: to a reader they separate words (`Tide<br>water`); every
 #: other tag (`b`, `em`, `span`, `a`, …) can sit inside a word.
 _BREAKING = re.compile(
@@ -211,7 +216,7 @@ def _fold_into(text: str, lo: int, hi: int, pattern: re.Pattern, pieces: list,
             decoded = _decode(kind, match.group())
             folded = "".join(c if c.isascii() else fold_char(c) for c in decoded)
             pieces.append((start, end, folded))
-        elif kind == "mark":
+        elif kind in ("mark", "bslash"):
             pieces.append((start, end, ""))
         else:  # a tag or a comment: out of the running text, its inside scanned on its own
             breaking = kind == "tag" and _BREAKING.match(text, start, end)
@@ -271,6 +276,7 @@ _TAG_OR_COMMENT = re.compile(r"<!--(.*?)-->|<(/?[A-Za-z][^<>]*)>", re.DOTALL)
 _BREAKING_TAG = re.compile(_BREAKING.pattern + r"[^<>]*>", re.IGNORECASE)
 _ANY_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _ANY_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?")
+_ANY_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _ANY_PERCENT = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 
 
@@ -284,6 +290,8 @@ def quick(text: str) -> str:
     """
     if "<" in text:
         text = _untag(text)
+    if "\\" in text:
+        text = _ANY_BACKSLASH.sub("", text)
     for mark in "*_~`[]":  # before decoding: `&#42;` shows a real asterisk
         if mark in text:
             text = text.replace(mark, "")
