@@ -290,6 +290,8 @@ LEAKS: dict[str, tuple[str, str]] = {
     "cn-combining": ("Tide\u0301water is near.", "9:1"),
     "cn-wbr": ("Tide<wbr>water is near.", "9:1"),
     "cn-escaped": ("Tide\\_water and Project\\_Bluefin are near.", "9:1"),
+    "cn-hidden": ('Tide<span style="display:none">zq</span>water Blue<b hidden>x</b>fin', "9:1"),
+    "cn-ruby": ("Tide<ruby>w<rp>(</rp><rt>double-u</rt></ruby>ater is near.", "9:1"),
     "cn-link-split": ("Tide[water](https://example.com/) is near.", "9:1"),
 }
 LEAK_HEADERS: dict[str, tuple[str, str]] = {  # a code name in a header field

@@ -51,11 +51,17 @@ _REF = r"(?<=&)(?P<ref>(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{
 _ESCAPE = r"(?<=\\)(?P<esc>u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?)"  # JSON \u0066 (JSON-LD, manifest)
 _PERCENT = r"(?<=%)(?P<pct>[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*)"  # URL escapes (%66, %D0%B5)
 _WIDE = r"(?<=[^\x00-\x7f])(?P<wide>[^\x00-\x7f]*)"
+#: An element a reader never sees in the running text: ruby annotations (`<rt>`, `<rp>`) and elements
+#: hidden by the `hidden` attribute or an inline `display:none` / `visibility:hidden` style.
+#: `Tide<span style="display:none">zq</span>water` reads "Tidewater": the element is taken out of
+#: the running text like a comment (its inside is still scanned on its own).
+_HIDDEN = (r"(?i:(?P<hname>rt|rp|[a-z][a-z0-9]*(?=[^<>]*?\s(?:hidden(?=[\s=/>])|style\s*=[^<>]*?"
+           r"(?:display\s*:\s*none|visibility\s*:\s*hidden))))(?=[\s/>])[^<>]*>.{0,2000}?</(?P=hname)\s*>)")
 #: A Markdown backslash escape (`Tide\_water` shows "Tide_water"): the backslash shows nothing.
 _BACKSLASH = r"(?<=\\)(?P<bslash>)(?=[!-/:-@\[-`{-~])"
 _SPECIAL = re.compile(
     r"[<&*_~`\[\]\\%\x80-\U0010ffff](?:"
-    r"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<tag>/?[A-Za-z][^<>]*>))"
+    rf"(?<=<)(?:(?P<comment>!--.*?-->)|(?P<hidden>{_HIDDEN})|(?P<tag>/?[A-Za-z][^<>]*>))"
     rf"|{_REF}|{_ESCAPE}|{_BACKSLASH}|{_PERCENT}"
     r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*)"
     rf"|{_WIDE})",
@@ -224,6 +230,8 @@ def _fold_into(text: str, lo: int, hi: int, pattern: re.Pattern, pieces: list,
             if segments is not None:
                 if kind == "comment":
                     segments.append((start + 4, end - 3, True))
+                elif kind == "hidden":
+                    segments.append((start + 1, end, True))
                 else:
                     segments.append((start + 1, end - 1, False))
         pos = end
@@ -273,6 +281,7 @@ def lookalikes(text: str, limit: int = 3) -> str:
 # ---------------------------------------------------------------- the same view, fast, no offsets
 
 _TAG_OR_COMMENT = re.compile(r"<!--(.*?)-->|<(/?[A-Za-z][^<>]*)>", re.DOTALL)
+_HIDDEN_ELEMENT = re.compile("<" + _HIDDEN, re.DOTALL)
 _BREAKING_TAG = re.compile(_BREAKING.pattern + r"[^<>]*>", re.IGNORECASE)
 _ANY_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});?")
 _ANY_ESCAPE = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?")
@@ -315,7 +324,10 @@ _WIDE_RUN = re.compile(r"[^\x00-\x7f]+")
 def _untag(text: str, depth: int = 2) -> str:
     """Tags and comments out of the running text, their insides appended (a comment's inside
     may hold tags of its own: one level more)."""
-    inside = "\n".join(a or b for a, b in _TAG_OR_COMMENT.findall(text))
+    hidden: list[str] = []
+    if "hidden" in text or "none" in text or "<r" in text.lower():
+        text = _HIDDEN_ELEMENT.sub(lambda m: hidden.append(m.group()[1:]) or "", text)
+    inside = "\n".join([*hidden, *(a or b for a, b in _TAG_OR_COMMENT.findall(text))])
     if depth > 1 and "<" in inside:
         inside = _untag(inside, depth - 1)
     return _TAG_OR_COMMENT.sub("", _BREAKING_TAG.sub("\n", text)) + "\n" + inside
