@@ -223,6 +223,15 @@ broken(
 )
 
 broken(
+    "nm-invisible-slug",
+    header("nm-invisible-slug", "Invisible slug", 20).replace(
+        "Slug: nm-invisible-slug", "Slug: close\u200bnotes"
+    )
+    + BODY,
+    'posts/nm-invisible-slug.md:2: Slug "close\\u200bnotes" contains "\\u200b" (zero width space), which '
+    "does not belong in a web address",
+)
+broken(
     "nm-soft-tag",
     header("nm-soft-tag", "Soft tag", 19, tags="tr\u00adust").replace("2026-02-19", "2026-11-21") + BODY,
     'posts/nm-soft-tag.md:6: the tag "tr\\u00adust" gets the same address (tag/trust/) as the tag "trust" '
@@ -555,7 +564,7 @@ def test_dev_build_reports_every_broken_post_with_its_place_and_builds_the_rest(
         "im-passwd",
         "im-external",
     } <= built
-    assert not {"nm-traversal", "nm-tag-twin", "nm-long-slug", "nm-soft-tag"} & built
+    assert not {"nm-traversal", "nm-tag-twin", "nm-long-slug", "nm-soft-tag", "nm-invisible-slug"} & built
     assert len(built) >= 7 + len(TEXT) + 12
     assert page(dev.output, "posts/2026/inv-vt").h1.get_text() == "Trust wins"
 

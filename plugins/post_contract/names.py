@@ -208,4 +208,6 @@ def _describe(char: str) -> str:
     if char == " ":
         return "a space"
     name = unicodedata.name(char, "")
-    return f'"{char}"' + (f" ({name.lower()})" if name and not char.isprintable() else "")
+    if char.isprintable():
+        return f'"{char}"'
+    return f'"\\u{ord(char):04x}"' + (f" ({name.lower()})" if name else "")
