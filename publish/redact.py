@@ -5,7 +5,8 @@ token-like `*_TOKEN`, `*_SECRET`, `*_PASSWORD`, `*_API_KEY`, `*_ACCESS_KEY`, `*_
 variable), as a whole and in meaningful fragments, because servers echo *parts* of what they were
 sent: a Slack webhook that answers 400 repeats its path (`/services/T…/B…/<secret>`), a Teams
 workflow URL carries its signature in `?sig=`, an atproto session string holds two JWTs. Each of
-those is replaced by `***` in raw, URL-encoded, JSON-escaped and HTML-escaped form.
+those is replaced by `***` in raw, URL-encoded, JSON-escaped and HTML-escaped form, and inside
+base64 text (an echoed `Authorization: Basic …` header).
 
 Where it is applied (the boundaries): ledger records (`ledger.Writer`), the preview files,
 everything written to stdout/stderr while the publish step runs (`redacting()` wraps both
@@ -15,6 +16,7 @@ Messages are clipped only *after* redaction (`clip`), so a cut can never leave h
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
@@ -89,6 +91,23 @@ def forms(part: str) -> set[str]:
     return {f for f in found if f}
 
 
+def base64_cores(secret: str) -> set[str]:
+    """The base64 text a secret turns into wherever it sits in an encoded blob (`Basic dXNlcjpwYXNz`
+    echoed back, a token inside a base64 JSON): for each of the three byte alignments, the run of
+    characters that depends on the secret's bytes alone, standard and URL-safe alphabets."""
+    data = secret.encode("utf-8")
+    if len(data) < MIN_FRAGMENT + 2:  # a short core could occur in any base64 text by chance
+        return set()
+    cores = set()
+    for shift in range(3):  # characters [start, end) of the encoding hold the secret's bits only
+        start, end = (8 * shift + 5) // 6, 8 * (shift + len(data)) // 6
+        core = base64.b64encode(b"\0" * shift + data + b"\0\0").decode()[start:end]
+        cores |= {core, core.translate(_URLSAFE)}
+    return cores
+
+
+_URLSAFE = str.maketrans("+/", "-_")
+
 #: Credentials obtained while running (a Bluesky session's JWTs): as secret as the variables.
 _RUNTIME: set[str] = set()
 
@@ -121,6 +140,8 @@ class Redactor:
             for part in parts:
                 if part == value or part not in public:
                     variants |= forms(part)
+            for atom in {value, *atoms} - public:
+                variants |= base64_cores(atom)
             self._atoms |= atoms - public
         self._static = variants
         self._known = -1

@@ -840,3 +840,23 @@ def test_live_run_sends_each_text_as_written_holds_damaged_pairs_and_leaks_no_se
             assert secret not in text, (secret, where)
     assert all(code_names_in(text) == [] for text in places.values())
     assert fakes.errors() == []
+
+
+def test_secrets_a_server_echoes_in_base64_are_masked(fakes):  # noqa: F811
+    """A careless server repeats an `Authorization: Basic …` header or a base64 body: the secret's
+    bytes are masked at any alignment inside the blob, in both base64 alphabets."""
+    import base64
+
+    from publish.redact import Redactor
+
+    redact = Redactor(fakes.env())
+    for secret in fakes.secrets():
+        for before, after in ((b"", b""), (b"user:", b""), (b"x", b"!"), (b'{"t": "', b'"}')):
+            for encode in (base64.b64encode, base64.urlsafe_b64encode):
+                blob = encode(before + secret.encode() + after).decode()
+                shown = redact(f"HTTP 401: bad credentials Basic {blob}")
+                assert "***" in shown and blob not in shown, (secret, before, shown)
+                rest = shown.split("Basic ", 1)[1].split("***")
+                assert all(len(piece) <= len(encode(before + after)) + 4 for piece in rest), shown
+    text = "Basic dXNlcjpwYXNzd29yZA== and the invoice from 2016 for services"
+    assert redact(text) == text
