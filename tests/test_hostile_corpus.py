@@ -232,6 +232,15 @@ broken(
     "does not belong in a web address",
 )
 broken(
+    "nm-capitals",
+    header("Referrals-Are-The-Best-Signal-We-Have", "Capitals", 21).replace("2026-02-21", "2026-09-17")
+    + BODY,
+    "posts/nm-capitals.md:2: this post's address posts/2026/Referrals-Are-The-Best-Signal-We-Have/ is "
+    "already taken by posts/2026-05-20-referrals-are-the-best-signal.md (as "
+    "posts/2026/referrals-are-the-best-signal-we-have/: addresses that differ only in capitals are one "
+    "folder on macOS and Windows)",
+)
+broken(
     "nm-soft-tag",
     header("nm-soft-tag", "Soft tag", 19, tags="tr\u00adust").replace("2026-02-19", "2026-11-21") + BODY,
     'posts/nm-soft-tag.md:6: the tag "tr\\u00adust" gets the same address (tag/trust/) as the tag "trust" '
@@ -565,6 +574,7 @@ def test_dev_build_reports_every_broken_post_with_its_place_and_builds_the_rest(
         "im-external",
     } <= built
     assert not {"nm-traversal", "nm-tag-twin", "nm-long-slug", "nm-soft-tag", "nm-invisible-slug"} & built
+    assert "Referrals-Are-The-Best-Signal-We-Have" not in built
     assert len(built) >= 7 + len(TEXT) + 12
     assert page(dev.output, "posts/2026/inv-vt").h1.get_text() == "Trust wins"
 

@@ -37,7 +37,7 @@ class Claim:
     """Who writes a path: a post's file, or a description such as "the archives page"."""
 
     owner: str
-    detail: str = ""  # e.g. the tag's name
+    detail: str = ""  # the path as the post wrote it (keys are case-folded: one folder on macOS)
 
 
 def output_path(save_as: str) -> tuple[str | None, str]:
@@ -59,13 +59,13 @@ def site_claims(settings) -> dict[str, Claim]:
     for name in settings.get("DIRECT_TEMPLATES", []):
         save_as = settings.get(f"{name.upper()}_SAVE_AS", f"{name}.html")
         if save_as:
-            claims.setdefault(posixpath.normpath(save_as), Claim(f"the site's {name} page"))
+            claims.setdefault(posixpath.normpath(save_as).casefold(), Claim(f"the site's {name} page"))
     for key in ("LECTERN_FEED_ALL_ATOM", "LECTERN_FEED_ALL_RSS"):
         if settings.get(key):
-            claims.setdefault(posixpath.normpath(settings[key]), Claim("the site's feed"))
+            claims.setdefault(posixpath.normpath(settings[key]).casefold(), Claim("the site's feed"))
     for meta in (settings.get("EXTRA_PATH_METADATA") or {}).values():
         if isinstance(meta, dict) and meta.get("path"):
-            claims.setdefault(posixpath.normpath(meta["path"]), Claim(f"the file {meta['path']}"))
+            claims.setdefault(posixpath.normpath(meta["path"]).casefold(), Claim(f"the file {meta['path']}"))
     claims.setdefault("sitemap.xml", Claim("the sitemap"))
     return claims
 
@@ -112,9 +112,11 @@ class Site:
         elif why == "long":
             message = (f"this {kind}'s address has a part longer than {NAME_MAX_BYTES} bytes — shorten its "
                        f'"Slug:" (at most {slug_max(self.settings)} characters)')
-        elif (other := self.paths.get(path)) is not None:
-            message = (f"this {kind}'s address {_address(path)} is already taken by {other.owner} — give "
-                       f'this {kind} another "Slug:" (or title)')
+        elif (other := self.paths.get(path.casefold())) is not None:
+            case = (f" (as {_address(other.detail)}: addresses that differ only in capitals are one folder "
+                    "on macOS and Windows)" if other.detail and other.detail != path else "")
+            message = (f"this {kind}'s address {_address(path)} is already taken by {other.owner}{case} — "
+                       f'give this {kind} another "Slug:" (or title)')
         else:
             return []
         source = content.source_path
@@ -155,7 +157,8 @@ class Site:
     def claim(self, content, kind: str) -> None:
         save_as = getattr(content, "save_as", "") or ""
         if save_as:
-            self.paths[output_path(save_as)[0]] = Claim(display_path(content.source_path))
+            path = output_path(save_as)[0] or save_as
+            self.paths[path.casefold()] = Claim(display_path(content.source_path), path)
         if kind == "post":
             self.slugs.setdefault((content.slug, getattr(content, "lang", "")), content)
 
@@ -166,7 +169,7 @@ class Site:
                     self.names[(what, value.slug)] = (_name_key(str(value)), article, str(value))
                     save_as = self.settings.get(f"{kind}_SAVE_AS", "").format(slug=value.slug)
                     if save_as:
-                        self.paths.setdefault(output_path(save_as)[0],
+                        self.paths.setdefault((output_path(save_as)[0] or save_as).casefold(),
                                               Claim(f'the {what} page of "{value}"'))
 
 
