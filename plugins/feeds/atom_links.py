@@ -31,3 +31,29 @@ class AtomLinksEntryExtension(BaseEntryExtension):
                 link.attrib["type"] = data["type"]
             link.attrib["length"] = data["length"]
         return entry
+
+
+class WebSubExtension(BaseExtension):
+    """WebSub discovery (W3C): `<link rel="hub">` beside the feed's `rel="self"` link.
+
+    Written by hand because feedgen's `link()` uses the last link it was given as the RSS
+    channel's `<link>` (the site's address), so a hub added there would become the RSS home page.
+    Atom gets a plain `<link>`; RSS gets `<atom:link>` inside `<channel>` (the self link is feedgen's).
+    """
+
+    def __init__(self):
+        self.__hubs: list[str] = []
+
+    def hub(self, href: str) -> None:
+        self.__hubs.append(href)
+
+    def extend_atom(self, feed):
+        for href in self.__hubs:
+            xml_elem(f"{{{ATOM_NS}}}link", feed, href=href, rel="hub")
+        return feed
+
+    def extend_rss(self, feed):
+        channel = feed.find("channel")
+        for href in self.__hubs:
+            xml_elem(f"{{{ATOM_NS}}}link", channel, href=href, rel="hub")
+        return feed

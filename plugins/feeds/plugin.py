@@ -12,12 +12,13 @@ from pelican import signals
 
 from publish.text import xml_safe
 
-from .atom_links import AtomLinksEntryExtension, AtomLinksExtension
+from .atom_links import AtomLinksEntryExtension, AtomLinksExtension, WebSubExtension
 from .entries import FeedItem, feed_item, is_feedable
 
 logger = logging.getLogger(__name__)
 
 KINDS = ("ALL", "CATEGORY", "TAG", "AUTHOR")
+MEDIA_TYPES = {"ATOM": "application/atom+xml", "RSS": "application/rss+xml"}
 
 
 def _feed_setting(settings, kind: str, fmt: str) -> str:
@@ -77,8 +78,13 @@ def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
     fg.id(feed_url)
     fg.title(f"{sitename} — {label}" if label else sitename)
     fg.subtitle(xml_safe(settings.get("SITESUBTITLE") or "") or sitename)
+    # Self first: feedgen makes the last link given the RSS channel's <link> (the site, not the feed).
+    fg.link(href=feed_url, rel="self", type=MEDIA_TYPES[fmt])
     fg.link(href=f"{siteurl}/", rel="alternate")
-    fg.link(href=feed_url, rel="self")
+    hub = str(settings.get("WEBSUB_HUB") or "").strip()
+    if hub:  # WebSub: subscribers learn of a new post when publish pings the hub (publish/websub.py)
+        fg.register_extension("websub", WebSubExtension, None, atom=True, rss=True)
+        fg.websub.hub(hub)
     fg.language(settings.get("DEFAULT_LANG", "en"))
     fg.generator("Lectern (Pelican + feedgen)")
     if items:
