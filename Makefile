@@ -33,6 +33,7 @@ FILES?=
 DAYS?=14
 DRY_RUN?=0
 FORCE?=0
+COMMIT?=0
 DEPLOYOPTS=$(if $(filter 1,$(DRY_RUN)),--dry-run,) $(if $(filter 1,$(FORCE)),--force,)
 
 DEBUG ?= 0
@@ -121,11 +122,12 @@ brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=te
 preview: build-prod ## Plan and compose social posts, write preview/ (posts nothing)
 	@$(VPY) -m publish --preview-only --settings "$(PUBLISHCONF)"
 
-# One lock (build/publish.lock) covers the build, the publish step and the rebuild; a second run
-# stops at once. The rebuild runs even when a post failed, so the ones that went out get their
-# "Also on" links; the publish step's exit status is kept (publish/pipeline.py).
-publish: $(STAMP) ## Build for production, then syndicate new posts (live only with credentials)
-	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -- $(PELICANOPTS)
+# One lock (build/publish.lock) covers every step; a second run stops at once. With DEPLOY_TARGET:
+# build → deploy → wait for each new page to answer 200 → syndicate → rebuild ("Also on") → deploy
+# the changed pages (WEBSUB_HUB pinged for changed feeds). COMMIT=1 commits the ledger file alone.
+# The rebuild runs even when a post failed; the publish step's exit status is kept (publish/pipeline.py).
+publish: $(STAMP) ## Build, deploy, wait until live, syndicate, rebuild, deploy again: [COMMIT=1]
+	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" $(if $(filter 1,$(COMMIT)),--commit,) -- $(PELICANOPTS)
 
 # Deploy the production build to DEPLOY_TARGET (publishconf.py or the environment): s3://bucket[/prefix],
 # ssh://[user@]host[:port]/path, rsync://host/module[/path], file:///path, gh-pages or github:BRANCH[@REMOTE].

@@ -180,7 +180,10 @@ RELATIVE_URLS = False
 #                                                # {url} = canonical URL + UTM; {title}, {author}
 # SYNDICATION_LIMITS = {"linkedin": 1500}  # maximum length per channel id, counted its own way
 SYNDICATION_MAX_PER_RUN = 3  # per channel, so a backlog never floods a feed
-SYNDICATION_REQUIRE_LIVE = False  # True: share a post only once its canonical URL answers 200
+SYNDICATION_REQUIRE_LIVE = None  # share only once the page answers 200 (None: on when DEPLOY_TARGET is set)
+SYNDICATION_LIVE_TIMEOUT = 300  # seconds make publish waits for new pages; later ones wait for the next run
+SYNDICATION_LIVE_INTERVAL = 5  # seconds between two checks of a page that is not live yet
+WEBSUB_HUB = ""  # WebSub hub URL: every feed names it and publish pings it for each feed a deploy changed
 SYNDICATION_UTM = True  # utm_source=<channel>&utm_medium=social&utm_campaign=<slug>
 SYNDICATION_PREVIEW_DIR = os.path.join(_ROOT, "preview")  # git-ignored, never deployed
 SYNDICATION_TIMEOUT = 20  # seconds per network call

@@ -24,7 +24,7 @@ from .model import ManifestError, load_manifest
 from .plan import plan, prepare
 from .redact import Redactor, error_text, redacting
 from .run import mark_existing, now_utc, post_items, reconcile_open
-from .settings import REPO, load
+from .settings import REPO, load, require_live
 
 COLUMNS = {"posted": "posted", "deferred": "deferred", "capped": "deferred", "failed": "failed"}
 
@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
 
 def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
     settings = load(args.settings)
+    settings["SYNDICATION_REQUIRE_LIVE"] = require_live(settings, env)
     try:
         _, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
     except ManifestError as exc:

@@ -1,23 +1,38 @@
-"""`make publish` end to end under one lock: production build → syndicate → rebuild.
+"""`make publish` end to end under one lock, in the order that keeps every shared link working:
 
-Why one entry point: the lock must cover all three steps. Two `make publish` started seconds
-apart used to run two production builds at once, each deleting the other's output/ (Pelican
-crashed), while the ledger lock only covered the middle step. Here build/publish.lock is taken
-first; a second run stops at once with "another publish is running" and touches neither output/
-nor build/. Each build goes through publish.build (staging folder, swap only when it passed).
+    production build → deploy → wait until each new post's page answers 200 → syndicate
+    → rebuild with "Also on" links → deploy again (only the pages that changed)
 
-Exit status: the build's when it failed (nothing was posted); otherwise the publish step's,
-unless the rebuild failed. The rebuild runs even when a post failed, so the ones that went out
-get their "Also on" links.
+Why one entry point: the lock must cover every step. Two `make publish` started seconds apart
+used to run two production builds at once, each deleting the other's output/ (Pelican crashed),
+while the ledger lock only covered the middle step. Here build/publish.lock is taken first; a
+second run stops at once with "another publish is running" and touches neither output/ nor build/.
+Each build goes through publish.build (staging folder, swap only when it passed).
+
+The deploys run only when DEPLOY_TARGET is set (settings or environment); then the live check
+(SYNDICATION_REQUIRE_LIVE) is on by default, so no link is shared before its page is served.
+Without a target the run behaves as before and says the links may not be live yet. After each
+deploy that changed a feed, WEBSUB_HUB (if set) is pinged. A run that changed the ledger says it
+must be committed; `--commit` (`make publish COMMIT=1`) commits that file alone.
+
+Exit status: the build's when it failed (nothing was posted); 1 when the first deploy failed
+(nothing was posted); otherwise the publish step's, unless the rebuild, the second deploy or the
+commit failed. The rebuild runs even when a post failed, so the ones that went out get their
+"Also on" links. A failing WebSub hub never changes the exit status.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
-from . import build, lock
+from . import build, ledgercommit, lock, websub
+
+
+def say(message: str) -> None:
+    print(f"lectern: {message}", file=sys.stderr, flush=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -28,24 +43,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--settings", default="publishconf.py", help="Pelican settings file")
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--commit", action="store_true",
+                        help="commit the ledger (that file only, no push) when this run changed it")
     args, rest = parser.parse_known_args(argv)
     pelican_args = [a for a in rest if a != "--"]
     settings = load(args.settings)
     content, output = build.folders(args, settings)
+    env = dict(os.environ)
+    target = (env.get("DEPLOY_TARGET") or str(settings.get("DEPLOY_TARGET") or "")).strip()
     try:
         with lock.held(lock.path_for(settings)) as fd:
             status = build.build(content, output, args.settings, pelican_args, pass_fds=(fd,))
             if status != 0:
-                print("lectern: nothing was posted (the production build failed)", file=sys.stderr)
+                say("nothing was posted (the production build failed)")
                 return status
+            if target and not _deploy(output, settings, args.settings, env, "deploy"):
+                say("nothing was posted (the deploy failed, so the new pages may not be online)")
+                return 1
             from .cli import main as publish  # imported under the lock: a refused run stops sooner
 
+            ledger = settings["SYNDICATION_LEDGER"]
+            before = ledgercommit.snapshot(ledger)
             published = publish(["--settings", str(args.settings)])
+            after = ledgercommit.snapshot(ledger)
             rebuilt = build.build(content, output, args.settings, pelican_args, pass_fds=(fd,))
-            return rebuilt if rebuilt != 0 else published
+            status = rebuilt if rebuilt != 0 else published
+            if target and rebuilt == 0 and not _deploy(output, settings, args.settings, env, "deploy again"):
+                say("the rebuilt pages (\"Also on\" links) were not deployed — run make deploy")
+                status = status or 1
+            if not target:
+                say("no DEPLOY_TARGET: nothing was deployed, so the links just shared may not be live "
+                    "yet — deploy output/ now (make deploy), or set DEPLOY_TARGET so make publish "
+                    "deploys first and waits for each page")
+            if after != before:
+                status = _ledger_changed(ledger, before, after, commit=args.commit) or status
+            return status
     except lock.Busy as exc:
-        print(f"lectern: {exc}", file=sys.stderr)
+        say(str(exc))
         return 1
+
+
+def _deploy(output, settings: Mapping, settings_file: str, env: Mapping[str, str], step: str) -> bool:
+    """One deploy through the deploy package, then WebSub pings for the feeds it changed."""
+    from .deploy import DeployError, deploy, redactor
+    from .redact import redacting
+
+    with redacting(redactor(env)):
+        try:
+            summary = deploy(output, None, settings, env=env, settings_file=settings_file,
+                             progress=lambda line: print(line.text, file=sys.stderr, flush=True))
+        except DeployError as exc:
+            say(f"{step}: {exc}")
+            return False
+        say(f"{step}: {summary.text()}")
+        for line in websub.after_deploy(summary.uploaded, settings, env):
+            say(line)
+    return True
+
+
+def _ledger_changed(ledger, before: bytes, after: bytes, *, commit: bool) -> int:
+    if not commit:
+        say(ledgercommit.hint(ledger))
+        return 0
+    try:
+        sha = ledgercommit.commit(ledger, ledgercommit.message(before, after))
+    except ledgercommit.CommitError as exc:
+        say(f"the ledger changed but could not be committed: {exc}")
+        return 1
+    say(f"ledger committed ({sha}); push it so the next run sees it (nothing was pushed)")
+    return 0
 
 
 if __name__ == "__main__":

@@ -13,13 +13,12 @@ import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-import requests
-
 from .compose import ComposeError, compose
 from .ledger import Ledger, Writer, in_flight, parse_time
+from .live import wait_all
 from .model import ChannelError, Item, Post, RateLimited, Unsettled
 from .redact import error_text
-from .settings import in_flight_window
+from .settings import in_flight_window, live_wait
 from .settings import timeout as settings_timeout
 
 CRASH_ENV = "LECTERN_TEST_CRASH_AT"
@@ -108,21 +107,17 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
     return notes
 
 
-def is_live(url: str, timeout: float) -> tuple[bool, str]:
-    """SYNDICATION_REQUIRE_LIVE: the canonical URL must answer 200 before we share it."""
-    try:
-        response = requests.get(url, timeout=timeout, allow_redirects=True)
-    except requests.RequestException as exc:
-        return False, type(exc).__name__
-    return response.status_code == 200, f"HTTP {response.status_code}"
-
-
 def post_items(writer: Writer, items: list[Item], connections: dict, settings: dict,
                redact: Callable[[str], str], progress: Callable[[Item], None] = lambda item: None) -> None:
     """Post every planned item whose channel is connected; update each item's status in place."""
     deferred: dict[str, str] = {}
     live: dict[str, tuple[bool, str]] = {}
-    seconds = settings_timeout(settings)
+    if settings.get("SYNDICATION_REQUIRE_LIVE"):
+        # Every page about to be shared is waited for first (bounded), so no POST leaves before
+        # its page answers 200. Only pages of items that would be sent now are checked.
+        wait, interval = live_wait(settings)
+        urls = [i.post.url for i in items if i.status == "planned" and i.channel in connections]
+        live = wait_all(urls, timeout=wait, interval=interval, request_timeout=settings_timeout(settings))
     for item in items:
         if item.status != "planned":
             continue
@@ -135,11 +130,11 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
             progress(item)
             continue
         if settings.get("SYNDICATION_REQUIRE_LIVE"):
-            if item.post.url not in live:
-                live[item.post.url] = is_live(item.post.url, seconds)
-            ok, why = live[item.post.url]
+            ok, why = live.get(item.post.url, (False, "not checked"))
             if not ok:
-                item.status, item.reason = "not-live", f"{item.post.url} does not answer 200 yet ({why})"
+                item.status = "not-live"
+                item.reason = (f"not live yet, will retry next run ({item.post.url} did not answer 200 "
+                               f"within {live_wait(settings)[0]:g} s; last answer: {why})")
                 progress(item)
                 continue
         send(writer, item, conn, redact, deferred)

@@ -20,7 +20,12 @@ DEFAULTS: dict = {
     "SYNDICATION_TEMPLATES": channel_registry.default_templates(),
     "SYNDICATION_LIMITS": channel_registry.default_limits(),
     "SYNDICATION_MAX_PER_RUN": 3,
-    "SYNDICATION_REQUIRE_LIVE": False,
+    # None: on whenever a deploy target is set (require_live); True/False: as you say.
+    "SYNDICATION_REQUIRE_LIVE": None,
+    "SYNDICATION_LIVE_TIMEOUT": 300,  # seconds `make publish` waits for new pages to answer 200
+    "SYNDICATION_LIVE_INTERVAL": 5,  # seconds between two checks of a page that is not live yet
+    "WEBSUB_HUB": "",  # e.g. "https://pubsubhubbub.appspot.com/": feeds name it, publish pings it
+    "WEBSUB_TIMEOUT": 10,  # seconds per ping
     "SYNDICATION_UTM": True,
     "SYNDICATION_MANIFEST": str(REPO / "build" / "manifest.json"),
     "SYNDICATION_LEDGER": str(REPO / "ledger" / "syndication.jsonl"),
@@ -53,6 +58,29 @@ def in_flight_window(settings: dict) -> timedelta:
     """
     margin = float(settings.get("SYNDICATION_INFLIGHT_MARGIN", DEFAULTS["SYNDICATION_INFLIGHT_MARGIN"]))
     return timedelta(seconds=2 * timeout(settings) + margin)
+
+
+def require_live(settings: dict, env: dict | None = None) -> bool:
+    """Share a post only once its canonical URL answers 200?
+
+    On by default whenever a deploy target is set (DEPLOY_TARGET, the environment winning, as for
+    `make deploy`): then `make publish` deployed the pages itself and can wait for them. Without a
+    target nothing knows when the pages go up, so the check stays off unless asked for.
+    """
+    value = settings.get("SYNDICATION_REQUIRE_LIVE")
+    if value is not None:
+        return bool(value)
+    env = os.environ if env is None else env
+    return bool((env.get("DEPLOY_TARGET") or str(settings.get("DEPLOY_TARGET") or "")).strip())
+
+
+def live_wait(settings: dict) -> tuple[float, float]:
+    """(timeout, interval) in seconds for the live check (SYNDICATION_LIVE_TIMEOUT / _INTERVAL)."""
+    def number(key: str) -> float:
+        value = settings.get(key)
+        return float(DEFAULTS[key] if value is None else value)
+
+    return max(0.0, number("SYNDICATION_LIVE_TIMEOUT")), max(0.05, number("SYNDICATION_LIVE_INTERVAL"))
 
 
 def with_defaults(settings: dict) -> dict:

@@ -166,6 +166,8 @@ def settings_for(tmp: Path, fakes: Fakes | None = None, **over) -> dict:
         "BLUESKY_SESSION_FILE": str(tmp / "state" / "bluesky.session"),
         "LINKEDIN_VERSION": LINKEDIN_VERSION,
         "SYNDICATION_TIMEOUT": 5,
+        "SYNDICATION_LIVE_TIMEOUT": 2,
+        "SYNDICATION_LIVE_INTERVAL": 0.2,
     }
     if fakes is not None:
         base.update(LINKEDIN_API_BASE=fakes.linkedin.url + "/rest", BLUESKY_API_BASE=fakes.bluesky.url)
@@ -193,6 +195,11 @@ def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
         "SYNDICATION_INFLIGHT_MARGIN",
         "SYNDICATION_MAX_PER_RUN",
         "SYNDICATION_REQUIRE_LIVE",
+        "SYNDICATION_LIVE_TIMEOUT",
+        "SYNDICATION_LIVE_INTERVAL",
+        "WEBSUB_HUB",
+        "WEBSUB_TIMEOUT",
+        "DEPLOY_TARGET",
         "SYNDICATION_CHANNELS",
         "LECTERN_STRICT",
         "BRAND_STRICT",
