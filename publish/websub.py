@@ -53,8 +53,12 @@ def ping(hub: str, urls: Iterable[str], timeout: float) -> list[str]:
 
 
 def after_deploy(changed: Iterable[str], settings: Mapping, env: Mapping[str, str]) -> list[str]:
-    """Ping WEBSUB_HUB (the environment's wins) for every feed in `changed`; [] without a hub."""
-    hub = (env.get("WEBSUB_HUB") or str(settings.get("WEBSUB_HUB") or "")).strip()
+    """Ping WEBSUB_HUB for every feed in `changed`; [] without a hub.
+
+    A setting, not an environment variable: the feeds name the hub at build time, and the pings
+    must go to the hub the feeds name."""
+    del env  # the same signature as the other after-deploy steps
+    hub = str(settings.get("WEBSUB_HUB") or "").strip()
     if not hub:
         return []
     urls = feed_urls(changed, settings)

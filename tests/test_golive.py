@@ -184,7 +184,7 @@ def test_websub_picks_the_feeds_of_every_kind():
     assert websub.feed_paths(changed, settings) == sorted(changed[:5])
 
 
-def test_failing_hub_never_fails_publish_and_commit_takes_only_the_ledger(tmp_path, fakes, httpserver):  # noqa: F811
+def test_make_publish_commit_1_commits_only_the_ledger(tmp_path, fakes, httpserver):  # noqa: F811
     """`make publish COMMIT=1` without a deploy target: shares as before, says links may not be live,
     commits the ledger file alone (something else staged stays staged); no push."""
     repo = tmp_path / "repo"
