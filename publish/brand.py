@@ -53,7 +53,7 @@ def hold_leaks(items, settings: dict) -> int:
     """
     try:
         from plugins.brand_guard.core import BrandConfigError, load_config
-        from plugins.brand_guard.gate import leaks_in_text
+        from plugins.brand_guard.gate import leaks_in_text, strings_in
 
         matcher = load_config(settings["BRAND_CONFIG"]).leak_matcher
     except (ImportError, BrandConfigError, KeyError):
@@ -66,7 +66,7 @@ def hold_leaks(items, settings: dict) -> int:
         post = item.post
         fields = [("text", item.text), ("link", item.link), ("url", post.url), ("title", post.title),
                   ("summary", post.summary), ("image", post.image or "")]
-        fields += [(f"payload {name}", value) for name, value in _strings(item.payload)]
+        fields += [(f"payload {name}", value) for name, value in strings_in(item.payload)]
         for name, value in fields:
             leaks = leaks_in_text(value, matcher) if value else []
             if leaks:
@@ -77,13 +77,3 @@ def hold_leaks(items, settings: dict) -> int:
                 break
     return held
 
-
-def _strings(value, path: str = ""):
-    if isinstance(value, str):
-        yield path or "value", value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, (list, tuple)):
-        for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")

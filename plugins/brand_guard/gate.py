@@ -131,7 +131,7 @@ def scan_manifest(path: str | os.PathLike, matcher: LeakMatcher, shown: str | No
     for post in data.get("posts", []) if isinstance(data, dict) else []:
         if not isinstance(post, dict) or post.get("audience") == "internal":
             continue
-        for field, value in _strings(post):
+        for field, value in strings_in(post):
             for start, end, name in leaks_in_text(value, matcher):
                 leaks.append(Leak(f"{shown}: post '{post.get('slug')}' field {field}", name,
                                   fold.shown(value[start:end])))
@@ -143,13 +143,13 @@ def scan_manifest(path: str | os.PathLike, matcher: LeakMatcher, shown: str | No
     return leaks
 
 
-def _strings(value, path: str = ""):
-    """(dotted field, string) for every string inside a JSON value."""
+def strings_in(value, path: str = ""):
+    """(dotted field, string) for every string inside a JSON value (the gate reads each one)."""
     if isinstance(value, str):
         yield path or "value", value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
+            yield from strings_in(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, (list, tuple)):
         for index, item in enumerate(value):
-            yield from _strings(item, f"{path}[{index}]")
+            yield from strings_in(item, f"{path}[{index}]")
