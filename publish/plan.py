@@ -50,8 +50,18 @@ def confidential_reason(post: Post, settings: dict) -> str:
         return ""
     if post.audience == "internal" and settings.get("SYNDICATION_CONFIDENTIAL_INTERNAL"):
         return ""
-    names = ", ".join(f"'{name}'" for name in post.confidential)
-    return f"the post names confidential {names}; posts that name a code name are never syndicated"
+    return UNNAMED
+
+
+#: Why a post naming a code name is held. The name itself is never repeated: this reason is
+#: printed (CI logs of a scheduled `make publish` may be public) and written to preview/.
+UNNAMED = ("the post names a confidential code name (`make brand` shows where, for a public post); posts "
+           "that name one are never syndicated")
+
+
+def unnamed(error: str) -> str:
+    """A brand finding as a reason: a confidential finding without the name it found."""
+    return "confidential: the text names a code name" if error.startswith("confidential") else error
 
 
 def placeholder_reason(post: Post) -> str:
@@ -179,4 +189,4 @@ def prepare(items: Iterable[Item], settings: dict, brand_check: BrandCheck) -> N
         item.length, item.limit, item.payload = composed.length, composed.limit, composed.payload
         errors = brand_check(composed.checked, item.post.audience, item.channel)
         if errors and item.status in ("planned", "capped", "deferred"):
-            item.status, item.reason = "held", "brand guard: " + "; ".join(errors)
+            item.status, item.reason = "held", "brand guard: " + "; ".join(map(unnamed, errors))

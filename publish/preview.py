@@ -26,10 +26,18 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2.5rem;border-top:1px solid 
 """
 
 
+def names_code_name(item: Item) -> bool:
+    """Held for naming a code name: the preview shows neither its title, texts nor card (the
+    names would sit in preview/, which a CI run may keep as an artifact)."""
+    reason = item.reason or ""
+    return item.status == "held" and ("code name" in reason or "confidential term" in reason)
+
+
 def rows(items: Iterable[Item]) -> list[dict]:
     return [{
         "post": item.post.slug, "channel": item.channel, "url": item.link or item.post.url,
-        "text": item.text, "length": item.length, "limit": item.limit, "status": item.status,
+        "text": "" if names_code_name(item) else item.text, "length": item.length, "limit": item.limit,
+        "status": item.status,
         "reason": item.reason, "audience": item.post.audience,
     } for item in items]
 
@@ -56,7 +64,8 @@ def render(items: list[Item]) -> str:
     for item in items:
         if item.post.slug != slug:
             slug = item.post.slug
-            parts.append(f"<h2>{e(item.post.title)}</h2><p class=meta>{e(item.post.url)} · "
+            title = item.post.slug if names_code_name(item) else item.post.title
+            parts.append(f"<h2>{e(title)}</h2><p class=meta>{e(item.post.url)} · "
                          f"{e(item.post.audience)}</p>")
         over = item.limit and item.length > item.limit
         parts.append(
@@ -64,7 +73,8 @@ def render(items: list[Item]) -> str:
             f"<span class=status>{e(item.status)}</span>"
             f"{' — ' + e(item.reason) if item.reason else ''} · "
             f"<span class={'over' if over else 'ok'}>{item.length} / {item.limit}</span></div>"
-            f"<div class=text>{e(item.text)}</div>{card(item)}</div>"
+            + ("</div>" if names_code_name(item)
+               else f"<div class=text>{e(item.text)}</div>{card(item)}</div>")
         )
     parts.append("</html>\n")
     return "\n".join(parts)

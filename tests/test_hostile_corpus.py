@@ -146,6 +146,17 @@ TEXT = {
         "social": dict.fromkeys(PUBLIC, "A note on trust with partners."),
     },
 }
+#: Code names where a production build allows them: an internal post, a draft, a scheduled post.
+#: The build passes; no byte of what it or the publish step leaves may name them.
+PLANTED = {
+    "pl-internal": header("pl-internal", "Roadmap for the team: Project Bluefin", 6,
+                          "Audience: internal\nSocial: Project **Kestrel** ships next\n",
+                          summary="Tide&#119;ater and Project Blue\u00adfin, for the team only.")
+    + "\nThe team ships Project Bluefin with Tidewater next quarter.\n",
+    "pl-draft": header("pl-draft", "Draft: Tidewater", 7, "Status: draft\n") + "\nProject Kestrel draft.\n",
+    "pl-scheduled": header("pl-scheduled", "Outlook: Project Kestrel", 8).replace("2026-02-08", "2031-01-08")
+    + "\nTide<b>water</b> in 2031.\n",
+}
 PREFIX = {"hx-long": "why-the-month-end-close"}  # no Slug: the address comes from the title
 TEMPLATE_NAMES = {
     "author": "Jo & <Co> {{ 7*7 }}",
@@ -351,6 +362,8 @@ ABOUT_LEAK = (
 def write_good(content: Path) -> None:
     for slug, case in TEXT.items():
         (content / "posts" / f"{slug}.md").write_text(case["raw"], encoding="utf-8")
+    for name, source in PLANTED.items():
+        (content / "posts" / f"{name}.md").write_text(source, encoding="utf-8")
 
 
 def write_all(content: Path) -> None:
@@ -730,7 +743,17 @@ def test_preview_in_its_own_process_composes_each_text_as_written_and_names_no_c
     assert soup.find_all("script") == []
     assert "</script><script>alert(2)</script>" in soup.get_text()
     assert code_names_in(done.stdout + done.stderr) == []
-    assert leaks_under(preview, Path(settings["OUTPUT_PATH"]), Path(settings["SYNDICATION_MANIFEST"])) == {}
+    assert leaks_under(preview, Path(settings["OUTPUT_PATH"])) == {}
+    # the manifest (build/, never deployed or printed) carries the internal post for Slack/Teams;
+    # nothing else that the build did not publish
+    assert list(leaks_under(Path(settings["SYNDICATION_MANIFEST"]))) == [settings["SYNDICATION_MANIFEST"]]
+    manifest = json.loads(Path(settings["SYNDICATION_MANIFEST"]).read_text(encoding="utf-8"))
+    slugs = {p["slug"] for p in manifest["posts"]}
+    assert "pl-internal" in slugs and not {"pl-draft", "pl-scheduled"} & slugs
+    assert all(code_names_in(json.dumps(p)) == [] for p in manifest["posts"] if p["slug"] != "pl-internal")
+    held = [row for row in rows if row["post"] == "pl-internal"]
+    assert {row["status"] for row in held} == {"held"}
+    assert {row["channel"] for row in held} == {"slack", "teams"}
 
 
 #: Damaged ledger lines (a merge, a hand edit, an editor): each is reported and skipped, and the
