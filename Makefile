@@ -11,6 +11,8 @@ INPUTDIR=$(BASEDIR)/content
 OUTPUTDIR=$(BASEDIR)/output
 CONFFILE=$(BASEDIR)/pelicanconf.py
 PUBLISHCONF=$(BASEDIR)/publishconf.py
+INTERNALCONF=$(BASEDIR)/internalconf.py
+INTERNALDIR=$(BASEDIR)/output-internal
 
 VENV?=$(BASEDIR)/.venv
 VPY=$(VENV)/bin/python
@@ -90,6 +92,7 @@ html: $(STAMP) ## Build the site for local preview into output/
 
 clean: ## Remove the generated site and build reports
 	@[ ! -d "$(OUTPUTDIR)" ] || rm -rf "$(OUTPUTDIR)"
+	@[ ! -d "$(INTERNALDIR)" ] || rm -rf "$(INTERNALDIR)"
 	@rm -rf build preview
 
 regenerate: $(STAMP) ## Rebuild whenever content or theme changes
@@ -112,6 +115,11 @@ devserver-global: $(STAMP) ## devserver on all interfaces
 build-prod: $(STAMP) ## Production build with publishconf.py (fails on broken posts or brand errors)
 	@$(VPY) -m publish.build --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" -- $(PELICANOPTS)
 
+# The internal edition: public + `Audience: internal` posts, "Internal" banner, noindex, robots.txt
+# disallowing everything, its own feeds at INTERNAL_SITEURL; the same staged, strict build.
+build-internal: $(STAMP) ## Internal edition (internalconf.py) into output-internal/ at INTERNAL_SITEURL
+	@$(VPY) -m publish.build --settings "$(INTERNALCONF)" --content "$(INPUTDIR)" --output "$(INTERNALDIR)" -- $(PELICANOPTS)
+
 new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 	@$(VPY) -m plugins.post_contract.new --title "$(TITLE)" --author "$(AUTHOR)" --content "$(INPUTDIR)"
 
@@ -132,8 +140,12 @@ publish: $(STAMP) ## Build, deploy, wait until live, syndicate, rebuild, deploy 
 # Deploy the production build to DEPLOY_TARGET (publishconf.py or the environment): s3://bucket[/prefix],
 # ssh://[user@]host[:port]/path, rsync://host/module[/path], file:///path, gh-pages or github:BRANCH[@REMOTE].
 # Only changed files are uploaded; listings, feeds and sitemap.xml go last; deletes after the uploads.
-deploy: build-prod ## Build for production and deploy output/ to DEPLOY_TARGET: [DRY_RUN=1] [FORCE=1]
+# Then, when INTERNAL_DEPLOY_TARGET is set, the internal edition is built and deployed there; a target
+# that meets the public one (same bucket+prefix, same folder, or one inside the other) is refused.
+deploy: build-prod ## Build for production and deploy output/ to DEPLOY_TARGET (+ output-internal/): [DRY_RUN=1] [FORCE=1]
 	@$(VPY) -m publish.deploy --settings "$(PUBLISHCONF)" --output "$(OUTPUTDIR)" $(DEPLOYOPTS)
+	@$(VPY) -m publish.deploy --internal --settings "$(INTERNALCONF)" --content "$(INPUTDIR)" \
+	  --output "$(INTERNALDIR)" $(DEPLOYOPTS)
 
 due: $(STAMP) ## Calendar of scheduled posts going live in the next DAYS days (default 14), with their channels
 	@$(VPY) -m publish.due --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --days $(DAYS)
@@ -163,4 +175,4 @@ help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
-.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help
+.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod build-internal new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help

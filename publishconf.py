@@ -21,3 +21,10 @@ BRAND_STRICT = True
 # DEPLOY_MAX_DELETES = 256  # more deletions need `make deploy FORCE=1`
 # DEPLOY_CACHE_CONTROL = [("theme/*", "public, max-age=31536000, immutable")]  # before the defaults
 # DEPLOY_CLOUDFRONT_ID = ""  # invalidate changed paths after a deploy (or env DEPLOY_CLOUDFRONT_ID)
+
+# Internal edition (`make build-internal` → output-internal/, internalconf.py; README "Internal edition"):
+# public posts plus `Audience: internal` ones, for staff only. Its address is where Slack/Teams messages
+# for internal posts link; "" (unset): those messages carry the post's text and no link. The environment
+# variables of the same names win. `make deploy` deploys it to INTERNAL_DEPLOY_TARGET (never the public one).
+INTERNAL_SITEURL = os.environ.get("INTERNAL_SITEURL", "")  # e.g. "https://insights.internal.northwindledger.example"
+# INTERNAL_DEPLOY_TARGET = "s3://insights-internal"  # or ssh://deploy@intranet.example/var/www/insights

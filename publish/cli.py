@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import brand, channels, preview
+from . import brand, channels, internal, preview
 from .channels.registry import IDS, label
 from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
@@ -60,10 +60,11 @@ def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
     settings = load(args.settings)
     settings["SYNDICATION_REQUIRE_LIVE"] = require_live(settings, env)
     try:
-        _, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
+        site_url, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
     except ManifestError as exc:
         say(err, f"publish: {exc}")
         return 1
+    posts = internal.localise(posts, settings, env, site_url)  # Slack/Teams link to the internal edition
 
     writer = None
     enabled = settings.get("SYNDICATION_CHANNELS") or IDS

@@ -149,17 +149,22 @@ def slack_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_heading(title: str, link: str) -> str:
+    """The message's first line: the title, linked when there is a page to link to."""
+    return f"*<{link}|{slack_escape(title)}>*" if link else f"*{slack_escape(title)}*"
+
+
 def slack_payload(post, text: str, link: str) -> dict:
     title = one_line(post.title)
     section = {"type": "section", "text": {"type": "mrkdwn",
-                                           "text": f"*<{link}|{slack_escape(title)}>*\n{slack_escape(text)}"}}
+                                           "text": f"{slack_heading(title, link)}\n{slack_escape(text)}"}}
     if post.image:
         section["accessory"] = {"type": "image", "image_url": post.image, "alt_text": title[:2000]}
     byline = " · ".join(x for x in (post.author, post.category) if x)
     blocks = [section]
     if byline:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": slack_escape(byline)}]})
-    return {"text": f"{title}: {link}", "blocks": blocks}
+    return {"text": f"{title}: {link}" if link else title, "blocks": blocks}
 
 
 def teams_payload(post, text: str, link: str) -> dict:
@@ -179,7 +184,7 @@ def teams_payload(post, text: str, link: str) -> dict:
         "type": "AdaptiveCard",
         "version": "1.4",
         "body": body,
-        "actions": [{"type": "Action.OpenUrl", "title": "Read the post", "url": link}],
+        "actions": [{"type": "Action.OpenUrl", "title": "Read the post", "url": link}] if link else [],
     }
     return {"type": "message", "attachments": [
         {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None, "content": card},
@@ -229,6 +234,11 @@ def compose(post, channel: str, settings: dict) -> Composed:
     if spec is None:
         raise ComposeError(f"unknown channel {channel!r}")
     template = settings["SYNDICATION_TEMPLATES"].get(channel, spec.template)
+    if not post.url:
+        if channel not in ("slack", "teams"):
+            raise ComposeError("the post has no address to link to (an internal post is shared on Slack "
+                               "and Teams only)")
+        return _unlinked(post, channel, spec, settings)
     link = add_utm(post.url, channel, post.slug) if settings.get("SYNDICATION_UTM", True) else post.url
     source = source_text(post, channel)
     limits = settings.get("SYNDICATION_LIMITS", {})
@@ -278,6 +288,21 @@ def compose(post, channel: str, settings: dict) -> Composed:
         text = _fit(template, source, link, post, lambda s: len(s) <= limit)
         return Composed(text, link, len(text), limit, teams_payload(post, text, link))
     raise ComposeError(f"unknown channel {channel!r}")
+
+
+def _unlinked(post, channel: str, spec, settings: dict) -> Composed:
+    """An internal post with no internal edition to link to (publish.internal): the message carries
+    the post's own text — the body, else the social text — fitted to the channel's limit, no link."""
+    limit = int(settings.get("SYNDICATION_LIMITS", {}).get(channel, spec.limit))
+    source = one_line(post.text) or source_text(post, channel)
+    if channel == "slack":
+        # The whole section (title line included) must fit Slack's limit.
+        heading = slack_heading(one_line(post.title), "") + "\n"
+        text = shorten(source, lambda s: len(heading) + len(slack_escape(s)) <= limit)
+        length = len(heading) + len(slack_escape(text))
+        return Composed(text, "", length, limit, slack_payload(post, text, ""))
+    text = shorten(source, lambda s: len(s) <= limit)
+    return Composed(text, "", len(text), limit, teams_payload(post, text, ""))
 
 
 def _fit(template: str, source: str, link: str, post, fits: Callable[[str], bool]) -> str:

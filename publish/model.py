@@ -31,6 +31,8 @@ class Post:
     source_path: str
     confidential: tuple[str, ...] = ()
     placeholders: tuple[str, ...] = ()  # `make new` placeholder sentences still in the source
+    path: str = ""  # the post's URL below the site (e.g. posts/2026/slug/)
+    text: str = ""  # internal posts: the body as plain text (sent when there is no internal site)
 
     @classmethod
     def from_json(cls, data: dict) -> Post:
@@ -44,6 +46,7 @@ class Post:
             hash=data.get("hash") or "", source_path=data.get("source_path") or "",
             confidential=tuple(data.get("confidential") or ()),
             placeholders=tuple(data.get("placeholders") or ()),
+            path=data.get("path") or "", text=data.get("text") or "",
         )
 
 

@@ -116,7 +116,8 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
         # Every page about to be shared is waited for first (bounded), so no POST leaves before
         # its page answers 200. Only pages of items that would be sent now are checked.
         wait, interval = live_wait(settings)
-        urls = [i.post.url for i in items if i.status == "planned" and i.channel in connections]
+        urls = [i.post.url for i in items if i.status == "planned" and i.channel in connections
+                and _checked_live(i)]
         live = wait_all(urls, timeout=wait, interval=interval, request_timeout=settings_timeout(settings))
     for item in items:
         if item.status != "planned":
@@ -129,7 +130,7 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
             item.status, item.reason = "deferred", deferred[item.channel]
             progress(item)
             continue
-        if settings.get("SYNDICATION_REQUIRE_LIVE"):
+        if settings.get("SYNDICATION_REQUIRE_LIVE") and _checked_live(item):
             ok, why = live.get(item.post.url, (False, "not checked"))
             if not ok:
                 item.status = "not-live"
@@ -139,6 +140,12 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
                 continue
         send(writer, item, conn, redact, deferred)
         progress(item)
+
+
+def _checked_live(item: Item) -> bool:
+    """Public pages are waited for; an internal post links to the internal edition (deployed by its
+    own step, maybe on an intranet this run cannot reach) or to nothing (publish.internal)."""
+    return bool(item.post.url) and item.post.audience != "internal"
 
 
 def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferred: dict[str, str]) -> None:

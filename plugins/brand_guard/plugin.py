@@ -27,6 +27,8 @@ import time
 from pelican import signals
 from pelican.contents import Article, Page
 
+from plugins.edition import is_internal
+
 from . import gate, html_report
 from .config import BrandConfig, BrandConfigError
 from .core import MARKDOWN_SUFFIXES, FileResult, Report, check_file, display_path, load_config
@@ -58,7 +60,11 @@ def configure(pelican) -> None:
             logger.error("Production build stopped: fix the brand configuration above.")
             raise SystemExit(1) from None
         logger.warning("brand guard: posts are not checked in this build (dev builds never fail)")
-    if _strict(settings):
+    if _strict(settings) and is_internal(settings):
+        # The internal edition is read by staff only: code names are allowed there as in an
+        # internal post (the confidential rule is public-only); every post is still checked above.
+        logger.info("brand guard: internal edition — the last gate's code-name scan does not apply")
+    elif _strict(settings):
         # Connected now, after every plugin's register(): receivers run in connection order, so
         # the gate reads the output after all other `finalized` writers (the manifest included).
         signals.finalized.connect(last_gate)

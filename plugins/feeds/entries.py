@@ -46,9 +46,11 @@ class FeedItem:
     author_slug: str = ""
 
 
-def is_feedable(article, now: datetime, timezone: str | None) -> bool:
-    """Drafts, hidden, scheduled and internal posts never enter any feed."""
-    return getattr(article, "audience", "public") == "public" and is_out(article, now, timezone)
+def is_feedable(article, now: datetime, timezone: str | None, *, internal_edition: bool = False) -> bool:
+    """Drafts, hidden and scheduled posts never enter any feed; internal posts only the internal
+    edition's feeds."""
+    audiences = ("public", "internal") if internal_edition else ("public",)
+    return getattr(article, "audience", "public") in audiences and is_out(article, now, timezone)
 
 
 def feed_item(article, siteurl: str, output_path: str, static_root: str) -> FeedItem:

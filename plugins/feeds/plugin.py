@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from feedgen.feed import FeedGenerator
 from pelican import signals
 
+from plugins.edition import is_internal
 from publish.text import xml_safe
 
 from .atom_links import AtomLinksEntryExtension, AtomLinksExtension, WebSubExtension
@@ -31,7 +32,9 @@ def write_feeds(generator, writer=None) -> None:
     output_path = settings["OUTPUT_PATH"]
     static_root = settings.get("PATH", "")
     now = datetime.now(UTC)
-    articles = [a for a in generator.articles if is_feedable(a, now, settings.get("TIMEZONE"))]
+    internal = is_internal(settings)
+    articles = [a for a in generator.articles
+                if is_feedable(a, now, settings.get("TIMEZONE"), internal_edition=internal)]
     items = [feed_item(a, siteurl, output_path, static_root) for a in articles]
 
     groups: dict[tuple[str, str], list[FeedItem]] = defaultdict(list)

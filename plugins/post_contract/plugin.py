@@ -9,6 +9,8 @@ from pelican.contents import Article
 from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
+from plugins.edition import is_internal
+
 from . import collisions, images, invisible
 from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
 from .facts import parse_header
@@ -126,7 +128,14 @@ def _field_line(source_path: str, key: str) -> int:
 
 
 def hold_back_internal(generator) -> None:
-    """Internal posts never reach public listings, taxonomies, feeds, sitemap or pages."""
+    """Internal posts never reach public listings, taxonomies, feeds, sitemap or pages.
+
+    The internal edition (LECTERN_EDITION = "internal") keeps them where Pelican put them, so they
+    are listed and written like public posts (drafts and scheduled ones stay drafts, never written).
+    """
+    if is_internal(generator.settings):
+        generator.internal_articles = []  # nothing held back: they are in `articles` already
+        return
     internal = []
     for attr in ("articles", "translations", "hidden_articles", "hidden_translations",
                  "drafts", "drafts_translations"):

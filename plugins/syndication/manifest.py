@@ -65,9 +65,11 @@ def entry(article, settings: dict, finder=None) -> dict:
     content_root = os.path.dirname(os.path.abspath(settings.get("PATH", ".")))
     channels = getattr(article, "channels", None)
     source = read_source(article)
+    audience = getattr(article, "audience", None) or str(meta.get("audience", "public")).lower()
     return {
         "slug": article.slug,
         "url": f"{siteurl}/{article.url}",
+        "path": article.url,
         "title": one_line(article.title),
         "summary": plain_text(getattr(article, "summary", "") or meta.get("summary")),
         "social": social,
@@ -75,7 +77,9 @@ def entry(article, settings: dict, finder=None) -> dict:
         "category": _name(getattr(article, "category", None)),
         "author": _name(getattr(article, "author", None)),
         "image": getattr(article, "card_image", None),
-        "audience": getattr(article, "audience", None) or str(meta.get("audience", "public")).lower(),
+        "audience": audience,
+        # Internal posts: the body as text, for Slack/Teams when no internal edition is configured.
+        "text": plain_text(article.content) if audience == "internal" else "",
         "channels": list(channels) if channels is not None else None,
         "status": article.status,
         "date": article.date.isoformat(),

@@ -24,7 +24,7 @@ from ..channels.registry import secret_env_names
 from ..redact import Redactor, remember
 from . import files, guard
 from .plan import Config, Line, Summary
-from .target import DeployError, Target, parse
+from .target import DeployError, Target, overlap, parse
 
 __all__ = ["TARGETS", "Config", "DeployError", "Line", "Summary", "Target", "deploy", "parse", "redactor"]
 
@@ -54,8 +54,9 @@ def deploy(output_dir: str | os.PathLike, target: str | Target | None, settings:
     redact = redactor(env)
     try:
         config = Config.read(settings, env)
-        chosen = target if isinstance(target, Target) else parse(target or config.target)
+        chosen = target if isinstance(target, Target) else _parse(target or config.target, config)
         remember(chosen.password)
+        apart(chosen, config)
         output = guard.check(output_dir, settings, settings_file)
         skip = [p for p in guard.never_deployed(settings) if output in p.parents]
         local = files.walk(output, skip=skip, cache_control=config.cache_control,
@@ -71,6 +72,39 @@ def deploy(output_dir: str | os.PathLike, target: str | Target | None, settings:
             progress(Line(redact(line.text), line.done, line.total))
     except DeployError as exc:
         raise DeployError(redact(str(exc))) from None
+
+
+def _parse(raw: str, config: Config) -> Target:
+    """`parse`, with the internal edition's setting named in its messages."""
+    if not config.internal:
+        return parse(raw)
+    if not (raw or "").strip():
+        raise DeployError("no deploy target for the internal edition: set INTERNAL_DEPLOY_TARGET in "
+                          "publishconf.py or the environment (its own bucket or folder, never the public "
+                          "site's); nothing was deployed")
+    try:
+        return parse(raw)
+    except DeployError as exc:
+        raise DeployError(str(exc).replace("DEPLOY_TARGET", "INTERNAL_DEPLOY_TARGET")) from None
+
+
+def apart(chosen: Target, config: Config) -> None:
+    """The internal edition is never put where the public site is, nor inside or around it: a
+    public deploy would serve it (or its deletes would remove it), and the reverse. Checked for
+    both editions, so `make deploy` stops before the first upload when the two targets meet."""
+    other_raw = config.public_target if config.internal else config.internal_target
+    if not other_raw.strip():
+        return
+    try:
+        other = parse(other_raw)
+    except DeployError:
+        return  # the other edition's deploy reports its own bad target
+    if overlap(chosen, other):
+        internal, public = (chosen, other) if config.internal else (other, chosen)
+        same = "is" if internal.raw.strip().rstrip("/") == public.raw.strip().rstrip("/") else "overlaps"
+        raise DeployError(f"INTERNAL_DEPLOY_TARGET {internal.shown} {same} the public DEPLOY_TARGET "
+                          f"{public.shown}: the internal edition must never be put on the public site — "
+                          "give it its own bucket, prefix or folder; nothing was deployed")
 
 
 def output_of(settings: Mapping, given: str | None = None) -> Path:

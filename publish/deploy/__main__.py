@@ -29,6 +29,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--target", help="override DEPLOY_TARGET (e.g. s3://bucket/prefix)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
     parser.add_argument("--force", action="store_true", help="delete more than DEPLOY_MAX_DELETES files")
+    parser.add_argument("--internal", action="store_true",
+                        help="the internal edition (internalconf.py): build it (staged) and deploy it to "
+                             "INTERNAL_DEPLOY_TARGET; nothing to do when that is not set")
+    parser.add_argument("--content", help="--internal: the content folder (default: the settings' PATH)")
     parser.add_argument("--verbose", action="store_true", help="log every request (secrets shown as ***)")
     return parser.parse_args(argv)
 
@@ -58,8 +62,26 @@ def _main(args, env, err: Console) -> int:
 
     settings = load(args.settings)
     output = output_of(settings, args.output)
+    if args.internal and str(settings.get("LECTERN_EDITION") or "").lower() != "internal":
+        print(f"deploy: --internal needs the internal edition's settings (internalconf.py), not "
+              f"{args.settings}; nothing was deployed", file=sys.stderr)
+        return 1
+    if args.internal and not internal_wanted(args, settings, env):
+        print("deploy: INTERNAL_DEPLOY_TARGET is not set: the internal edition was not built or deployed",
+              file=sys.stderr)
+        return 0
     try:
-        with lock.held(lock.path_for(settings), "make deploy"):
+        with lock.held(lock.path_for(settings), "make deploy") as fd:
+            if args.internal:
+                from ..build import build
+
+                # The same staged build as `make build-internal`: output-internal/ is replaced only
+                # when the whole build passed, under the lock this deploy holds.
+                status = build(args.content or settings["PATH"], output, args.settings, pass_fds=(fd,))
+                if status != 0:
+                    print("deploy: the internal edition's build failed; nothing was deployed",
+                          file=sys.stderr)
+                    return 1
             if fancy(env):
                 columns = (TextColumn("{task.description}"), BarColumn(),
                            TextColumn("{task.completed}/{task.total}"))
@@ -81,6 +103,13 @@ def _main(args, env, err: Console) -> int:
         return 1
     print(summary.text())
     return 0
+
+
+def internal_wanted(args, settings, env) -> bool:
+    """`make deploy` deploys the internal edition only where one is configured."""
+    from .plan import Config
+
+    return bool(args.target or Config.read(settings, env).internal_target)
 
 
 def plain(line: Line) -> None:

@@ -28,6 +28,9 @@ class Config:
     order: tuple[tuple[str, tuple[str, ...]], ...] = files.DEFAULT_ORDER
     cloudfront_id: str = ""
     workers: int = 8
+    public_target: str = ""  # DEPLOY_TARGET, whichever edition this is
+    internal_target: str = ""  # INTERNAL_DEPLOY_TARGET (the internal edition's own place)
+    internal: bool = False  # this is the internal edition (LECTERN_EDITION = "internal")
 
     @classmethod
     def read(cls, settings: Mapping, env: Mapping[str, str] | None = None) -> Config:
@@ -36,8 +39,14 @@ class Config:
         if not isinstance(max_deletes, int) or isinstance(max_deletes, bool):
             raise DeployError(f"DEPLOY_MAX_DELETES = {max_deletes!r}: must be a whole number "
                               f"(-1: no cap) — e.g. DEPLOY_MAX_DELETES = {DEFAULT_MAX_DELETES}")
+        internal = str(settings.get("LECTERN_EDITION") or "").strip().lower() == "internal"
+        public_target = _text("DEPLOY_TARGET", settings, env)
+        internal_target = _text("INTERNAL_DEPLOY_TARGET", settings, env)
         return cls(
-            target=_text("DEPLOY_TARGET", settings, env),
+            target=internal_target if internal else public_target,
+            public_target=public_target,
+            internal_target=internal_target,
+            internal=internal,
             max_deletes=max_deletes,
             # Your rules are tried first, then the defaults: a setting lists only what differs.
             cache_control=_rules("DEPLOY_CACHE_CONTROL", settings) + files.DEFAULT_CACHE_CONTROL,

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -83,3 +84,29 @@ def parse(raw: str) -> Target:
             raise DeployError(f"DEPLOY_TARGET {text!r}: write file:///absolute/folder")
         return Target("rsync", text, destination=unquote(url.path).rstrip("/") + "/")
     raise DeployError(f"DEPLOY_TARGET {text!r} is not a deploy target Lectern knows — use {SYNTAX}")
+
+
+def _place(target: Target) -> tuple[str, str, str]:
+    """(kind, where, folder) — two targets overlap when kind and where match and one folder holds
+    the other. Folders end with "/" so that s3://b/site never counts as holding s3://b/site2."""
+    if target.kind == "s3":
+        return "s3", target.bucket.lower(), "/" + target.prefix
+    if target.kind == "ghpages":
+        return "ghpages", target.remote, target.branch + "/"
+    dest = target.destination
+    if dest.startswith("rsync://"):
+        host, _, path = dest[len("rsync://"):].partition("/")
+        return "rsync", "rsync://" + host.rpartition("@")[2].lower(), "/" + path
+    if ":" in dest.split("/", 1)[0]:  # [user@]host:/path/
+        host, _, path = dest.partition(":")
+        return "rsync", "ssh://" + host.rpartition("@")[2].lower(), path
+    return "rsync", "", os.path.realpath(dest) + "/"
+
+
+def overlap(a: Target, b: Target) -> bool:
+    """Would deploying to `a` write into, delete from, or be served by `b`'s place (or the reverse)?"""
+    kind_a, where_a, folder_a = _place(a)
+    kind_b, where_b, folder_b = _place(b)
+    if (kind_a, where_a) != (kind_b, where_b):
+        return False
+    return folder_a.startswith(folder_b) or folder_b.startswith(folder_a)
