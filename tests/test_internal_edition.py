@@ -404,3 +404,24 @@ def test_unlinked_text_is_the_body_fitted_to_each_limit(tmp_path, fakes):  # noq
     for message in (slack, teams):
         assert "insights.example.com" not in json.dumps(message)
         assert all(u.startswith(INTERNAL_SITE) for u in urls_in(message)) and urls_in(message)
+
+
+def test_live_check_waits_for_public_pages_only(tmp_path, fakes):  # noqa: F811
+    """SYNDICATION_REQUIRE_LIVE waits for public pages; an internal post (no internal site: no link)
+    is sent at once, while a public post whose page does not answer stays not-live."""
+    from fakes.harness import post, settings_for, write_manifest
+    from fakes.harness import write_conf as harness_conf
+
+    from publish.cli import main
+
+    settings = settings_for(tmp_path, fakes, SYNDICATION_REQUIRE_LIVE=True)
+    write_manifest(Path(settings["SYNDICATION_MANIFEST"]), [
+        post("q3-notes", title="Q3 all-hands notes", audience="internal", date="2026-08-01T16:00:00+00:00",
+             text="Close week on-call rota."),
+        post("public-one", url="http://127.0.0.1:9/posts/2026/public-one/"),  # nothing answers there
+    ])
+    conf = harness_conf(tmp_path, settings)
+    assert main(["--settings", str(conf)], env={**fakes.env("slack", "mastodon")}) == 0
+    slack = [m for m in fakes.slack.messages if "Q3 all-hands" in json.dumps(m)]
+    assert len(slack) == 1 and urls_in(slack[0]) == []
+    assert fakes.mastodon.statuses == []
