@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -116,8 +117,11 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
         # Every page about to be shared is waited for first (bounded), so no POST leaves before
         # its page answers 200. Only pages of items that would be sent now are checked.
         wait, interval = live_wait(settings)
-        urls = [i.post.url for i in items if i.status == "planned" and i.channel in connections
-                and _checked_live(i)]
+        urls = list(dict.fromkeys(i.post.url for i in items
+                                  if i.status == "planned" and i.channel in connections and _checked_live(i)))
+        if urls:
+            print(f"publish: checking that {len(urls)} page(s) answer 200 before sharing them "
+                  f"(waiting up to {wait:g} s)", file=sys.stderr, flush=True)
         live = wait_all(urls, timeout=wait, interval=interval, request_timeout=settings_timeout(settings))
     for item in items:
         if item.status != "planned":

@@ -221,3 +221,31 @@ def test_make_publish_commit_1_commits_only_the_ledger(tmp_path, fakes, httpserv
     assert message.count("→ mastodon") == 2
     assert git("diff", "--cached", "--name-only").split() == ["notes.txt"]
     assert git("status", "--porcelain", "--", "ledger").strip() == ""
+
+
+def test_a_failing_hub_never_fails_make_publish(tmp_path, moto, httpserver, monkeypatch, capfd):
+    """A hub answering 500 to every ping: the deploy and the run still succeed, each feed is named."""
+    client = s3.client(moto.env())
+    client.create_bucket(Bucket="golive-hub")
+    calls = []
+
+    def broken(request):
+        calls.append(request.form.get("hub.url"))
+        return Response("hub down", status=500)
+
+    httpserver.expect_request("/hub", method="POST").respond_with_handler(broken)
+    settings = settings_for(tmp_path, SITEURL="https://hub.example", WEBSUB_HUB=httpserver.url_for("/hub"))
+    conf = write_conf(tmp_path, settings)
+    for key, value in {**moto.env(), "DEPLOY_TARGET": "s3://golive-hub"}.items():
+        monkeypatch.setenv(key, value)
+    for key in [k for k in __import__("os").environ if k.startswith(("X_", "LINKEDIN_", "MASTODON_",
+                                                                     "BLUESKY_", "SLACK_", "TEAMS_"))]:
+        monkeypatch.delenv(key)
+    status = pipeline.main(["--settings", str(conf), "--content", str(REPO / "content")])
+    err = capfd.readouterr().err
+    assert status == 0, err
+    feeds = {o["Key"] for o in client.list_objects_v2(Bucket="golive-hub")["Contents"]
+             if o["Key"].startswith("feeds/")}
+    assert sorted(calls) == sorted(f"https://hub.example/{key}" for key in feeds) and len(feeds) >= 8
+    assert err.count("(HTTP 500) — not announced") == len(feeds)
+    assert "lectern: deploy again:" in err
