@@ -77,6 +77,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     "deploys first and waits for each page")
             if after != before:
                 status = _ledger_changed(ledger, before, after, commit=args.commit) or status
+            elif args.commit:
+                say("the ledger did not change: nothing to commit")
             return status
     except lock.Busy as exc:
         say(str(exc))
@@ -96,7 +98,11 @@ def _deploy(output, settings: Mapping, settings_file: str, env: Mapping[str, str
             say(f"{step}: {exc}")
             return False
         say(f"{step}: {summary.text()}")
-        for line in websub.after_deploy(summary.uploaded, settings, env):
+        try:
+            lines = websub.after_deploy(summary.uploaded, settings, env)
+        except Exception as exc:  # noqa: BLE001 - a hub never fails the run (e.g. a malformed WEBSUB_HUB)
+            lines = [f"WebSub: the ping failed ({type(exc).__name__}: {exc}) — not announced"]
+        for line in lines:
             say(line)
     return True
 
