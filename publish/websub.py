@@ -31,8 +31,9 @@ def feed_urls(paths: Iterable[str], settings: Mapping) -> list[str]:
 
 
 def ping(hub: str, urls: Iterable[str], timeout: float) -> list[str]:
-    """POST one publish notification per feed URL; return a line per ping (what the hub said)."""
-    lines = []
+    """POST one publish notification per feed URL; return a line per failed ping and one line
+    counting the feeds announced (a site has dozens of feeds: success needs no line each)."""
+    lines, announced = [], 0
     for url in urls:
         try:
             response = requests.post(hub, data={"hub.mode": "publish", "hub.url": url}, timeout=timeout)
@@ -45,10 +46,12 @@ def ping(hub: str, urls: Iterable[str], timeout: float) -> list[str]:
                          "announced (readers' apps still see it on their next poll)")
             continue
         if 200 <= response.status_code < 300:
-            lines.append(f"WebSub: announced {url} (HTTP {response.status_code})")
+            announced += 1
         else:
             lines.append(f"WebSub: {hub} refused {url} (HTTP {response.status_code}) — not announced "
                          "(readers' apps still see it on their next poll)")
+    if announced:
+        lines.append(f"WebSub: announced {announced} changed feed(s) to {hub}")
     return lines
 
 

@@ -146,6 +146,7 @@ def test_publish_deploys_waits_for_live_pages_shares_then_deploys_the_changes(
     # WebSub: one exact ping per feed the first deploy uploaded (the rebuild changed no feed).
     feeds = sorted(f"{siteurl}/{key}" for key in first if key.startswith("feeds/"))
     assert len(feeds) >= 8 and sorted(hub.pinged) == feeds
+    assert f"WebSub: announced {len(feeds)} changed feed(s) to http://127.0.0.1:" in err
     assert "WebSub: no feed changed, nothing to announce" in err
     # The ledger changed: the summary says it must be committed.
     assert "the ledger changed: commit it" in err and "git add" in err
