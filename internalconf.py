@@ -29,3 +29,5 @@ EXTRA_PATH_METADATA = {k: v for k, v in EXTRA_PATH_METADATA.items() if k != "ext
 # plugins.edition before fast_reader, which must stay last.
 _LAST = [p for p in _public.PLUGINS if p == "plugins.fast_reader"]
 PLUGINS = [*(p for p in _public.PLUGINS if p not in _LAST), "plugins.edition", *_LAST]
+# Internal feeds name no WebSub hub: a public hub cannot read them, and should not learn their URLs.
+WEBSUB_HUB = ""
