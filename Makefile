@@ -135,7 +135,8 @@ preview: build-prod ## Plan and compose social posts, write preview/ (posts noth
 # the changed pages (WEBSUB_HUB pinged for changed feeds). COMMIT=1 commits the ledger file alone.
 # The rebuild runs even when a post failed; the publish step's exit status is kept (publish/pipeline.py).
 publish: $(STAMP) ## Build, deploy, wait until live, syndicate, rebuild, deploy again: [COMMIT=1]
-	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" $(if $(filter 1,$(COMMIT)),--commit,) -- $(PELICANOPTS)
+	@$(VPY) -m publish.pipeline --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" \
+	  --internal-settings "$(INTERNALCONF)" --internal-output "$(INTERNALDIR)" $(if $(filter 1,$(COMMIT)),--commit,) -- $(PELICANOPTS)
 
 # Deploy the production build to DEPLOY_TARGET (publishconf.py or the environment): s3://bucket[/prefix],
 # ssh://[user@]host[:port]/path, rsync://host/module[/path], file:///path, gh-pages or github:BRANCH[@REMOTE].

@@ -11,6 +11,8 @@ Each build goes through publish.build (staging folder, swap only when it passed)
 
 The deploys run only when DEPLOY_TARGET is set (settings or environment); then the live check
 (SYNDICATION_REQUIRE_LIVE) is on by default, so no link is shared before its page is served.
+With INTERNAL_DEPLOY_TARGET set too, the internal
+edition is built and deployed right after the public site, before anything is shared.
 Without a target the run behaves as before and says the links may not be live yet. After each
 deploy that changed a feed, WEBSUB_HUB (if set) is pinged. A run that changed the ledger says it
 must be committed; `--commit` (`make publish COMMIT=1`) commits that file alone.
@@ -25,10 +27,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 
 from . import build, ledgercommit, lock, websub
+from .settings import REPO
 
 
 def say(message: str) -> None:
@@ -43,6 +47,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--settings", default="publishconf.py", help="Pelican settings file")
     parser.add_argument("--content", help="content folder (default: the settings' PATH)")
     parser.add_argument("--output", help="output folder (default: the settings' OUTPUT_PATH)")
+    parser.add_argument("--internal-settings", default=str(REPO / "internalconf.py"),
+                        help="the internal edition's settings (deployed when INTERNAL_DEPLOY_TARGET is set)")
+    parser.add_argument("--internal-output", help="the internal edition's folder (default: its OUTPUT_PATH)")
     parser.add_argument("--commit", action="store_true",
                         help="commit the ledger (that file only, no push) when this run changed it")
     args, rest = parser.parse_known_args(argv)
@@ -59,6 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return status
             if target and not _deploy(output, settings, args.settings, env, "deploy"):
                 say("nothing was posted (the deploy failed, so the new pages may not be online)")
+                return 1
+            if target and _internal_target(settings, env) and not _deploy_internal(args, content):
+                say("nothing was posted (the internal edition's deploy failed, so Slack/Teams links to it "
+                    "may not work)")
                 return 1
             from .cli import main as publish  # imported under the lock: a refused run stops sooner
 
@@ -105,6 +116,20 @@ def _deploy(output, settings: Mapping, settings_file: str, env: Mapping[str, str
         for line in lines:
             say(line)
     return True
+
+
+def _internal_target(settings: Mapping, env: Mapping[str, str]) -> str:
+    return (env.get("INTERNAL_DEPLOY_TARGET") or str(settings.get("INTERNAL_DEPLOY_TARGET") or "")).strip()
+
+
+def _deploy_internal(args, content) -> bool:
+    """Build and deploy the internal edition (`make deploy`'s second step) before anything is shared,
+    so a Slack/Teams link to INTERNAL_SITEURL works when it arrives."""
+    command = [sys.executable, "-m", "publish.deploy", "--internal", "--settings", args.internal_settings,
+               "--content", str(content)]
+    if args.internal_output:
+        command += ["--output", args.internal_output]
+    return subprocess.run(command).returncode == 0
 
 
 def _ledger_changed(ledger, before: bytes, after: bytes, *, commit: bool) -> int:

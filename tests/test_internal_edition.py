@@ -425,3 +425,25 @@ def test_live_check_waits_for_public_pages_only(tmp_path, fakes):  # noqa: F811
     slack = [m for m in fakes.slack.messages if "Q3 all-hands" in json.dumps(m)]
     assert len(slack) == 1 and urls_in(slack[0]) == []
     assert fakes.mastodon.statuses == []
+
+
+def test_make_publish_deploys_the_internal_edition_before_sharing(editions, moto):
+    """`make publish` with both targets: the internal edition is on its own target after the run
+    (deployed before anything is shared), the public target holds no internal byte."""
+    tmp, content, public, internal = editions
+    from publish.deploy import s3
+
+    client = s3.client(moto.env())
+    for name in ("pub-run", "staff-run"):
+        client.create_bucket(Bucket=name)
+    env = clean_env(**moto.env(), INTERNAL_SITEURL=INTERNAL_SITE, DEPLOY_TARGET="s3://pub-run",
+                    INTERNAL_DEPLOY_TARGET="s3://staff-run/insights")
+    done = make("publish", tmp, content, env)  # no social credentials: preview only, nothing waits
+    assert done.returncode == 0, done.stdout + done.stderr
+    pub, staff = bodies(client, "pub-run"), bodies(client, "staff-run")
+    assert f"insights/{INTERNAL_PATH}index.html" in staff and staff["insights/robots.txt"] == ROBOTS.encode()
+    assert pub and not any(MARK.encode() in data for data in pub.values())
+    refused = make("publish", tmp, content, {**env, "INTERNAL_DEPLOY_TARGET": "s3://pub-run/staff"})
+    assert refused.returncode != 0
+    assert "must never be put on the public site" in refused.stdout + refused.stderr
+    assert bodies(client, "pub-run") == pub
