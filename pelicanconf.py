@@ -85,15 +85,8 @@ TRANSLATION_FEED_RSS = None
 FEED_ATOM = None
 FEED_RSS = None
 FEED_MAX_ITEMS = 20
-# Feed paths written by plugins/feeds ("" turns one kind off). The theme links to them.
-LECTERN_FEED_ALL_ATOM = "feeds/all.atom.xml"
-LECTERN_FEED_ALL_RSS = "feeds/all.rss.xml"
-LECTERN_CATEGORY_FEED_ATOM = "feeds/category/{slug}.atom.xml"
-LECTERN_CATEGORY_FEED_RSS = "feeds/category/{slug}.rss.xml"
-LECTERN_TAG_FEED_ATOM = "feeds/tag/{slug}.atom.xml"
-LECTERN_TAG_FEED_RSS = "feeds/tag/{slug}.rss.xml"
-LECTERN_AUTHOR_FEED_ATOM = "feeds/author/{slug}.atom.xml"
-LECTERN_AUTHOR_FEED_RSS = "feeds/author/{slug}.rss.xml"
+# Feed paths written by plugins/feeds are LECTERN_*FEED_* (plugins/settings.py; "" turns one kind
+# off), e.g. LECTERN_TAG_FEED_RSS = "" for no RSS feed per tag. The theme links to them.
 
 MARKDOWN = {
     "extension_configs": {
@@ -110,6 +103,7 @@ MARKDOWN = {
 # objects the rest of the code imports as `plugins.<name>`. No PLUGIN_PATHS: a short name such as
 # "brand_guard" would load a second copy of the package.
 PLUGINS = [
+    "plugins.settings",  # checks every Lectern setting and fills in its default
     "plugins.post_contract",
     "plugins.brand_guard",
     "plugins.feeds",
@@ -161,13 +155,12 @@ MENUITEMS = [("Archives", "/archives/"), ("Topics", "/tags/")]
 DISPLAY_PAGES_ON_MENU = True
 DISPLAY_CATEGORIES_ON_MENU = False
 
-# Lectern: brand guard, syndication and build reports.
-BRAND_CONFIG = os.path.join(_ROOT, "brand.yml")
-BRAND_STRICT = False  # dev build: report, never fail because of the brand
-LECTERN_STRICT = False  # dev build: broken posts are reported and skipped
-LECTERN_BUILD_DIR = os.path.join(_ROOT, "build")  # never deployed: manifest, brand report
-SYNDICATION_LEDGER = os.path.join(_ROOT, "ledger", "syndication.jsonl")
-SYNDICATION_MANIFEST = os.path.join(LECTERN_BUILD_DIR, "manifest.json")
+# Lectern's own settings (brand guard, strictness, build reports, feeds, syndication) are declared
+# with their types, defaults and meaning in plugins/settings.py and checked at every build; set one
+# here only to differ from its default. Relative paths are relative to this folder. For example:
+# BRAND_CONFIG = "brand.yml"  # "" turns the brand guard off
+# LECTERN_BUILD_DIR = "build"  # never deployed: manifest, brand report
+# (publishconf.py sets LECTERN_STRICT and BRAND_STRICT for production.)
 
 LOAD_CONTENT_CACHE = False
 RELATIVE_URLS = False
@@ -179,19 +172,11 @@ RELATIVE_URLS = False
 # SYNDICATION_TEMPLATES = {"x": "{text} {url}"}  # {text} = Social_<id> / Social / Summary;
 #                                                # {url} = canonical URL + UTM; {title}, {author}
 # SYNDICATION_LIMITS = {"linkedin": 1500}  # maximum length per channel id, counted its own way
-SYNDICATION_MAX_PER_RUN = 3  # per channel, so a backlog never floods a feed
-SYNDICATION_REQUIRE_LIVE = None  # share only once the page answers 200 (None: on when DEPLOY_TARGET is set)
-SYNDICATION_LIVE_TIMEOUT = 300  # seconds make publish waits for new pages; later ones wait for the next run
-SYNDICATION_LIVE_INTERVAL = 5  # seconds between two checks of a page that is not live yet
-WEBSUB_HUB = ""  # WebSub hub URL: every feed names it and publish pings it for each feed a deploy changed
-SYNDICATION_UTM = True  # utm_source=<channel>&utm_medium=social&utm_campaign=<slug>
-SYNDICATION_PREVIEW_DIR = os.path.join(_ROOT, "preview")  # git-ignored, never deployed
-SYNDICATION_TIMEOUT = 20  # seconds per network call
-SYNDICATION_CONFIDENTIAL_INTERNAL = False  # True: internal posts naming a code name may go to Slack/Teams
-LINKEDIN_API_BASE = "https://api.linkedin.com/rest"
-LINKEDIN_VERSION = "202610"  # LinkedIn-Version header (YYYYMM); LinkedIn retires versions after ~1 year
-MASTODON_API_BASE = ""  # e.g. "https://social.northwindledger.example" (or env MASTODON_API_BASE)
-# MASTODON_MAX_CHARS = 500  # your instance's configuration.statuses.max_characters (registry default)
-MASTODON_URL_LENGTH = 23  # the instance's characters_reserved_per_url
-BLUESKY_API_BASE = "https://bsky.social"  # your PDS
-BLUESKY_SESSION_FILE = ""  # "" = ~/.local/state/lectern/bluesky-<handle>.session (outside the repo)
+# SYNDICATION_MAX_PER_RUN = 3  # per channel, so a backlog never floods a feed
+# SYNDICATION_REQUIRE_LIVE = True  # share once the page answers 200 (default None: with a DEPLOY_TARGET)
+# SYNDICATION_LIVE_TIMEOUT = 300  # seconds make publish waits for new pages; later ones wait for the next run
+# SYNDICATION_CONFIDENTIAL_INTERNAL = True  # internal posts naming a code name may go to Slack/Teams
+# WEBSUB_HUB = "https://pubsubhubbub.appspot.com/"  # every feed names it; publish pings it per changed feed
+# MASTODON_API_BASE = "https://social.northwindledger.example"  # your instance (or env MASTODON_API_BASE)
+# MASTODON_MAX_CHARS = 500  # your instance's configuration.statuses.max_characters
+# BLUESKY_API_BASE = "https://bsky.social"  # your PDS

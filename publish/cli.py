@@ -17,14 +17,14 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import brand, channels, internal, preview
-from .channels.registry import IDS, label
+from .channels.registry import label
 from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
 from .model import ManifestError, load_manifest
 from .plan import plan, prepare
 from .redact import Redactor, error_text, redacting
 from .run import mark_existing, now_utc, post_items, reconcile_open
-from .settings import REPO, load, require_live
+from .settings import REPO, SettingsError, load, require_live
 
 COLUMNS = {"posted": "posted", "deferred": "deferred", "capped": "deferred", "failed": "failed"}
 
@@ -57,7 +57,11 @@ def main(argv: list[str] | None = None, env: dict | None = None) -> int:
 
 
 def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
-    settings = load(args.settings)
+    try:
+        settings = load(args.settings)
+    except SettingsError as exc:
+        say(err, f"publish: settings: {exc}")
+        return 2
     settings["SYNDICATION_REQUIRE_LIVE"] = require_live(settings, env)
     try:
         site_url, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
@@ -67,7 +71,7 @@ def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
     posts = internal.localise(posts, settings, env, site_url)  # Slack/Teams link to the internal edition
 
     writer = None
-    enabled = settings.get("SYNDICATION_CHANNELS") or IDS
+    enabled = settings["SYNDICATION_CHANNELS"]  # checked and completed by load()
     live = [name for name in enabled if channels.module(name).configured(env, settings)]
     if not args.preview_only and (live or args.mark_existing):
         try:

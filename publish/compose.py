@@ -24,6 +24,8 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import grapheme
 
+from plugins.settings import value_of
+
 from .channels.registry import CHANNELS
 from .lengths import X_CONFIG, grapheme_length, x_length
 from .text import one_line, plain_text
@@ -233,29 +235,29 @@ def compose(post, channel: str, settings: dict) -> Composed:
     spec = CHANNELS.get(channel)
     if spec is None:
         raise ComposeError(f"unknown channel {channel!r}")
-    template = settings["SYNDICATION_TEMPLATES"].get(channel, spec.template)
+    template = value_of(settings, "SYNDICATION_TEMPLATES")[channel]
     if not post.url:
         if channel not in ("slack", "teams"):
             raise ComposeError("the post has no address to link to (an internal post is shared on Slack "
                                "and Teams only)")
         return _unlinked(post, channel, spec, settings)
-    link = add_utm(post.url, channel, post.slug) if settings.get("SYNDICATION_UTM", True) else post.url
+    link = add_utm(post.url, channel, post.slug) if value_of(settings, "SYNDICATION_UTM") else post.url
     source = source_text(post, channel)
-    limits = settings.get("SYNDICATION_LIMITS", {})
-    default = spec.limit  # the registry's default, for settings dicts that leave a channel out
+    limits = value_of(settings, "SYNDICATION_LIMITS")  # the registry's defaults merged in
+    default = spec.limit
 
     if channel == "x":
-        limit = int(limits.get("x", default))
+        limit = limits.get("x", default)
         text = _fit(template, source, link, post, lambda s: x_length(s) <= limit)
         return Composed(text, link, x_length(text), limit, {"text": text})
     if channel == "mastodon":
-        limit = int(settings.get("MASTODON_MAX_CHARS", default))
-        url_len = int(settings.get("MASTODON_URL_LENGTH", 23))
+        limit = value_of(settings, "MASTODON_MAX_CHARS")
+        url_len = value_of(settings, "MASTODON_URL_LENGTH")
         text = _fit(template, source, link, post, lambda s: mastodon_length(s, url_len) <= limit)
         return Composed(text, link, mastodon_length(text, url_len), limit,
                         {"status": text, "visibility": "public"})
     if channel == "bluesky":
-        limit = int(limits.get("bluesky", default))
+        limit = limits.get("bluesky", default)
         display = display_url(post.url)
 
         def shown(body: str) -> str:
@@ -274,17 +276,17 @@ def compose(post, channel: str, settings: dict) -> Composed:
         return Composed(text, link, grapheme_length(text), limit,
                         {"segments": segments, "facets": bluesky_facets(segments), "card": card}, checked)
     if channel == "linkedin":
-        limit = int(limits.get("linkedin", default))
+        limit = limits.get("linkedin", default)
         text = _fit(template, source, link, post, lambda s: len(escape_little(s)) <= limit)
         article = {"source": link, "title": one_line(post.title), "description": one_line(post.summary)}
         return Composed(text, link, len(escape_little(text)), limit,
                         {"commentary": escape_little(text), "article": article, "thumb": post.image})
     if channel == "slack":
-        limit = int(limits.get("slack", default))
+        limit = limits.get("slack", default)
         text = _fit(template, source, link, post, lambda s: len(slack_escape(s)) <= limit)
         return Composed(text, link, len(slack_escape(text)), limit, slack_payload(post, text, link))
     if channel == "teams":
-        limit = int(limits.get("teams", default))
+        limit = limits.get("teams", default)
         text = _fit(template, source, link, post, lambda s: len(s) <= limit)
         return Composed(text, link, len(text), limit, teams_payload(post, text, link))
     raise ComposeError(f"unknown channel {channel!r}")
@@ -293,7 +295,7 @@ def compose(post, channel: str, settings: dict) -> Composed:
 def _unlinked(post, channel: str, spec, settings: dict) -> Composed:
     """An internal post with no internal edition to link to (publish.internal): the message carries
     the post's own text — the body, else the social text — fitted to the channel's limit, no link."""
-    limit = int(settings.get("SYNDICATION_LIMITS", {}).get(channel, spec.limit))
+    limit = value_of(settings, "SYNDICATION_LIMITS").get(channel, spec.limit)
     source = one_line(post.text) or source_text(post, channel)
     if channel == "slack":
         # The whole section (title line included) must fit Slack's limit.

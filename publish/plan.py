@@ -11,8 +11,9 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from plugins.post_contract.facts import is_out
+from plugins.settings import value_of
 
-from .channels.registry import IDS, INTERNAL, PUBLIC
+from .channels.registry import INTERNAL, PUBLIC
 from .compose import ComposeError, compose
 from .ledger import Ledger, Pair, in_flight
 from .model import Item, Post
@@ -136,8 +137,8 @@ def plan(
     known = {p.slug for p in posts} | {slug for slug, _ in pairs}
     window = in_flight_window(settings)
     reshare = set(reshare)
-    enabled = settings.get("SYNDICATION_CHANNELS") or IDS
-    cap = settings.get("SYNDICATION_MAX_PER_RUN", 3) if cap is None else cap
+    enabled = value_of(settings, "SYNDICATION_CHANNELS")
+    cap = value_of(settings, "SYNDICATION_MAX_PER_RUN") if cap is None else cap
     deferred = {channel: ledger.deferred_until(channel, now) for channel in enabled}
     items: list[Item] = []
     for post in sorted(posts, key=lambda p: (p.date, p.slug)):

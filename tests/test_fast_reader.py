@@ -210,7 +210,7 @@ def test_background_brand_check_gives_the_in_line_results(tmp_path, marked_conte
     assert process.exitcode == 0
     brand.collect()
     assert not brand._RUNNING and not Path(out).exists()
-    cfg = core.load_config(settings["BRAND_CONFIG"])
+    cfg = core.load_config(brand.config_path(settings))
     found = 0
     for path in paths:
         stamp, audience, slug, result = brand.RESULTS[path]

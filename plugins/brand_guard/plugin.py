@@ -28,6 +28,7 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from plugins.edition import is_internal
+from plugins.settings import value_of
 
 from . import gate, html_report
 from .config import BrandConfig, BrandConfigError
@@ -48,15 +49,15 @@ def configure(pelican) -> None:
     _PENDING.clear()
     settings = pelican.settings
     _STATE.update(config=None, loaded=True, fast=FAST_READER in (settings.get("PLUGINS") or ()))
-    path = settings.get("BRAND_CONFIG")
-    if not path:
-        logger.warning("brand guard: BRAND_CONFIG is not set; posts are not checked")
+    path = value_of(settings, "BRAND_CONFIG")
+    if path is None:
+        logger.warning('brand guard: BRAND_CONFIG is ""; posts are not checked')
         return
     try:
         _STATE["config"] = load_config(path)
     except BrandConfigError as exc:
         logger.error("brand guard: %s", exc)
-        if settings.get("BRAND_STRICT"):
+        if value_of(settings, "BRAND_STRICT"):
             logger.error("Production build stopped: fix the brand configuration above.")
             raise SystemExit(1) from None
         logger.warning("brand guard: posts are not checked in this build (dev builds never fail)")
@@ -113,7 +114,8 @@ def _config(settings) -> BrandConfig | None:
     if not _STATE["loaded"]:  # content created without `initialized` (e.g. a test's Pelican object)
         _STATE["loaded"] = True
         try:
-            _STATE["config"] = load_config(settings.get("BRAND_CONFIG", "brand.yml"))
+            path = value_of(settings, "BRAND_CONFIG")
+            _STATE["config"] = load_config(path) if path is not None else None
         except BrandConfigError as exc:
             logger.error("brand guard: %s", exc)
     return _STATE["config"]
@@ -190,7 +192,7 @@ def finish(pelican) -> None:
     results, failed, ahead = check_noted(cfg)
     report = Report(sorted(results, key=lambda r: r.path))
     settings = pelican.settings
-    build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
+    build_dir = value_of(settings, "LECTERN_BUILD_DIR")
     stamp = datetime.datetime.now().strftime("built %Y-%m-%d %H:%M")
     path = os.path.join(build_dir, "brand-report.html")
     try:
@@ -203,11 +205,12 @@ def finish(pelican) -> None:
     alongside = f" ({ahead} checked alongside the build)" if ahead else ""
     logger.info("brand guard: %d posts and pages%s, %d errors, %d warnings; report: %s",
                 report.files, alongside, errors, warnings, path)
-    if failed and settings.get("BRAND_STRICT"):
+    strict = value_of(settings, "BRAND_STRICT")
+    if failed and strict:
         logger.error("Production build stopped: the brand guard could not check %s", ", ".join(failed))
         raise SystemExit(1)
     blocking = report.blocking
-    if blocking and settings.get("BRAND_STRICT"):
+    if blocking and strict:
         logger.error("Production build stopped: %d brand %s in public posts:\n%s\nReport: %s",
                      len(blocking), "error" if len(blocking) == 1 else "errors",
                      "\n".join(f"  {f}" for f in blocking), path)

@@ -39,6 +39,7 @@ from pelican.utils import slugify
 
 from plugins.post_contract import facts
 from plugins.post_contract.facts import parse_header
+from plugins.settings import SettingsError, value_of
 
 from . import convert
 
@@ -58,7 +59,15 @@ BRAND_PLUGIN = "plugins.brand_guard"
 
 
 def enabled(settings) -> bool:
-    return BRAND_PLUGIN in (settings.get("PLUGINS") or []) and bool(settings.get("BRAND_CONFIG"))
+    return BRAND_PLUGIN in (settings.get("PLUGINS") or []) and config_path(settings) is not None
+
+
+def config_path(settings) -> Path | None:
+    """BRAND_CONFIG as the guard reads it (a wrong value: the settings check reports it)."""
+    try:
+        return value_of(settings, "BRAND_CONFIG")
+    except SettingsError:
+        return None
 
 
 def _core():
@@ -76,7 +85,7 @@ def init_worker(settings) -> bool:
     if core is None:
         return False
     try:
-        _WORKER.update(core=core, cfg=core.load_config(settings["BRAND_CONFIG"]), settings=settings)
+        _WORKER.update(core=core, cfg=core.load_config(config_path(settings)), settings=settings)
     except Exception:  # noqa: BLE001 — the plugin's own `initialized` receiver reports config errors
         _WORKER.clear()
     return bool(_WORKER)
@@ -270,7 +279,7 @@ def load_memo(settings) -> None:
     if core is None or not caching:
         return
     try:
-        current = epoch(settings["BRAND_CONFIG"], core)
+        current = epoch(config_path(settings), core)
     except OSError:
         return
     path = os.path.join(settings.get("CACHE_PATH", "cache"), MEMO_FILE)

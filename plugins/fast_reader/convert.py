@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from markdown import Markdown
 from pelican.utils import pelican_open
 
+from plugins.settings import value_of
+
 from . import prefilter
 
 
@@ -38,7 +40,7 @@ def init(settings) -> None:
     body = Markdown(**markdown_settings)
     fields = Markdown(**markdown_settings)
     fields.preprocessors.deregister("meta")
-    if settings.get("FAST_READER_PREFILTER", True):
+    if value_of(settings, "FAST_READER_PREFILTER"):
         prefilter.speed_up(body)
         prefilter.speed_up(fields)
     _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),

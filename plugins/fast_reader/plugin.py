@@ -134,11 +134,11 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
     if not jobs:
         return 0
     # forked first: the background check must not inherit the conversion pool
-    background = (writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL", 16) is not None
+    background = (writer.pool_size(settings, len(jobs), "FAST_READER_MIN_POOL") is not None
                   and brand.start(jobs, settings))
     if not paths:
         return 0
-    used = writer.pool_size(settings, len(paths), "FAST_READER_MIN_POOL", 16)
+    used = writer.pool_size(settings, len(paths), "FAST_READER_MIN_POOL")
     start = time.perf_counter()
     convert.ensure_init(settings)  # before forking: workers inherit the Markdown instances
     if used is None:

@@ -27,6 +27,7 @@ import time
 from pelican import signals
 from pelican.writers import Writer
 
+from plugins.settings import value_of
 from plugins.tripwire import Tripwire
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,7 @@ class ParallelWriter(Writer):
         if not jobs:
             return 0
         start = time.perf_counter()
-        used = pool_size(self.settings, len(jobs), "FAST_WRITER_MIN_POOL", 32)
+        used = pool_size(self.settings, len(jobs), "FAST_WRITER_MIN_POOL")
         if used is None:
             for index in range(len(jobs)):
                 _render(jobs, index)
@@ -125,14 +126,13 @@ _JOBS: list[tuple] = []  # set just before forking; workers read it from their i
 _ACTIVE: list[ParallelWriter] = []  # this build's writer, for the `finalized` safety flush
 
 
-def pool_size(settings, jobs: int, min_pool_setting: str, min_pool_default: int) -> int | None:
+def pool_size(settings, jobs: int, min_pool_setting: str) -> int | None:
     """Processes for a fork pool over `jobs` (the reader's and the writer's); None: run in-process
     (one process configured, fewer jobs than `min_pool_setting`, or no fork on this platform)."""
-    processes = settings.get("FAST_READER_PROCESSES")
+    processes = value_of(settings, "FAST_READER_PROCESSES")
     if processes is None:
         processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    processes = int(processes)
-    small = jobs < int(settings.get(min_pool_setting, min_pool_default))
+    small = jobs < value_of(settings, min_pool_setting)
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return min(processes, jobs)
@@ -176,7 +176,7 @@ WIRE = Tripwire("fast_reader's parallel writer", proven=PROVEN,
 def provide_writer(pelican):
     """get_writer: Pelican uses the class returned here (unless FAST_WRITER is off or the tripwire
     says Pelican's internals are not the proven ones)."""
-    if pelican.settings.get("FAST_WRITER", True):
+    if value_of(pelican.settings, "FAST_WRITER"):
         return WIRE.get()
     return None
 

@@ -11,6 +11,7 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 
 from plugins.edition import is_internal
+from plugins.settings import Feeds, read
 from publish.text import xml_safe
 
 from .atom_links import AtomLinksEntryExtension, AtomLinksExtension, WebSubExtension
@@ -20,10 +21,6 @@ logger = logging.getLogger(__name__)
 
 KINDS = ("ALL", "CATEGORY", "TAG", "AUTHOR")
 MEDIA_TYPES = {"ATOM": "application/atom+xml", "RSS": "application/rss+xml"}
-
-
-def _feed_setting(settings, kind: str, fmt: str) -> str:
-    return settings.get(f"LECTERN_{kind}_FEED_{fmt}" if kind != "ALL" else f"LECTERN_FEED_ALL_{fmt}") or ""
 
 
 def write_feeds(generator, writer=None) -> None:
@@ -52,12 +49,13 @@ def write_feeds(generator, writer=None) -> None:
             names[("AUTHOR", item.author_slug)] = item.author
 
     limit = settings.get("FEED_MAX_ITEMS") or None
+    paths = read(settings, Feeds)
     written = 0
     for (kind, slug), group in groups.items():
         newest = sorted(group, key=lambda i: i.published, reverse=True)[:limit]
         label = _label(kind, names.get((kind, slug), ""))
         for fmt in ("ATOM", "RSS"):
-            pattern = _feed_setting(settings, kind, fmt)
+            pattern = paths.path(kind, fmt)
             if not pattern:
                 continue
             rel = pattern.format(slug=slug)

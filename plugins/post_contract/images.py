@@ -14,8 +14,6 @@ import posixpath
 from dataclasses import dataclass
 from urllib.parse import quote
 
-#: Default of the LECTERN_ALLOW_EXTERNAL_IMAGES setting: `Image: https://…` is refused unless True.
-LECTERN_ALLOW_EXTERNAL_IMAGES = False
 #: Card images live in this folder of content/ (Pelican copies it through STATIC_PATHS).
 IMAGES_DIR = "images"
 #: Extension → (MIME type, name, test of the file's first bytes). Cards on every network accept these.

@@ -22,12 +22,14 @@ import unicodedata
 
 from pelican.utils import slugify
 
+from plugins.settings import value_of
+
 from .contract import Problem, display_path
 from .facts import Field, parse_header
 from .text_fields import field_text, split_list
 
-#: Default of the LECTERN_SLUG_MAX setting: the longest slug, in characters.
-LECTERN_SLUG_MAX = 80
+#: LECTERN_SLUG_MAX's declared default (plugins/settings.py), for messages and tests.
+LECTERN_SLUG_MAX: int = value_of({}, "LECTERN_SLUG_MAX")
 #: File systems refuse a single path component longer than this many bytes.
 NAME_MAX_BYTES = 255
 #: Which Pelican setting shapes which kind of slug (URLWrapper falls back to SLUG_…).
@@ -39,11 +41,8 @@ _LANG = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 def slug_max(settings) -> int:
-    try:
-        value = int(settings.get("LECTERN_SLUG_MAX", LECTERN_SLUG_MAX))
-    except (TypeError, ValueError):
-        return LECTERN_SLUG_MAX
-    return max(value, 8)
+    """LECTERN_SLUG_MAX (declared in plugins/settings.py), never under 8 characters."""
+    return max(value_of(settings, "LECTERN_SLUG_MAX"), 8)
 
 
 def cap_substitutions(limit: int) -> list[tuple[str, str]]:

@@ -10,6 +10,7 @@ from pelican.readers import MarkdownReader
 from pelican.utils import get_date
 
 from plugins.edition import is_internal
+from plugins.settings import value_of
 
 from . import collisions, images, invisible
 from .contract import CHANNELS, Problem, check_header, decode_source, display_path, split_list
@@ -89,7 +90,7 @@ def record_held(problems: list[Problem] | None, settings) -> None:
         if problem in known:
             continue
         known.append(problem)
-        logger.log(logging.ERROR if settings.get("LECTERN_STRICT") else logging.WARNING, "%s", problem)
+        logger.log(logging.ERROR if value_of(settings, "LECTERN_STRICT") else logging.WARNING, "%s", problem)
 
 
 def annotate(content) -> None:
@@ -106,9 +107,9 @@ def annotate(content) -> None:
 def _absolute_image(content, image) -> str | None:
     """The card image's URL, or None (with a message) when `Image:` is not a file under content/images/."""
     settings = content.settings
-    allow = settings.get("LECTERN_ALLOW_EXTERNAL_IMAGES", images.LECTERN_ALLOW_EXTERNAL_IMAGES)
+    allow = value_of(settings, "LECTERN_ALLOW_EXTERNAL_IMAGES")
     checked = images.card_image(image, content_root=settings.get("PATH") or "content",
-                                siteurl=str(settings.get("SITEURL", "")), allow_external=bool(allow))
+                                siteurl=str(settings.get("SITEURL", "")), allow_external=allow)
     if checked.problem:
         source = getattr(content, "source_path", None) or ""
         record_held([Problem(display_path(source), _field_line(source, "image"),
@@ -189,7 +190,7 @@ def report_broken(pelican) -> None:
             held_posts, "post" if held_posts == 1 else "posts", "\n".join(f"  {p}" for p in held),
         )
     if not BROKEN:
-        if held and pelican.settings.get("LECTERN_STRICT"):
+        if held and value_of(pelican.settings, "LECTERN_STRICT"):
             logger.error("Production build stopped: fix the problems above.")
             raise SystemExit(1)
         return
@@ -201,7 +202,7 @@ def report_broken(pelican) -> None:
         "%d broken %s skipped (the rest of the site was built):\n%s",
         count, noun, "\n".join(f"  {problem}" for problem in problems),
     )
-    if pelican.settings.get("LECTERN_STRICT"):
+    if value_of(pelican.settings, "LECTERN_STRICT"):
         logger.error("Production build stopped: fix the %d broken %s above.", count, noun)
         raise SystemExit(1)
 

@@ -11,23 +11,23 @@ from pathlib import Path
 from pelican import signals
 
 from plugins.post_contract.facts import is_out
+from plugins.settings import value_of
 from publish import ledger as ledger_mod
 from publish.buildinfo import identity
 
 from .manifest import entry
 
 logger = logging.getLogger(__name__)
-_REPO = Path(__file__).resolve().parents[2]
 #: The manifest computed for the current build, written once the whole build succeeded.
 _STATE: dict = {}
 
 
 def manifest_path(settings: dict) -> Path:
-    return Path(settings.get("SYNDICATION_MANIFEST") or _REPO / "build" / "manifest.json")
+    return value_of(settings, "SYNDICATION_MANIFEST")
 
 
 def ledger_path(settings: dict) -> Path:
-    return Path(settings.get("SYNDICATION_LEDGER") or _REPO / "ledger" / "syndication.jsonl")
+    return value_of(settings, "SYNDICATION_LEDGER")
 
 
 def forget_stale_manifest(pelican) -> None:
@@ -70,7 +70,10 @@ def _leak_finder(settings: dict):
     from plugins.brand_guard.rules.confidential import find_leaks
 
     try:
-        cfg = load_config(settings.get("BRAND_CONFIG") or _REPO / "brand.yml")
+        path = value_of(settings, "BRAND_CONFIG")
+        if path is None:
+            raise OSError('BRAND_CONFIG is ""')
+        cfg = load_config(path)
     except (BrandConfigError, OSError) as exc:
         logger.error("syndication: cannot read the brand file (%s); every post is marked "
                      "confidential so nothing is shared", exc)

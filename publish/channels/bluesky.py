@@ -23,6 +23,8 @@ from atproto_client.exceptions import (
     UnauthorizedError,
 )
 
+from plugins.settings import value_of
+
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
 from ..redact import remember
@@ -40,8 +42,9 @@ def configured(env: dict, settings: dict | None = None) -> bool:
 
 def session_file(settings: dict, handle: str) -> Path:
     """Where a session from an app-password login is kept: outside the repo, never committed."""
-    if settings.get("BLUESKY_SESSION_FILE"):
-        return Path(settings["BLUESKY_SESSION_FILE"])
+    chosen = value_of(settings, "BLUESKY_SESSION_FILE")  # None when "" (the default)
+    if chosen is not None:
+        return chosen
     state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
     return state / "lectern" / f"bluesky-{handle}.session"
 
@@ -58,7 +61,7 @@ class Bluesky:
         self.lang = str(settings.get("DEFAULT_LANG") or "en")
         self.handle = env["BLUESKY_HANDLE"]
         self.file = session_file(settings, self.handle)
-        self.client = Client(base_url=settings.get("BLUESKY_API_BASE") or None)
+        self.client = Client(base_url=value_of(settings, "BLUESKY_API_BASE") or None)
         self.client.on_session_change(self._save)
         try:
             self._login(env)

@@ -36,13 +36,13 @@ class LinkedIn:
     spec = SPEC
 
     def __init__(self, settings: dict, env: dict):
-        self.base = str(settings["LINKEDIN_API_BASE"]).rstrip("/")
+        self.base = settings["LINKEDIN_API_BASE"].rstrip("/")
         self.author = env["LINKEDIN_AUTHOR_URN"]
         self.settings = settings
         self.session = http.session(timeout(settings))
         self.session.headers.update({
             "Authorization": f"Bearer {env['LINKEDIN_ACCESS_TOKEN']}",
-            "LinkedIn-Version": str(settings["LINKEDIN_VERSION"]),
+            "LinkedIn-Version": settings["LINKEDIN_VERSION"],
             "X-Restli-Protocol-Version": "2.0.0",
         })
 
