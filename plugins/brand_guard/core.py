@@ -150,7 +150,8 @@ class Report:
         return [f for r in self.results for f in r.blocking]
 
     def as_json(self, findings: list[Finding] | None = None) -> dict:
-        """The documented JSON document (issue 3), optionally with a filtered finding list."""
+        """The JSON document plugins/brand_guard/README.md documents, optionally with a filtered finding
+        list."""
         chosen = self.findings if findings is None else findings
         return {
             "files": self.files,

@@ -58,7 +58,7 @@ class Finding:
     field: str = "body"  # title, summary, social_x, slug, body, file ... (for reports)
 
     def as_json(self) -> dict:
-        """The public JSON shape (issue 3): exactly these seven keys."""
+        """The public JSON shape (plugins/brand_guard/README.md): exactly these seven keys."""
         data = asdict(self)
         return {key: data[key] for key in ("path", "line", "column", "rule", "severity", "message",
                                            "suggestion")}

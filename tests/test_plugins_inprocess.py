@@ -1,0 +1,139 @@
+"""Each plugin's own logic, on a few posts built in-process (pelican-plugins/sitemap's way).
+
+The whole-site subprocess tests (sitebuild.py) prove exit codes and strict mode on the sample
+site; these build two or three posts with `read_settings(override=...)` + `Pelican(settings).run()`
+so a failure names the plugin that broke.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime, timedelta
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from inprocess import build, post, write_post
+
+FUTURE = (datetime.now(UTC) + timedelta(days=400)).strftime("%Y-%m-%d 08:00")
+
+
+# ---------------------------------------------------------------- post_contract
+
+def test_post_contract_skips_a_broken_post_and_holds_back_internal_ones(tmp_path, caplog):
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    post(content, "all-hands-notes", audience="internal", title="All hands notes")
+    write_post(content, "no-title", {"Date": "2026-03-05 08:00", "Author": "Dana Whitfield"})
+    write_post(content, "bad-status", {"Title": "Bad status", "Date": "2026-03-06", "Status": "publsihed"})
+    with caplog.at_level(logging.WARNING):
+        site = build(tmp_path, content)
+    pages = sorted(p.parent.name for p in site.output.glob("posts/*/*/index.html"))
+    assert pages == ["closing-the-books"]  # internal and broken posts: no public page
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any(m.endswith("no-title.md:1: the post has no title — add a line like \"Title: Why trust beats "
+                          "tooling\" at the top, followed by the other metadata and a blank line")
+               for m in errors), errors
+    assert any("bad-status.md:3: Status \"publsihed\" is not recognised" in m for m in errors), errors
+    assert "2 broken posts skipped" in caplog.text
+    index = site.read("index.html")
+    assert "All hands notes" not in index and "Closing the books" in index
+
+
+def test_post_contract_strict_build_stops_on_a_broken_post(tmp_path):
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    post(content, "bad-channel", channels="linkedin, myspace")
+    with pytest.raises(SystemExit) as stop:
+        build(tmp_path, content, LECTERN_STRICT=True)
+    assert stop.value.code == 1
+
+
+# ---------------------------------------------------------------- feeds
+
+def test_feeds_list_only_public_posts_that_are_out(tmp_path):
+    content = tmp_path / "content"
+    post(content, "closing-the-books", date="2026-03-04 08:30", tags="close")
+    post(content, "scheduled-outlook", date=FUTURE, tags="close")  # kept published: WITH_FUTURE_DATES
+    post(content, "unlisted-note", date="2026-03-05 08:30", status="hidden")
+    post(content, "all-hands-notes", date="2026-03-06 08:30", audience="internal")
+    site = build(tmp_path, content, WITH_FUTURE_DATES=True, LECTERN_TAG_FEED_RSS="")
+    assert (site.output / "posts" / FUTURE[:4] / "scheduled-outlook" / "index.html").is_file()
+    for rel in ("feeds/all.atom.xml", "feeds/all.rss.xml", "feeds/tag/close.atom.xml"):
+        parsed = feedparser.parse((site.output / rel).read_bytes())
+        assert not parsed.bozo, rel
+        assert [e.link for e in parsed.entries] == [
+            "http://localhost:8000/posts/2026/closing-the-books/"], rel
+    assert not (site.output / "feeds" / "tag" / "close.rss.xml").exists()  # "" turns a kind off
+
+
+# ---------------------------------------------------------------- syndication
+
+def test_syndication_manifest_lists_posts_that_are_out_with_code_names_flagged(tmp_path):
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    post(content, "all-hands-notes", audience="internal", summary="Project Bluefin ships in May.")
+    post(content, "scheduled-outlook", date=FUTURE)
+    post(content, "ai-in-the-close", status="draft")
+    site = build(tmp_path, content, WITH_FUTURE_DATES=True)
+    manifest = json.loads((site.build_dir / "manifest.json").read_text(encoding="utf-8"))
+    posts = {p["slug"]: p for p in manifest["posts"]}
+    assert sorted(posts) == ["all-hands-notes", "closing-the-books"]
+    assert posts["all-hands-notes"]["audience"] == "internal"
+    assert posts["all-hands-notes"]["confidential"] == ["Project Bluefin"]
+    assert posts["closing-the-books"]["confidential"] == []
+    assert posts["closing-the-books"]["url"] == "http://localhost:8000/posts/2026/closing-the-books/"
+    assert not (site.output / "manifest.json").exists()
+
+
+def test_syndication_also_on_links_come_from_the_ledger(tmp_path):
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    ledger = tmp_path / "ledger.jsonl"
+    record = {"event": "posted", "post": "closing-the-books", "channel": "mastodon",
+              "time": "2026-03-04T09:00:00+00:00", "remote_url": "https://social.example/@dana/1"}
+    ledger.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    site = build(tmp_path, content)
+    page = BeautifulSoup(site.read("posts/2026/closing-the-books/index.html"), "html.parser")
+    links = [(a["href"], a.get_text(strip=True)) for a in page.select("a.u-syndication")]
+    assert links == [("https://social.example/@dana/1", "Mastodon")]
+
+
+# ---------------------------------------------------------------- brand_guard
+
+def test_brand_guard_reports_findings_and_strict_stops_on_a_code_name(tmp_path, caplog):
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    post(content, "bluefin-preview", title="A preview of Project Bluefin")
+    post(content, "draft-bluefin", title="Project Bluefin draft", status="draft")
+    with caplog.at_level(logging.INFO):
+        site = build(tmp_path, content)
+    report = (site.build_dir / "brand-report.html").read_text(encoding="utf-8")
+    assert "bluefin-preview.md" in report
+    leaks = [r.getMessage() for r in caplog.records if "confidential" in r.getMessage()]
+    assert any("bluefin-preview.md:1:" in m for m in leaks), leaks
+    with pytest.raises(SystemExit) as stop:
+        build(tmp_path / "strict", content, BRAND_STRICT=True)
+    assert stop.value.code == 1
+    assert "draft-bluefin.md" not in caplog.text.split("Production build stopped")[-1]  # drafts never block
+
+
+# ---------------------------------------------------------------- fast_reader
+
+def test_fast_reader_in_process_build_is_identical_to_pelicans_reader(tmp_path):
+    import pelicanconf
+
+    content = tmp_path / "content"
+    for number in range(4):
+        post(content, f"post-{number}", date=f"2026-03-0{number + 1} 08:30",
+             title=f"Post “{number}” -- 'quoted' & <b>bold</b>")
+    plain = [name for name in pelicanconf.PLUGINS if name != "plugins.fast_reader"]
+    fast = build(tmp_path / "fast", content, FAST_READER_PROCESSES=1)
+    slow = build(tmp_path / "plain", content, PLUGINS=plain)
+
+    def pages(root):
+        return {p.relative_to(root): p.read_bytes() for p in root.rglob("*.html")}
+
+    assert len(pages(fast.output)) > 4
+    assert pages(fast.output) == pages(slow.output)
