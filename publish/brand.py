@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from plugins.settings import value_of
+
 BrandCheck = Callable[[str, str, str], list[str]]
 
 
@@ -58,7 +60,7 @@ def hold_leaks(items, settings: dict) -> int:
         matcher = load_config(settings["BRAND_CONFIG"]).leak_matcher
     except (ImportError, BrandConfigError, KeyError):
         return 0  # `load_check` failed the same way and every text is already held
-    allow_internal = bool(settings.get("SYNDICATION_CONFIDENTIAL_INTERNAL"))
+    allow_internal = value_of(settings, "SYNDICATION_CONFIDENTIAL_INTERNAL")
     held = 0
     for item in items:
         if item.status not in OUTGOING or (item.post.audience == "internal" and allow_internal):

@@ -75,7 +75,7 @@ _LISTED = 30  # a name in a theme string is in every page: the first ones are en
 
 
 def _strict(settings) -> bool:
-    return bool(settings.get("BRAND_STRICT") or settings.get("LECTERN_STRICT"))
+    return value_of(settings, "BRAND_STRICT") or value_of(settings, "LECTERN_STRICT")
 
 
 def last_gate(pelican) -> None:
@@ -89,8 +89,7 @@ def last_gate(pelican) -> None:
     started = time.perf_counter()
     output = getattr(pelican, "output_path", None) or settings.get("OUTPUT_PATH", "output")
     leaks = gate.scan_tree(output, cfg.leak_matcher, display_path(str(output)))
-    build_dir = settings.get("LECTERN_BUILD_DIR") or os.path.join(os.getcwd(), "build")
-    manifest = settings.get("SYNDICATION_MANIFEST") or os.path.join(build_dir, "manifest.json")
+    manifest = value_of(settings, "SYNDICATION_MANIFEST")
     leaks += gate.scan_manifest(manifest, cfg.leak_matcher, display_path(str(manifest)))
     logger.info("brand guard: last gate read the output and the manifest in %.2fs: %d code %s",
                 time.perf_counter() - started, len(leaks), "name" if len(leaks) == 1 else "names")
