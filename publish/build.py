@@ -136,10 +136,14 @@ def folders(args: argparse.Namespace, settings: dict) -> tuple[str, str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .settings import load
+    from .settings import SettingsError, load
 
     args, pelican_args = parse_args(argv)
-    settings = load(args.settings)
+    try:
+        settings = load(args.settings)
+    except SettingsError as exc:
+        print(f"lectern: settings: {exc}", file=sys.stderr)
+        return 2
     content, output = folders(args, settings)
     try:
         with lock.held(lock.path_for(settings), "make build-prod") as fd:

@@ -16,6 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from plugins.settings import value_of
+
 NAME = "publish.lock"
 
 
@@ -24,9 +26,8 @@ class Busy(RuntimeError):
 
 
 def path_for(settings: dict) -> Path:
-    """build/publish.lock: in LECTERN_BUILD_DIR (never deployed), else beside the manifest."""
-    folder = settings.get("LECTERN_BUILD_DIR") or Path(settings["SYNDICATION_MANIFEST"]).parent
-    return Path(folder) / NAME
+    """build/publish.lock: in LECTERN_BUILD_DIR (never deployed)."""
+    return value_of(settings, "LECTERN_BUILD_DIR") / NAME
 
 
 @contextmanager

@@ -40,7 +40,7 @@ def say(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from .settings import load
+    from .settings import SettingsError, load
 
     parser = argparse.ArgumentParser(prog="python -m publish.pipeline", description=__doc__.splitlines()[0],
                                      epilog="Other arguments (after --) go to Pelican.")
@@ -54,7 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="commit the ledger (that file only, no push) when this run changed it")
     args, rest = parser.parse_known_args(argv)
     pelican_args = [a for a in rest if a != "--"]
-    settings = load(args.settings)
+    try:
+        settings = load(args.settings)
+    except SettingsError as exc:
+        print(f"lectern: settings: {exc}", file=sys.stderr)
+        return 2
     content, output = build.folders(args, settings)
     env = dict(os.environ)
     target = (env.get("DEPLOY_TARGET") or str(settings.get("DEPLOY_TARGET") or "")).strip()
