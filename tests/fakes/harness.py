@@ -168,6 +168,10 @@ def settings_for(tmp: Path, fakes: Fakes | None = None, **over) -> dict:
         "SYNDICATION_TIMEOUT": 5,
         "SYNDICATION_LIVE_TIMEOUT": 2,
         "SYNDICATION_LIVE_INTERVAL": 0.2,
+        # write_conf's settings file imports publishconf.py: production, as build_identity() says
+        # (with_defaults now fills in every declared setting, the dev defaults included).
+        "LECTERN_STRICT": True,
+        "BRAND_STRICT": True,
     }
     if fakes is not None:
         base.update(LINKEDIN_API_BASE=fakes.linkedin.url + "/rest", BLUESKY_API_BASE=fakes.bluesky.url)
