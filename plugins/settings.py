@@ -147,7 +147,22 @@ class Networks:
                                            '"": ~/.local/state/lectern/bluesky-<handle>.session')
 
 
-AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks)
+@dataclass(frozen=True)
+class Deploy:
+    """`make deploy` (publish/deploy/plan.py's Config reads these; the environment's DEPLOY_TARGET
+    and DEPLOY_CLOUDFRONT_ID win over the file)."""
+
+    target: str = _s("DEPLOY_TARGET", "text", "", "s3://bucket/prefix, ssh://user@host/path, gh-pages")
+    max_deletes: int = _s("DEPLOY_MAX_DELETES", "whole number", 256,
+                          "more deletions need `make deploy FORCE=1` (-1: no cap)")
+    cache_control: tuple = _s("DEPLOY_CACHE_CONTROL", "glob rules", (),
+                              '[(glob, "Cache-Control value"), …], tried before the defaults')
+    content_types: tuple = _s("DEPLOY_CONTENT_TYPES", "glob rules", (),
+                              '[(glob, "type"), …] for types Lectern does not know')
+    cloudfront_id: str = _s("DEPLOY_CLOUDFRONT_ID", "text", "", "invalidate changed paths after a deploy")
+
+
+AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy)
 #: Every declared setting: name → (area, dataclass field).
 DECLARED: dict[str, tuple[type, Any]] = {
     f.metadata["name"]: (area, f) for area in AREAS for f in fields(area)}
@@ -188,6 +203,14 @@ def _check(kind: str, value: Any) -> str | None:
         number = _is_int(value) or isinstance(value, float)
         ok = number and (value > 0 or (value == 0 and kind != "seconds"))
         return None if ok else f"must be a number of seconds {least}"
+    if kind == "whole number":
+        return None if _is_int(value) else "must be a whole number"
+    if kind == "glob rules":
+        pairs = list(value.items()) if isinstance(value, dict) else value
+        ok = isinstance(pairs, (list, tuple)) and all(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
+            for pair in pairs)
+        return None if ok else 'must be a list of (glob, value) pairs, e.g. [("theme/*", "…")]'
     if kind == "text":
         return None if isinstance(value, str) else "must be text in quotes"
     if kind == "path":

@@ -21,8 +21,9 @@ from types import SimpleNamespace
 
 from plugins.post_contract.contract import split_list
 from plugins.post_contract.facts import display_path, parse_header, site_zone, to_datetime
+from plugins.settings import value_of
 
-from .channels.registry import IDS, label
+from .channels.registry import label
 from .plan import channels_for
 
 EXTENSIONS = (".md", ".markdown", ".mkd", ".mdown")
@@ -141,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if now.tzinfo is None:
         parser.error("--now needs a time zone, e.g. 2026-06-01T09:00+00:00")
     content = Path(args.content or settings["PATH"])
-    enabled = settings.get("SYNDICATION_CHANNELS") or IDS
+    enabled = value_of(settings, "SYNDICATION_CHANNELS")
     calendar = scan(content, settings.get("ARTICLE_PATHS") or [""], zone, now, args.days, enabled)
     print(render(calendar, days=args.days, zone=zone, now=now))
     return 0

@@ -77,7 +77,8 @@ def test_a_wrong_type_is_an_error_naming_the_setting(name, value, expect):
     ("LECTERN_STIRCT", "did you mean LECTERN_STRICT?"),
     ("FAST_READER_PROCESES", "did you mean FAST_READER_PROCESSES?"),
     ("WEBSUB_HUB_URL", "it is ignored"),
-    ("DEPLOY_TARGET", "it is ignored"),
+    ("DEPLOY_TARGTE", "did you mean DEPLOY_TARGET?"),
+    ("DEPLOY_BUCKET", "it is ignored"),
     ("INTERNAL_SITEURL", "it is ignored"),
 ])
 def test_unknown_keys_with_our_prefixes_or_close_to_our_names_warn(key, hint):

@@ -14,6 +14,8 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 
+from plugins.settings import value_of
+
 from ..buildinfo import mismatch
 from .target import DeployError
 
@@ -22,10 +24,9 @@ _LOC = re.compile(r"<loc>\s*([^<\s]+)")
 
 def never_deployed(settings: Mapping) -> list[Path]:
     """build/ (manifest, brand report, lock) and preview/: local only, whatever the output folder."""
-    folders = [settings.get("LECTERN_BUILD_DIR"), settings.get("SYNDICATION_PREVIEW_DIR")]
-    if settings.get("SYNDICATION_MANIFEST"):
-        folders.append(os.path.dirname(str(settings["SYNDICATION_MANIFEST"])))
-    return [Path(os.path.realpath(f)) for f in folders if f]
+    folders = [value_of(settings, name) for name in ("LECTERN_BUILD_DIR", "SYNDICATION_PREVIEW_DIR")]
+    folders.append(value_of(settings, "SYNDICATION_MANIFEST").parent)
+    return [Path(os.path.realpath(f)) for f in folders]
 
 
 def check(output_dir: str | os.PathLike, settings: Mapping,
@@ -40,10 +41,10 @@ def check(output_dir: str | os.PathLike, settings: Mapping,
         raise DeployError(f"{output_dir} holds no index.html: it is not a built site — run `make build-prod` "
                           "first; nothing was deployed")
     name = os.path.basename(str(settings_file or "publishconf.py"))
-    if not settings.get("LECTERN_STRICT"):
+    if not value_of(settings, "LECTERN_STRICT"):
         raise DeployError(f"{name} is a dev configuration (LECTERN_STRICT is off): only production builds "
                           "are deployed — use publishconf.py (`make deploy`); nothing was deployed")
-    manifest = Path(str(settings.get("SYNDICATION_MANIFEST") or ""))
+    manifest = value_of(settings, "SYNDICATION_MANIFEST")
     try:
         data = json.loads(manifest.read_text(encoding="utf-8"))
     except (OSError, ValueError):

@@ -10,10 +10,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from plugins.settings import DECLARED, SettingsError, value_of
+
 from . import files
 from .target import DeployError
 
-DEFAULT_MAX_DELETES = 256
+#: DEPLOY_MAX_DELETES's declared default (plugins/settings.py).
+DEFAULT_MAX_DELETES: int = DECLARED["DEPLOY_MAX_DELETES"][1].default
 
 
 @dataclass(frozen=True)
@@ -35,10 +38,10 @@ class Config:
     @classmethod
     def read(cls, settings: Mapping, env: Mapping[str, str] | None = None) -> Config:
         env = os.environ if env is None else env
-        max_deletes = settings.get("DEPLOY_MAX_DELETES", DEFAULT_MAX_DELETES)
-        if not isinstance(max_deletes, int) or isinstance(max_deletes, bool):
-            raise DeployError(f"DEPLOY_MAX_DELETES = {max_deletes!r}: must be a whole number "
-                              f"(-1: no cap) — e.g. DEPLOY_MAX_DELETES = {DEFAULT_MAX_DELETES}")
+        try:
+            max_deletes = value_of(settings, "DEPLOY_MAX_DELETES")
+        except SettingsError as exc:
+            raise DeployError(f"{exc} (-1: no cap)") from None
         internal = str(settings.get("LECTERN_EDITION") or "").strip().lower() == "internal"
         public_target = _text("DEPLOY_TARGET", settings, env)
         internal_target = _text("INTERNAL_DEPLOY_TARGET", settings, env)
