@@ -162,7 +162,14 @@ class Deploy:
     cloudfront_id: str = _s("DEPLOY_CLOUDFRONT_ID", "text", "", "invalidate changed paths after a deploy")
 
 
-AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy)
+@dataclass(frozen=True)
+class WebSub:
+    hub: str = _s("WEBSUB_HUB", "text", "",
+                  "hub URL: every feed names it and publish pings it for each feed a deploy changed")
+    timeout: float = _s("WEBSUB_TIMEOUT", "seconds", 10, "seconds per ping")
+
+
+AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub)
 #: Every declared setting: name → (area, dataclass field).
 DECLARED: dict[str, tuple[type, Any]] = {
     f.metadata["name"]: (area, f) for area in AREAS for f in fields(area)}

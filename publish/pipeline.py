@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     content, output = build.folders(args, settings)
     env = dict(os.environ)
-    target = (env.get("DEPLOY_TARGET") or str(settings.get("DEPLOY_TARGET") or "")).strip()
+    target = (env.get("DEPLOY_TARGET") or settings["DEPLOY_TARGET"]).strip()  # checked by load()
     try:
         with lock.held(lock.path_for(settings)) as fd:
             status = build.build(content, output, args.settings, pelican_args, pass_fds=(fd,))

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 import requests
 
+from plugins.settings import value_of
+
 #: The feed path settings of plugins/feeds ({slug} stands for any name).
 FEED_SETTINGS = tuple(f"LECTERN_{kind}_FEED_{fmt}" for kind in ("CATEGORY", "TAG", "AUTHOR")
                       for fmt in ("ATOM", "RSS")) + ("LECTERN_FEED_ALL_ATOM", "LECTERN_FEED_ALL_RSS")
@@ -61,10 +63,10 @@ def after_deploy(changed: Iterable[str], settings: Mapping, env: Mapping[str, st
     A setting, not an environment variable: the feeds name the hub at build time, and the pings
     must go to the hub the feeds name."""
     del env  # the same signature as the other after-deploy steps
-    hub = str(settings.get("WEBSUB_HUB") or "").strip()
+    hub = value_of(settings, "WEBSUB_HUB").strip()
     if not hub:
         return []
     urls = feed_urls(changed, settings)
     if not urls:
         return ["WebSub: no feed changed, nothing to announce"]
-    return ping(hub, urls, float(settings.get("WEBSUB_TIMEOUT") or 10))
+    return ping(hub, urls, value_of(settings, "WEBSUB_TIMEOUT"))

@@ -11,7 +11,7 @@ from feedgen.feed import FeedGenerator
 from pelican import signals
 
 from plugins.edition import is_internal
-from plugins.settings import Feeds, read
+from plugins.settings import Feeds, read, value_of
 from publish.text import xml_safe
 
 from .atom_links import AtomLinksEntryExtension, AtomLinksExtension, WebSubExtension
@@ -82,7 +82,7 @@ def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
     # Self first: feedgen makes the last link given the RSS channel's <link> (the site, not the feed).
     fg.link(href=feed_url, rel="self", type=MEDIA_TYPES[fmt])
     fg.link(href=f"{siteurl}/", rel="alternate")
-    hub = str(settings.get("WEBSUB_HUB") or "").strip()
+    hub = value_of(settings, "WEBSUB_HUB").strip()
     if hub:  # WebSub: subscribers learn of a new post when publish pings the hub (publish/websub.py)
         fg.register_extension("websub", WebSubExtension, None, atom=True, rss=True)
         fg.websub.hub(hub)
