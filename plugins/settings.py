@@ -169,7 +169,19 @@ class WebSub:
     timeout: float = _s("WEBSUB_TIMEOUT", "seconds", 10, "seconds per ping")
 
 
-AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub)
+@dataclass(frozen=True)
+class Internal:
+    """The internal edition (`make build-internal`, internalconf.py)."""
+
+    edition: str = _s("LECTERN_EDITION", "edition", "public",
+                      '"internal": this build is the staff-only edition (internalconf.py sets it)')
+    siteurl: str = _s("INTERNAL_SITEURL", "text", "",
+                      "the internal edition's address (or env INTERNAL_SITEURL)")
+    deploy_target: str = _s("INTERNAL_DEPLOY_TARGET", "text", "",
+                            "where `make deploy` puts output-internal/ (or env INTERNAL_DEPLOY_TARGET)")
+
+
+AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub, Internal)
 #: Every declared setting: name → (area, dataclass field).
 DECLARED: dict[str, tuple[type, Any]] = {
     f.metadata["name"]: (area, f) for area in AREAS for f in fields(area)}
@@ -218,6 +230,9 @@ def _check(kind: str, value: Any) -> str | None:
             isinstance(pair, (list, tuple)) and len(pair) == 2 and all(isinstance(v, str) for v in pair)
             for pair in pairs)
         return None if ok else 'must be a list of (glob, value) pairs, e.g. [("theme/*", "…")]'
+    if kind == "edition":
+        ok = isinstance(value, str) and value.strip().lower() in ("public", "internal")
+        return None if ok else 'must be "public" or "internal"'
     if kind == "text":
         return None if isinstance(value, str) else "must be text in quotes"
     if kind == "path":

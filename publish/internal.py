@@ -12,12 +12,14 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
+from plugins.settings import value_of
+
 from .model import Post
 
 
 def internal_siteurl(settings: Mapping, env: Mapping[str, str]) -> str:
     """INTERNAL_SITEURL from the environment, else the settings; "" when there is no internal site."""
-    return (env.get("INTERNAL_SITEURL") or str(settings.get("INTERNAL_SITEURL") or "")).strip().rstrip("/")
+    return (env.get("INTERNAL_SITEURL") or value_of(settings, "INTERNAL_SITEURL")).strip().rstrip("/")
 
 
 def localise(posts: list[Post], settings: Mapping, env: Mapping[str, str], site_url: str = "") -> list[Post]:

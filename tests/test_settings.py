@@ -80,7 +80,7 @@ def test_a_wrong_type_is_an_error_naming_the_setting(name, value, expect):
     ("WEBSUB_SECRET", "it is ignored"),
     ("DEPLOY_TARGTE", "did you mean DEPLOY_TARGET?"),
     ("DEPLOY_BUCKET", "it is ignored"),
-    ("INTERNAL_SITEURL", "it is ignored"),
+    ("INTERNAL_SITE_URL", "did you mean INTERNAL_SITEURL?"),
 ])
 def test_unknown_keys_with_our_prefixes_or_close_to_our_names_warn(key, hint):
     errors, warnings = schema.check({key: 1, "SITEMAP": {}, "COMPANY": "x", "CATEGORY_FEED_ATOM": None},

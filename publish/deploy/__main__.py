@@ -62,7 +62,7 @@ def _main(args, env, err: Console) -> int:
 
     settings = load(args.settings)
     output = output_of(settings, args.output)
-    if args.internal and str(settings.get("LECTERN_EDITION") or "").lower() != "internal":
+    if args.internal and settings["LECTERN_EDITION"].strip().lower() != "internal":  # checked by load()
         print(f"deploy: --internal needs the internal edition's settings (internalconf.py), not "
               f"{args.settings}; nothing was deployed", file=sys.stderr)
         return 1

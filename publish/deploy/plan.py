@@ -42,7 +42,7 @@ class Config:
             max_deletes = value_of(settings, "DEPLOY_MAX_DELETES")
         except SettingsError as exc:
             raise DeployError(f"{exc} (-1: no cap)") from None
-        internal = str(settings.get("LECTERN_EDITION") or "").strip().lower() == "internal"
+        internal = value_of(settings, "LECTERN_EDITION").strip().lower() == "internal"
         public_target = _text("DEPLOY_TARGET", settings, env)
         internal_target = _text("INTERNAL_DEPLOY_TARGET", settings, env)
         return cls(
