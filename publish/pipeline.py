@@ -31,6 +31,8 @@ import subprocess
 import sys
 from collections.abc import Mapping, Sequence
 
+from plugins.settings import value_of
+
 from . import build, ledgercommit, lock, websub
 from .settings import REPO
 
@@ -123,7 +125,7 @@ def _deploy(output, settings: Mapping, settings_file: str, env: Mapping[str, str
 
 
 def _internal_target(settings: Mapping, env: Mapping[str, str]) -> str:
-    return (env.get("INTERNAL_DEPLOY_TARGET") or str(settings.get("INTERNAL_DEPLOY_TARGET") or "")).strip()
+    return (env.get("INTERNAL_DEPLOY_TARGET") or value_of(settings, "INTERNAL_DEPLOY_TARGET")).strip()
 
 
 def _deploy_internal(args, content) -> bool:
