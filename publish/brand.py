@@ -80,3 +80,59 @@ def hold_leaks(items, settings: dict) -> int:
                 break
     return held
 
+
+
+def add_warnings(items, settings: dict) -> None:
+    """Note the brand guard's warnings on each composed text (they never block a send), so the
+    preview shows them beside the text and the terminal lists them: a writer sees every finding."""
+    try:
+        from plugins.brand_guard.core import BrandConfigError, check_social_text, load_config
+
+        cfg = load_config(settings["BRAND_CONFIG"])
+    except (ImportError, BrandConfigError, KeyError):
+        return  # the guard cannot run: every text is already held with the reason
+    for item in items:
+        if not item.text:
+            continue
+        findings = check_social_text(item.text, cfg, audience=item.post.audience, channel=item.channel)
+        item.warnings = [f"{f.rule}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else "")
+                         for f in findings if f.severity == "warning"]
+
+
+def hold_source_errors(items, settings: dict, content: str | None = None) -> int:
+    """Preview of a non-strict build (`make preview`): hold every post whose source has a brand
+    error — the production build (`make publish`) stops on it — with the finding as the reason.
+
+    Returns how many items it held. `content` is the content folder the build read (manifest
+    source paths are relative to the folder above it)."""
+    import os
+
+    try:
+        from plugins.brand_guard.core import BrandConfigError, check_file, load_config
+
+        cfg = load_config(settings["BRAND_CONFIG"])
+    except (ImportError, BrandConfigError, KeyError):
+        return 0
+    root = os.path.dirname(os.path.abspath(content or settings.get("PATH", "content")))
+    found: dict[str, list[str]] = {}
+    held = 0
+    for item in items:
+        source = item.post.source_path
+        if not source or item.status not in OUTGOING:
+            continue
+        if source not in found:
+            path = os.path.join(root, source)
+            try:
+                result = check_file(path, cfg, display=source)
+            except OSError:
+                found[source] = []
+                continue
+            found[source] = [f"{f.path}:{f.line}:{f.column} error confidential: names a code name "
+                             "(`make brand` shows which)" if f.rule == "confidential" else str(f)
+                             for f in result.blocking]
+        if found[source]:
+            item.status = "held"
+            item.reason = ("brand guard: " + "; ".join(found[source]) +
+                           " — `make publish` stops on this post until it is fixed")
+            held += 1
+    return held

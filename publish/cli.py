@@ -26,8 +26,6 @@ from .redact import Redactor, error_text, redacting
 from .run import mark_existing, now_utc, post_items, reconcile_open
 from .settings import REPO, SettingsError, load, require_live
 
-COLUMNS = {"posted": "posted", "deferred": "deferred", "capped": "deferred", "failed": "failed"}
-
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m publish", description=__doc__.splitlines()[0])
@@ -40,7 +38,16 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="share this post again although it was shared before (repeatable)")
     parser.add_argument("--retry-attention", action="store_true",
                         help="re-post pairs marked 'needs attention' (after checking the channel by hand)")
-    return parser.parse_args(argv)
+    parser.add_argument("--manifest", help="manifest to read (default: the settings' SYNDICATION_MANIFEST)")
+    parser.add_argument("--preview-build", action="store_true",
+                        help="the manifest is `make preview`'s non-strict build: preview only, and every "
+                             "post with a brand error is shown held with the finding")
+    parser.add_argument("--content", help="content folder the build read (for --preview-build)")
+    parser.add_argument("--site", help="built site folder, where card images are read (default: OUTPUT_PATH)")
+    args = parser.parse_args(argv)
+    if args.preview_build:
+        args.preview_only = True
+    return args
 
 
 def main(argv: list[str] | None = None, env: dict | None = None) -> int:
@@ -63,8 +70,12 @@ def _main(args, env: dict, redact: Redactor, out: Console, err: Console) -> int:
         say(err, f"publish: settings: {exc}")
         return 2
     settings["SYNDICATION_REQUIRE_LIVE"] = require_live(settings, env)
+    built_with = settings
+    if args.preview_build:  # made by publish.previewbuild: production URLs, brand and contract lenient
+        built_with = {**settings, "LECTERN_STRICT": False, "BRAND_STRICT": False}
     try:
-        site_url, posts = load_manifest(settings["SYNDICATION_MANIFEST"], settings, args.settings)
+        site_url, posts = load_manifest(args.manifest or settings["SYNDICATION_MANIFEST"], built_with,
+                                        args.settings)
     except ManifestError as exc:
         say(err, f"publish: {exc}")
         return 1
@@ -118,13 +129,18 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     items = plan(posts, ledger, settings, now=now_utc(), reshare=args.reshare,
                  retry_attention=args.retry_attention, cap=0 if args.mark_existing else None)
     prepare(items, settings, check)
+    if args.preview_build:
+        brand.hold_source_errors(items, settings, args.content)
     brand.hold_leaks(items, settings)  # last gate: before the preview and before any network call
     _hold_confidential(items)
-    page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
+    brand.add_warnings(items, settings)
+    show = {"settings": settings, "site": args.site, "content": args.content}
+    page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)
 
     if args.preview_only:
         say(err, f"publish: preview written to {page} (nothing posted)")
         _table(out, items, connections, enabled, preview_only=True)
+        _findings(err, items, redact, holds=True)
         return 1 if failed else 0
     for item in items:
         if item.channel in broken and item.status == "planned":
@@ -139,8 +155,9 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
             post_items(writer, items, connections, settings, redact,
                        progress=lambda item: bar.update(task, advance=1,
                                                         description=f"{item.channel}: {item.post.slug}"))
-    preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact)
+    preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)
     _table(out, items, connections, enabled, preview_only=False)
+    _findings(err, items, redact, holds=False)  # the loop below reports every hold
     for item in items:
         if item.status in ("failed", "held", "edited", "attention", "unsettled", "deferred", "not-live"):
             say(err, redact(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}"))
@@ -164,18 +181,45 @@ def _hold_confidential(items) -> None:
             item.reason = "brand guard: another channel's text for this post names a confidential term"
 
 
+#: Terminal table columns: (heading, statuses). "Skipped" is split into its causes.
+TABLE = (
+    ("now", ("planned", "posted", "preview-only")),
+    ("shared before", ("already-posted", "marked")),
+    ("capped", ("capped",)),
+    ("rate limited", ("deferred",)),
+    ("not live", ("not-live",)),
+    ("in flight", ("unsettled",)),
+    ("held", ("held", "attention", "edited")),
+    ("failed", ("failed",)),
+)
+
+
 def _table(out: Console, items, connections, enabled, *, preview_only: bool) -> None:
     table = Table(title="Syndication" + (" preview" if preview_only else ""))
-    for column in ("channel", "posted", "skipped", "deferred", "failed", "mode"):
-        table.add_column(column, justify="left" if column in ("channel", "mode") else "right")
+    headings = [("would send" if preview_only else "posted") if h == "now" else h for h, _ in TABLE]
+    table.add_column("channel", no_wrap=True)
+    for heading in headings:
+        table.add_column(heading, justify="right", no_wrap=True)
+    table.add_column("brand warnings", justify="right", no_wrap=True)
+    table.add_column("mode", no_wrap=True)
     for name in enabled:
-        counts = {"posted": 0, "skipped": 0, "deferred": 0, "failed": 0}
-        for item in items:
-            if item.channel == name:
-                counts[COLUMNS.get(item.status, "skipped")] += 1
+        mine = [i for i in items if i.channel == name]
+        counts = [sum(1 for i in mine if i.status in statuses) for _, statuses in TABLE]
+        counts[-2] += sum(1 for i in mine if not any(i.status in s for _, s in TABLE))  # unknown: held
+        warnings = sum(len(i.warnings) for i in mine)
         mode = "preview only" if preview_only or name not in connections else "live"
-        table.add_row(label(name), *(str(counts[k]) for k in counts), mode)
-    out.print(table)
+        table.add_row(label(name), *(str(c) for c in counts), str(warnings), mode)
+    wide = Console(width=max(out.width, 140), file=out.file)  # eleven columns: never wrap a heading
+    wide.print(table)
+
+
+def _findings(err: Console, items, redact, *, holds: bool) -> None:
+    """Every brand warning on a social text (and every brand hold), one greppable line each."""
+    for item in items:
+        for warning in item.warnings:
+            say(err, redact(f"publish: {item.post.slug} → {item.channel}: brand warning: {warning}"))
+        if holds and item.status == "held" and "brand guard" in item.reason:
+            say(err, redact(f"publish: {item.post.slug} → {item.channel}: held: {item.reason}"))
 
 
 def entry() -> None:

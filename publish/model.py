@@ -66,6 +66,7 @@ class Item:
     key: str = ""  # idempotency key of this attempt
     since: str | None = None  # for reconcile: time of the pending record
     remote_url: str = ""
+    warnings: list[str] = field(default_factory=list)  # brand warnings on `text` (never block)
 
 
 @dataclass(frozen=True)
