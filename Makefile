@@ -127,8 +127,10 @@ new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github]
 	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(FILES),$(FILES),$(INPUTDIR))
 
-preview: build-prod ## Plan and compose social posts, write preview/ (posts nothing)
-	@$(VPY) -m publish --preview-only --settings "$(PUBLISHCONF)"
+# Non-strict production build into build/preview-site (output/ untouched): a post with a brand
+# error is shown held with the finding, every other post is previewed. `make publish` still stops.
+preview: $(STAMP) ## Plan and compose social posts, write preview/ (posts nothing)
+	@$(VPY) -m publish.previewbuild --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" -- $(PELICANOPTS)
 
 # One lock (build/publish.lock) covers every step; a second run stops at once. With DEPLOY_TARGET:
 # build → deploy → wait for each new page to answer 200 → syndicate → rebuild ("Also on") → deploy

@@ -95,8 +95,10 @@ def add_warnings(items, settings: dict) -> None:
         if not item.text:
             continue
         findings = check_social_text(item.text, cfg, audience=item.post.audience, channel=item.channel)
-        item.warnings = [f"{f.rule}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else "")
-                         for f in findings if f.severity == "warning"]
+        item.warnings = ["confidential: the text names a code name (`make brand` shows which)"
+                         if f.rule == "confidential" else
+                         f"{f.rule}: {f.message}" + (f" → {f.suggestion}" if f.suggestion else "")
+                         for f in findings if f.severity == "warning"]  # a code name is never repeated
 
 
 def hold_source_errors(items, settings: dict, content: str | None = None) -> int:

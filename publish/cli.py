@@ -21,7 +21,7 @@ from .channels.registry import label
 from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
 from .model import ManifestError, load_manifest
-from .plan import plan, prepare
+from .plan import plan, prepare, refill
 from .redact import Redactor, error_text, redacting
 from .run import mark_existing, now_utc, post_items, reconcile_open
 from .settings import REPO, SettingsError, load, require_live
@@ -133,6 +133,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
         brand.hold_source_errors(items, settings, args.content)
     brand.hold_leaks(items, settings)  # last gate: before the preview and before any network call
     _hold_confidential(items)
+    refill(items, 0 if args.mark_existing else settings.get("SYNDICATION_MAX_PER_RUN", 3))
     brand.add_warnings(items, settings)
     show = {"settings": settings, "site": args.site, "content": args.content}
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)

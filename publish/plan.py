@@ -191,3 +191,21 @@ def prepare(items: Iterable[Item], settings: dict, brand_check: BrandCheck) -> N
         errors = brand_check(composed.checked, item.post.audience, item.channel)
         if errors and item.status in ("planned", "capped", "deferred"):
             item.status, item.reason = "held", "brand guard: " + "; ".join(map(unnamed, errors))
+
+
+def refill(items: list[Item], cap: int | None) -> int:
+    """After holds (brand guard, last gate), give a held pair's per-run slot to the next capped pair
+    of its channel, so a broken post does not shrink what goes out. Returns how many moved up."""
+    if not cap:
+        return 0
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.status == "planned":
+            counts[item.channel] = counts.get(item.channel, 0) + 1
+    moved = 0
+    for item in items:
+        if item.status == "capped" and counts.get(item.channel, 0) < cap:
+            item.status, item.reason = "planned", ""
+            counts[item.channel] = counts.get(item.channel, 0) + 1
+            moved += 1
+    return moved
