@@ -257,11 +257,7 @@ def entry(item: Item, image: str | None, cut: Cut | None) -> str:
 def network(item: Item, image: str | None) -> str:
     """The post as the network draws it: who, the text, and the link card."""
     e = html.escape
-    names = {"x": ("Northwind", "@account · X"), "linkedin": ("Company page", "LinkedIn"),
-             "mastodon": ("Account", "@account@instance · Mastodon"),
-             "bluesky": ("Account", "@handle · Bluesky"),
-             "slack": ("Lectern", "app · Slack"), "teams": ("Lectern", "connector · Teams")}
-    who, handle = names.get(item.channel, ("Account", label(item.channel)))
+    who, handle = "Your account", label(item.channel)
     head = (f'<div class="who"><span class="avatar" aria-hidden="true"></span><span><span class="name">'
             f'{e(who)}</span> <span class="handle">{e(handle)}</span></span></div>')
     text = f'<div class="text">{e(item.text)}</div>' if item.text else \

@@ -865,7 +865,8 @@ def test_live_run_sends_each_text_as_written_holds_damaged_pairs_and_leaks_no_se
         "console": console,
         "ledger": raw.decode("utf-8", errors="replace"),
         **{
-            str(p): p.read_text(encoding="utf-8") for p in Path(settings["SYNDICATION_PREVIEW_DIR"]).iterdir()
+            str(p): p.read_bytes().decode("utf-8", errors="replace")  # preview/images/ holds card copies
+            for p in Path(settings["SYNDICATION_PREVIEW_DIR"]).rglob("*") if p.is_file()
         },
     }
     for secret in fakes.secrets():

@@ -157,7 +157,7 @@ def test_one_label_in_preview_messages_ledger_and_table(tmp_path, fakes, tweepy_
 
     preview = Path(settings["SYNDICATION_PREVIEW_DIR"])
     soup = BeautifulSoup((preview / "index.html").read_text(encoding="utf-8"), "html.parser")
-    shown = {meta.get_text().split(" · ")[0] for meta in soup.select(".card > .meta")}
+    shown = {meta.get_text().split(" · ")[0] for meta in soup.select(".side > .meta")}
     assert shown == {spec.label for spec in CHANNELS.values()}
 
     plan = json.loads((preview / "plan.json").read_text(encoding="utf-8"))
