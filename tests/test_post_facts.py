@@ -148,3 +148,27 @@ def test_the_facts_module_imports_no_pelican():
     done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n", "\r"], ids=["LF", "CRLF", "CR (old Mac)"])
+def test_every_line_ending_pelican_reads_is_a_header_line_end(eol):
+    text = eol.join(["Title: Trust wins", "Date: 2026-03-04 08:30", "Tags: a,", "    b", "", "Body."])
+    fields, body = parse_header(text)
+    assert {key: (f.value, f.line) for key, f in fields.items()} == {
+        "title": ("Trust wins", 1), "date": ("2026-03-04 08:30", 2), "tags": ("a, b", 3)}
+    assert text[fields["date"].start:fields["date"].end] == "2026-03-04 08:30"
+    assert text[body:] == "Body."
+
+
+def test_an_old_mac_file_builds_like_any_other(tmp_path):
+    from sitebuild import build_site
+
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "cr.md").write_bytes(
+        b"Title: Written on an old Mac\rDate: 2026-03-04 08:30\rSummary: Lines end in CR.\r\rThe body.\r")
+    build = build_site(tmp_path / "site", content=content)
+    assert build.returncode == 0, build.log
+    assert "no \"Date:\" line" not in build.log and "cr.md" not in build.log, build.log
+    page = build.output / "posts" / "2026" / "written-on-an-old-mac" / "index.html"
+    assert "Written on an old Mac" in page.read_text(encoding="utf-8")

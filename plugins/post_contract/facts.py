@@ -30,6 +30,8 @@ _META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*?)\s*$")
 _META_MORE = re.compile(r"^[ ]{4,}(?P<value>.*?)\s*$")
 _META_BEGIN = re.compile(r"^-{3}(\s.*)?$")
 _META_END = re.compile(r"^(-{3}|\.{3})(\s.*)?$")
+#: Line ends as Pelican reads a file (universal newlines): an old-Mac file ends its lines in CR alone.
+_EOL = re.compile(r"\r\n?|\n")
 
 
 # ---------------------------------------------------------------- header
@@ -53,11 +55,10 @@ def parse_header(text: str) -> tuple[dict[str, Field], int]:
     last: str | None = None
     first = True
     while pos < len(text):
-        end = text.find("\n", pos)
-        end = len(text) if end < 0 else end
-        line = text[pos:end].rstrip("\r")
+        eol = _EOL.search(text, pos)
+        end, nxt = (eol.start(), eol.end()) if eol else (len(text), len(text) + 1)
+        line = text[pos:end]
         number += 1
-        nxt = end + 1
         if first and _META_BEGIN.match(line):
             first = False
             pos = nxt
