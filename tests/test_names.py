@@ -4,6 +4,7 @@ files — never an OS error or an overwrite — and the rest of the site builds 
 
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -247,3 +248,29 @@ def test_a_translation_shares_its_slug_without_a_message(tmp_path):
     # a scheduled post is checked now, not on the day it would go out
     assert (f'{content}/posts/later.md:4: the slug "trust-first" is already used by '
             f"{content}/posts/en.md") in log
+
+
+@pytest.mark.parametrize("newcomer", [{"Slug": "trust-notes"}, {}], ids=["same slug + tag page", "tag page"])
+def test_a_shared_post_keeps_its_address_against_a_backdated_newcomer(tmp_path, newcomer):
+    """The ledger says `trust-notes` went out; a new post dated earlier with the same slug and/or a
+    tag spelled to take the shared post's tag page is the one skipped, so shared links keep working."""
+    content = tmp_path / "content"
+    (content / "posts").mkdir(parents=True)
+    (content / "posts" / "shared.md").write_text(
+        post("Trust notes", "2026-05-01 10:00", Tags="Month end close"), encoding="utf-8")
+    (content / "posts" / "newcomer.md").write_text(
+        post("Newcomer", "2026-01-01 10:00", Tags="Month end close!", **newcomer),
+        encoding="utf-8")
+    shared = "sha256:" + hashlib.sha256((content / "posts" / "shared.md").read_bytes()).hexdigest()
+    ledger = tmp_path / "ledger.jsonl"
+    ledger.write_text('{"event": "posted", "post": "trust-notes", "channel": "mastodon", "key": "k", '
+                      f'"hash": "{shared}", "remote_id": "1", "remote_url": "https://social.example/@a/1", '
+                      '"at": "2026-05-01T10:05:00+00:00"}\n', encoding="utf-8")
+    build = build_site(tmp_path / "site", content=content, settings={"SYNDICATION_LEDGER": str(ledger)})
+    assert build.returncode == 0, build.log
+    log = re.sub(r"\s+", " ", build.log)
+    assert "posts/newcomer.md:" in log and f"{content}/posts/shared.md" in log
+    assert "shared.md:" not in log.replace(f"{content}/posts/shared.md", "")
+    page = build.output / "posts" / "2026" / "trust-notes" / "index.html"
+    assert "Trust notes" in page.read_text(encoding="utf-8")
+    assert "Newcomer" not in "".join(p.read_text(encoding="utf-8") for p in build.output.rglob("*.html"))

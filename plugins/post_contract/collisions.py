@@ -1,10 +1,11 @@
-"""No two things Pelican writes share an address, and nothing is written outside output/ (issue 9 point 3).
+"""No two things Pelican writes share an address, and nothing is written outside output/.
 
 Runs on the generators' lists before any writer: Pelican would otherwise stop the whole build with
 "Failed to overwrite" (two posts with one slug in one year), "File name too long", or write a
-page over the home page (`Slug: ../..`). Instead the post that came later (by date, then by file
-name) gets a `path:line` message naming the post that already has the address, and is skipped;
-the earlier one keeps its address (it may already be shared). Production stops on the message.
+page over the home page (`Slug: ../..`). Instead one post keeps the address and the other gets a
+`path:line` message naming it, and is skipped. The keeper is the post the ledger says was shared
+(its links are out there: a newcomer dated earlier must not take them over), else the one that
+came first (by date, then by file name). Production stops on the message.
 
 - `check_articles` (article_generator_pretaxonomy): articles against each other (address, and slug
   per language: the ledger, "Also on" links and Pelican's translations tell posts apart by slug),
@@ -82,9 +83,42 @@ def _line(source_path: str, *keys: str) -> int:
     return 1
 
 
-def _order(content) -> tuple:
+def _order(content, shared: Shared | None = None) -> tuple:
     date = getattr(content, "date", None)
-    return (date.timestamp() if hasattr(date, "timestamp") else 0.0, content.source_path)
+    return (shared.rank(content) if shared else 2,
+            date.timestamp() if hasattr(date, "timestamp") else 0.0, content.source_path)
+
+
+@dataclass(frozen=True)
+class Shared:
+    """What the syndication ledger says went out: such a post keeps its address, whatever date a
+    newcomer claiming the same slug or tag page carries (its links are out there).
+
+    Any record counts (a pending one may have gone out). The ledger reader never raises; its
+    problems are reported by the syndication plugin, so they are not repeated here.
+    """
+
+    slugs: frozenset[str] = frozenset()
+    hashes: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_settings(cls, settings) -> Shared:
+        path = settings.get("SYNDICATION_LEDGER")
+        if not path:
+            return cls()
+        from publish import ledger  # lazy: post_contract loads without the publish step's modules
+
+        records = ledger.read(path).records
+        return cls(frozenset(r["post"] for r in records if isinstance(r.get("post"), str)),
+                   frozenset(r["hash"] for r in records if isinstance(r.get("hash"), str)))
+
+    def rank(self, content) -> int:
+        """0: this very file was shared (its hash is in the ledger); 1: its slug was; 2: neither."""
+        if getattr(content, "slug", None) not in self.slugs:
+            return 2
+        from plugins.syndication.manifest import content_hash, read_source  # the ledger's own hash
+
+        return 0 if content_hash(content, read_source(content)) in self.hashes else 1
 
 
 def _address(save_as: str) -> str:
@@ -213,7 +247,8 @@ def check_articles(generator, report: Report) -> None:
     generator.context["lectern_site_claims"] = site
     skipped = []
     main = {id(a) for a in getattr(generator, "articles", [])}
-    for article in sorted(_contents(generator, _ARTICLE_LISTS), key=_order):
+    shared = Shared.from_settings(generator.settings)
+    for article in sorted(_contents(generator, _ARTICLE_LISTS), key=lambda a: _order(a, shared)):
         written = bool(getattr(article, "save_as", ""))
         scheduled = str(article.metadata.get("status", "published")).lower() != "draft"
         if not written and not scheduled:
