@@ -22,7 +22,8 @@ def reply(status: int, body=None, headers: dict | None = None) -> Response:
 class Fake:
     """A fake API: `errors` lists every request a real API would have rejected (tests assert it's empty)."""
 
-    #: name → (status, body, headers) for forced failures, e.g. {"429": ...}
+    #: name → (status, body, headers) for forced failures, e.g. {"429": ...}; a header value may be a
+    #: callable, read when the error is served (a rate-limit reset is "an hour from now", not from import)
     FAILURES: dict = {}
 
     def __init__(self, httpserver):
@@ -42,7 +43,8 @@ class Fake:
         if kind == ECHO:
             return echo(request)
         status, body, headers = self.FAILURES[kind]
-        return reply(status, body, headers)
+        return reply(status, body, {key: value() if callable(value) else value
+                                    for key, value in headers.items()})
 
     def reject(self, message: str, status: int = 400, body=None) -> Response:
         self.errors.append(message)

@@ -45,7 +45,7 @@ class BlueskyFake(Fake):
             {
                 "ratelimit-limit": "5000",
                 "ratelimit-remaining": "0",
-                "ratelimit-reset": str(int(time.time()) + 900),
+                "ratelimit-reset": lambda: str(int(time.time()) + 900),
                 "ratelimit-policy": "5000;w=3600",
             },
         ),

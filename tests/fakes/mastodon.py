@@ -28,7 +28,7 @@ class MastodonFake(Fake):
             {
                 "X-RateLimit-Limit": "300",
                 "X-RateLimit-Remaining": "0",
-                "X-RateLimit-Reset": datetime.fromtimestamp(time.time() + 1800, UTC).isoformat(),
+                "X-RateLimit-Reset": lambda: datetime.fromtimestamp(time.time() + 1800, UTC).isoformat(),
             },
         ),
         "500": (500, {"error": "We're sorry, but something went wrong on our end."}, {}),

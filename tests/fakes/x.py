@@ -45,7 +45,7 @@ class XFake(Fake):
             {
                 "x-rate-limit-limit": "17",
                 "x-rate-limit-remaining": "0",
-                "x-rate-limit-reset": str(int(time.time()) + 3600),
+                "x-rate-limit-reset": lambda: str(int(time.time()) + 3600),
             },
         ),
         "500": (
