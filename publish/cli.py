@@ -133,7 +133,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
         brand.hold_source_errors(items, settings, args.content)
     brand.hold_leaks(items, settings)  # last gate: before the preview and before any network call
     _hold_confidential(items)
-    refill(items, 0 if args.mark_existing else settings.get("SYNDICATION_MAX_PER_RUN", 3))
+    refill(items, 0 if args.mark_existing else settings["SYNDICATION_MAX_PER_RUN"])
     brand.add_warnings(items, settings)
     show = {"settings": settings, "site": args.site, "content": args.content}
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)

@@ -118,11 +118,14 @@ def shortening(item: Item, settings: dict | None) -> Cut | None:
     """Why the X text is shorter than what the writer wrote (None: nothing was cut)."""
     if item.channel != "x" or not item.text or settings is None:
         return None
+    from plugins.settings import value_of
+
     from .compose import ELLIPSIS, ComposeError, render, shorten, source_text
     from .lengths import x_length
 
     try:
-        template = (settings.get("SYNDICATION_TEMPLATES") or {}).get("x", CHANNELS["x"].template)
+        templates = value_of(settings, "SYNDICATION_TEMPLATES")
+        template = templates.get("x", CHANNELS["x"].template)
         source = source_text(item.post, "x")
         link = item.link or item.post.url
         original = x_length(render(template, source, link, item.post))

@@ -19,6 +19,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from plugins.settings import value_of
+
 from . import build, lock
 
 
@@ -40,7 +42,7 @@ def main(argv: Sequence[str] | None = None, env: dict | None = None) -> int:
     args, pelican_args = parse_args(argv)
     settings = load(args.settings)
     content = args.content or settings["PATH"]
-    build_dir = Path(settings.get("LECTERN_BUILD_DIR") or Path(settings["SYNDICATION_MANIFEST"]).parent)
+    build_dir = Path(value_of(settings, "LECTERN_BUILD_DIR"))
     site = Path(args.site or build_dir / "preview-site")
     manifest = build_dir / "preview-manifest.json"
     overrides = {"LECTERN_STRICT": False, "BRAND_STRICT": False, "SYNDICATION_MANIFEST": str(manifest),
