@@ -67,3 +67,18 @@ def build_site(
 def all_output_bytes(root: Path) -> dict[Path, bytes]:
     """Every file under `root`, for "this marker never appears anywhere" scans."""
     return {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def production_build(content: Path, output: Path, conf: Path, *, make: bool = False,
+                     columns: str = "200") -> subprocess.CompletedProcess:
+    """`make build-prod` (`make=True`) or the command it runs, `python -m publish.build` (staged,
+    atomic), in its own process with `conf` as PUBLISHCONF."""
+    if make:
+        command = ["make", "--no-print-directory", "build-prod", f"PUBLISHCONF={conf}",
+                   f"INPUTDIR={content}", f"OUTPUTDIR={output}"]
+    else:
+        command = [sys.executable, "-m", "publish.build", "--settings", str(conf),
+                   "--content", str(content), "--output", str(output)]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
+    return subprocess.run(command, cwd=REPO, env={**env, "COLUMNS": columns}, capture_output=True,
+                          text=True, timeout=600)

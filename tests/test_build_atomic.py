@@ -11,13 +11,12 @@ import fcntl
 import hashlib
 import os
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 import pytest
 from conftest import copy_content
-from sitebuild import REPO
+from sitebuild import REPO, production_build
 
 from publish import lock
 
@@ -56,31 +55,7 @@ def site(tmp_path):
 
 
 def build_prod(content: Path, output: Path, conf: Path, *, make: bool = False) -> subprocess.CompletedProcess:
-    if make:
-        command = [
-            "make",
-            "--no-print-directory",
-            "build-prod",
-            f"PUBLISHCONF={conf}",
-            f"INPUTDIR={content}",
-            f"OUTPUTDIR={output}",
-        ]
-    else:
-        command = [
-            sys.executable,
-            "-m",
-            "publish.build",
-            "--settings",
-            str(conf),
-            "--content",
-            str(content),
-            "--output",
-            str(output),
-        ]
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-    return subprocess.run(
-        command, cwd=REPO, env={**env, "COLUMNS": "200"}, capture_output=True, text=True, timeout=600
-    )
+    return production_build(content, output, conf, make=make)
 
 
 def snapshot(root: Path) -> dict[str, tuple]:

@@ -20,9 +20,16 @@ import time
 from pathlib import Path
 
 import pytest
-from fakes.harness import REPO, SECRETS, ledger_records, post, settings_for, write_conf, write_manifest
-from fakes.mastodon import MastodonFake
-from pytest_httpserver import HTTPServer
+from fakes.harness import (
+    REPO,
+    SECRETS,
+    ledger_records,
+    post,
+    settings_for,
+    threaded_mastodon,
+    write_conf,
+    write_manifest,
+)
 
 ROUNDS = 20
 POSTS = 24
@@ -31,13 +38,8 @@ MARGIN = 0.5  # SYNDICATION_INFLIGHT_MARGIN
 
 @pytest.fixture
 def slow_mastodon():
-    server = HTTPServer(threaded=True)  # concurrent requests, as a real server takes them
-    server.start()
-    try:
-        yield MastodonFake(server, SECRETS["MASTODON_ACCESS_TOKEN"])
-    finally:
-        server.clear()
-        server.stop()
+    with threaded_mastodon() as fake:
+        yield fake
 
 
 def start(conf: Path, env: dict, log) -> subprocess.Popen:

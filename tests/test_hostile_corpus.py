@@ -45,7 +45,7 @@ from fakes.harness import (  # noqa: F401 - fixtures
     write_conf,
 )
 from lxml import etree
-from sitebuild import REPO, build_site
+from sitebuild import REPO, build_site, production_build
 
 from plugins.brand_guard import fold
 from publish.cli import main
@@ -408,29 +408,6 @@ def write_leaks(content: Path) -> None:
     about.write_text(about.read_text(encoding="utf-8").replace(*ABOUT_LEAK[:2]), encoding="utf-8")
 
 
-def production_build(content: Path, output: Path, conf: Path) -> subprocess.CompletedProcess:
-    """`make build-prod`'s command (Makefile: `python -m publish.build`), in its own process."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MAKE")}
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "publish.build",
-            "--settings",
-            str(conf),
-            "--content",
-            str(content),
-            "--output",
-            str(output),
-        ],
-        cwd=REPO,
-        env={**env, "COLUMNS": "4000"},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
 def snapshot(root: Path) -> dict[str, tuple[str, int]]:
     return {
         str(p.relative_to(root)): (
@@ -462,7 +439,7 @@ def good(work):
     conf = write_conf(work, settings)
     content = copy_content(work / "good-content")
     write_good(content)
-    done = production_build(content, Path(settings["OUTPUT_PATH"]), conf)
+    done = production_build(content, Path(settings["OUTPUT_PATH"]), conf, columns="4000")
     assert done.returncode == 0, done.stdout + done.stderr
     return settings, conf, done
 
@@ -485,7 +462,7 @@ def failed_build(work: Path, good, name: str, write) -> tuple:
     content = copy_content(work / f"{name}-content")
     write(content)
     before = snapshot(output)
-    done = production_build(content, output, conf)
+    done = production_build(content, output, conf, columns="4000")
     return done, before, snapshot(output), content, build_dir
 
 

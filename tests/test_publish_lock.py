@@ -20,9 +20,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import copy_content
-from fakes.harness import REPO, SECRETS, ledger_records
-from fakes.mastodon import MastodonFake
-from pytest_httpserver import HTTPServer
+from fakes.harness import REPO, SECRETS, ledger_records, threaded_mastodon
 
 RUNS = 10
 CLOSE = "the-five-day-close-is-a-trust-problem-not-a-tooling-problem"
@@ -59,13 +57,8 @@ AUDIT = textwrap.dedent('''
 
 @pytest.fixture
 def held_mastodon():
-    server = HTTPServer(threaded=True)
-    server.start()
-    try:
-        yield MastodonFake(server, SECRETS["MASTODON_ACCESS_TOKEN"])
-    finally:
-        server.clear()
-        server.stop()
+    with threaded_mastodon() as fake:
+        yield fake
 
 
 def conf_for(tmp: Path, run: int) -> Path:

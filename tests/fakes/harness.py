@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from publish.channels.registry import IDS
 
@@ -235,3 +237,16 @@ def tweepy_to_fake(monkeypatch, fakes):
         redirect(self, fakes.x)
 
     monkeypatch.setattr(tweepy.Client, "__init__", init)
+
+
+@contextmanager
+def threaded_mastodon():
+    """A Mastodon fake on its own threaded server: it takes concurrent requests as a real server
+    does, which the slow-server and lock tests need (one request waits while another arrives)."""
+    server = HTTPServer(threaded=True)
+    server.start()
+    try:
+        yield MastodonFake(server, SECRETS["MASTODON_ACCESS_TOKEN"])
+    finally:
+        server.clear()
+        server.stop()
