@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
+from plugins.edition import is_internal
+
 from .. import lock
 from ..redact import redacting
 from . import DeployError, Line, deploy, output_of, redactor
@@ -62,7 +64,7 @@ def _main(args, env, err: Console) -> int:
 
     settings = load(args.settings)
     output = output_of(settings, args.output)
-    if args.internal and settings["LECTERN_EDITION"].strip().lower() != "internal":  # checked by load()
+    if args.internal and not is_internal(settings):
         print(f"deploy: --internal needs the internal edition's settings (internalconf.py), not "
               f"{args.settings}; nothing was deployed", file=sys.stderr)
         return 1

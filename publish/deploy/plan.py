@@ -10,6 +10,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from plugins.edition import is_internal
 from plugins.settings import DECLARED, SettingsError, value_of
 
 from . import files
@@ -42,7 +43,7 @@ class Config:
             max_deletes = value_of(settings, "DEPLOY_MAX_DELETES")
         except SettingsError as exc:
             raise DeployError(f"{exc} (-1: no cap)") from None
-        internal = value_of(settings, "LECTERN_EDITION").strip().lower() == "internal"
+        internal = is_internal(settings)
         public_target = _text("DEPLOY_TARGET", settings, env)
         internal_target = _text("INTERNAL_DEPLOY_TARGET", settings, env)
         return cls(
