@@ -358,7 +358,8 @@ def _finding(path: str, index: LineIndex, hit: Hit, offset: int, where: str) -> 
     line, column = index.position(offset)
     end_line, end_column = index.position(max(offset, offset + (hit.end - hit.start) - 1))
     return Finding(path, line, column, hit.rule, hit.severity, hit.message, hit.suggestion,
-                   end_column if end_line == line else None, where)
+                   end_column if end_line == line else None, where, hit.replacement, offset,
+                   offset + (hit.end - hit.start))
 
 
 def _suppressed(hit: Hit, offset: int, post: Post, ignored: frozenset[str]) -> bool:

@@ -41,6 +41,10 @@ class Hit:
     severity: str
     message: str
     suggestion: str | None = None
+    #: The exact text that should stand at [start, end) instead, when there is exactly one right
+    #: answer (a term variant with one preferred form, a miscased name, mojibake). Only these are
+    #: applied by `make brand FIX=1` and offered as quick fixes; `suggestion` may be advice.
+    replacement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,12 @@ class Finding:
     suggestion: str | None = None
     end_column: int | None = None  # last column of the match (inclusive) when on the same line
     field: str = "body"  # title, summary, social_x, slug, body, file ... (for reports)
+    #: Unambiguous fix for the source span [start, end) (see Hit.replacement); None: fix by hand.
+    replacement: str | None = None
+    #: Character offsets of the match in the decoded source (BOM excluded; CRLF counts 2), the span
+    #: `replacement` applies to. None when the finding is about the whole file (not UTF-8).
+    start: int | None = None
+    end: int | None = None
 
     def as_json(self) -> dict:
         """The public JSON shape (plugins/brand_guard/README.md): exactly these seven keys."""

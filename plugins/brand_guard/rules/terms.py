@@ -40,6 +40,9 @@ class TermsMatcher:
     by_key: dict[str, _Entry]
     anchors: Anchors = Anchors()
     reach: int = 0  # longest possible match, in characters (see patterns.scan)
+    #: Keys that more than one term claims (a variant listed under two `use` forms): no single
+    #: right answer, so no automatic fix.
+    ambiguous: frozenset[str] = frozenset()
 
 
 def _is_acronym(text: str) -> bool:
@@ -55,22 +58,26 @@ def compile_terms(terms: tuple[Term, ...]) -> TermsMatcher:
         by_key.setdefault(key(term.use), _Entry(term, None))
         if term.use != term.use.lower() or len(words(term.use)) > 1:
             folded.append(term.use)  # "email" in any case is always right: no need to look for it
+    claims: dict[str, set[str]] = {}
     for term in terms:
+        claims.setdefault(key(term.use), set()).add(term.use)
         for variant in term.instead_of:
             # Same letters as a `use` term ("linked-in"): the spelling check of `use` covers it.
             by_key.setdefault(key(variant), _Entry(term, variant))
+            claims.setdefault(key(variant), set()).add(term.use)
             (exact if _is_acronym(variant) else folded).append(variant)
+    ambiguous = frozenset(k for k, uses in claims.items() if len(uses) > 1)
     parts = []
     if folded:
         parts.append(f"(?i:{trie_regex(folded, sep=PHRASE_SEP, fold=True)})")
     if exact:
         parts.append(trie_regex(exact, sep=PHRASE_SEP, fold=False))
     if not parts:
-        return TermsMatcher(None, by_key)
+        return TermsMatcher(None, by_key, ambiguous=ambiguous)
     source = word_pattern(f"(?P<core>{'|'.join(parts)})", SUFFIX)
     reach = 2 * max(len(p) for p in folded + exact) + 32  # generous: separators may repeat
     return TermsMatcher(re.compile(source), by_key, anchors(folded, fold=True) | anchors(exact, fold=False),
-                        reach)
+                        reach, ambiguous)
 
 
 _WS = re.compile(r"\s+")
@@ -86,9 +93,11 @@ def check_terms(text: str, matcher: TermsMatcher, low: str | None = None,
     for match in scan(matcher.regex, text, text.lower() if low is None else low, matcher.anchors,
                       matcher.reach, found):
         core = match.group("core")
-        entry = next((matcher.by_key[k] for k in strip_suffix_keys(core) if k in matcher.by_key), None)
-        if entry is None:
+        keys = strip_suffix_keys(core)
+        found_key = next((k for k in keys if k in matcher.by_key), None)
+        if found_key is None:
             continue
+        entry = matcher.by_key[found_key]
         seen = _WS.sub(" ", core)
         term = entry.term
         start, end = match.start(), match.start() + len(core)
@@ -100,8 +109,29 @@ def check_terms(text: str, matcher: TermsMatcher, low: str | None = None,
             message = f"use '{term.use}' instead of '{seen}'"
         if term.reason:
             message += f" ({term.reason})"
-        hits.append(Hit(start, end, "terms", term.severity, message, term.use))
+        fix = None if found_key != keys[0] or found_key in matcher.ambiguous else replacement(core, term.use)
+        hits.append(Hit(start, end, "terms", term.severity, message, term.use, fix))
     return hits
+
+
+def replacement(seen: str, use: str) -> str | None:
+    """The one right text for `seen` (a variant or misspelling of `use`), or None when in doubt.
+
+    A name ("LinkedIn") is written exactly as configured. A common noun ("email") keeps a capital
+    the writer gave it at a sentence start or in a title ("E-mail" -> "Email"); an all-caps
+    variant of a common noun ("AP" for "accounts payable") could be mid-sentence or a sentence
+    start, and a match broken over lines would move a line break: both are left to the writer.
+    """
+    if "\n" in seen or "\r" in seen or "|" in use or not use.strip():
+        return None
+    if use != use.lower():
+        return use
+    letters = [c for c in seen if c.isalpha()]
+    if not letters or not letters[0].isupper():
+        return use
+    if len(letters) > 1 and all(c.isupper() for c in letters):
+        return None
+    return use[:1].upper() + use[1:]
 
 
 def _spelled_right(seen: str, use: str) -> bool:
