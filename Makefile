@@ -124,8 +124,8 @@ new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 	@$(VPY) -m plugins.post_contract.new --title "$(TITLE)" --author "$(AUTHOR)" --content "$(INPUTDIR)"
 
 # ---------------------------------------------------------------- brand & publish
-brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github]
-	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(FILES),$(FILES),$(INPUTDIR))
+brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github] [FIX=1|diff]
+	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(filter diff,$(FIX)),--fix diff,$(if $(filter 1 yes true write,$(FIX)),--fix write)) $(if $(FILES),$(FILES),$(INPUTDIR))
 
 # Non-strict production build into build/preview-site (output/ untouched): a post with a brand
 # error is shown held with the finding, every other post is previewed. `make publish` still stops.

@@ -53,6 +53,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="hide findings below this level (errors always count for the exit status)")
     parser.add_argument("--html", metavar="PATH", help="also write the HTML report to PATH")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--fix", choices=("write", "diff"),
+                        help="apply the unambiguous fixes in place (write) or only print them (diff), "
+                             "as a unified diff on standard output")
     return parser
 
 
@@ -65,6 +68,14 @@ def main(argv: list[str] | None = None) -> int:
     except BrandConfigError as exc:
         print(f"brand: {exc}", file=sys.stderr)
         return 2
+    if args.fix:
+        from .fix import run
+
+        try:
+            return run(args.paths, cfg, write=args.fix == "write", timezone=site_timezone(args.settings))
+        except OSError as exc:
+            print(f"brand: {exc}", file=sys.stderr)
+            return 2
     try:
         report = check_paths(args.paths, cfg, timezone=site_timezone(args.settings))
     except OSError as exc:  # a missing or unreadable path is a usage error, not a brand finding
