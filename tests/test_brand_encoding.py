@@ -1,0 +1,123 @@
+"""encoding: mojibake found in every form a Windows-1252 round trip leaves, and never in correct text.
+
+The expected strings are produced here by really encoding and decoding (not typed by hand), so the
+tests say what a converter does to a character, not what the rule's table happens to contain.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_brand_support import config, find, position, post
+
+from plugins.brand_guard.rules.encoding import UNDEFINED, check_encoding, table
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    return config(tmp_path_factory.mktemp("brand"))
+
+
+def cp1252(data: bytes, undefined: str | None = None) -> str:
+    """Windows-1252 as browsers decode it: an undefined byte becomes its C1 control (or `undefined`)."""
+    return "".join(bytes([b]).decode("cp1252") if b not in UNDEFINED else
+                   (chr(b) if undefined is None else undefined) for b in data)
+
+
+def mangled(char: str, undefined: str | None = None) -> str:
+    return cp1252(char.encode("utf-8"), undefined)
+
+
+def found(text: str) -> list[tuple[str, str | None, str | None]]:
+    return [(text[h.start:h.end], h.suggestion, h.replacement) for h in check_encoding(text)]
+
+
+def test_undefined_bytes_are_the_five_windows_1252_leaves_out():
+    assert sorted(UNDEFINED) == [0x81, 0x8D, 0x8F, 0x90, 0x9D]
+
+
+@pytest.mark.parametrize("char", list("’‘“”–—…•€™éèçñüößøåłśžčőÁÍÏÐÝαβΩжЖщЁ✓★") + ["🎉", "👍", "\u00a0"])
+def test_every_character_mangled_once_or_twice_is_found_with_itself_as_the_fix(char):
+    once = mangled(char)
+    twice = cp1252(once.encode("utf-8"))
+    for form in (once, twice):
+        text = f"We said{form}then left."
+        assert found(text) == [(form, char, char)], (form, found(text))
+
+
+@pytest.mark.parametrize("tail", ["", " ", "\x9d", "\ufffd"])
+def test_closing_quote_that_lost_its_last_byte(tail):
+    """” is E2 80 9D; 9D has no Windows-1252 character: dropped, a C1 control, or U+FFFD."""
+    text = f"He called it â€œthe closeâ€{tail} and moved on.\nâ€œDoneâ€{tail}"
+    hits = check_encoding(text)
+    assert [h.suggestion for h in hits] == ["“", "”", "“", "”"]
+    closing = [h for h in hits if h.suggestion == "”"]
+    assert [text[h.start:h.end] for h in closing] == [f"â€{tail.strip()}"] * 2
+    if tail == "\x9d":  # the control says which byte it was: certain
+        assert all(h.replacement == "”" for h in closing)
+    assert all("mis-decoded" in h.message for h in hits)
+
+
+def test_truncated_sequence_between_letters_is_a_hyphen_and_the_quote_after_a_word():
+    assert found("a wellâ€known firm") == [("â€", "‐", "‐")]
+    assert found("the â€œbestâ€ firm")[1] == ("â€", "”", "”")
+
+
+def test_double_encoded_sequences_are_decoded_to_the_original_character():
+    text = "Itâ€™s".encode().decode("cp1252")  # "ItÃ¢â‚¬â„¢s"
+    assert found(text) == [("Ã¢â‚¬â„¢", "’", "’")]
+    assert found("cafÃƒÂ© and Ã¢â‚¬Å“quotedÃ¢â‚¬Â\x9d") == [
+        ("ÃƒÂ©", "é", "é"), ("Ã¢â‚¬Å“", "“", "“"), ("Ã¢â‚¬Â\x9d", "”", "”")]
+
+
+def test_single_character_remnants():
+    assert found("a 10Â km walk") == [("Â ", "\u00a0", "\u00a0")]  # NBSP became "Â" + space
+    assert found("Ã‚Â£5 and Â£5") == [("Ã‚Â£", "£", "£"), ("Â£", "£", "£")]
+    voila = found("voilÃ  tout")  # à = C3 A0: the no-break space became a space
+    assert voila == [("Ã", "à", None)]
+    assert found("MarÃa") == [("Ã", "í", None)]  # í = C3 AD: the soft hyphen was stripped
+    assert found("a lost \ufffd mark") == [("\ufffd", None, None)]
+
+
+def test_a_mangled_word_is_one_finding():
+    text = mangled("Город") + " " + mangled("растёт")
+    assert found(text) == [(mangled("Город"), "Город", "Город"), (mangled("растёт"), "растёт", "растёт")]
+    assert found("ÐŸÑ€Ð¸Ð²ÐµÑ‚") == [("ÐŸÑ€Ð¸Ð²ÐµÑ‚", "Привет", "Привет")]
+    assert found("Î‘Î¸Î®Î½Î±") == [("Î‘Î¸Î®Î½Î±", "Αθήνα", "Αθήνα")]
+
+
+CORRECT = {
+    "German": "Größe, Straße, Fußgänger, ÄRGER, Übergröße, „Zitat“ – »Gänse«, GRÜẞE, Österreich’s",
+    "French": "L’été, château, pâte, œuvre, « Ça va ? » — À bientôt, Noël, maïs, Ève, ÇA, CAFÉ… “CAFÉ”, "
+              "DÉCOLLETÉ”, Â, l’âme, Ô",
+    "Portuguese": "São Paulo, NÃO, IRMÃ, “IRMÃ”, MAÇÃ, IRMÃ , ação, põe, Conceição, cães, mãe, Ã la, ÃO",
+    "Vietnamese": "Tiếng Việt: Ẫ ẫ Ã ã Nguyễn Thị Ngã, Âu Cơ, Â Nguyễn",
+    "Nordic": "Smörgåsbord, Ørsted, Øst”, DANSK Ø», “PÅ”, „Å”, Þórður, ÐÞÆ, FJÖRÐ”, Ångström",
+    "Spanish": "ESPAÑA”, AÑO, “ESPAÑA”, ¿Qué?, ¡Olé!",
+    "Romanian and Polish": "în, îşi, ţară, ÎNTÂI, ȘTIINȚĂ, Łódź, ŻÓŁW",
+    "Greek": "Αθήνα, Ελλάδα, «ΑΘΗΝΑ», Ωμέγα, λόγος",
+    "Cyrillic": "Привет, мир! «Москва» — ЁЖ, Ђ, Київ, ґанок",
+    "CJK": "中文，日本語、한국어「引用」『本』",
+    "emoji": "👍🏽 🎉 🇩🇪 ❤️ ✓ ★ 👨‍👩‍👧 ☕ € £ ¥ ™ © ° ±",
+}
+
+
+@pytest.mark.parametrize("language", CORRECT)
+def test_correct_text_in_any_script_is_left_alone(language):
+    text = CORRECT[language]
+    assert found(text) == []
+    assert found(text.lower()) == [] and found(text.upper()) == []
+
+
+def test_the_table_is_derived_and_exact_forms_have_one_meaning():
+    forms = table()
+    assert forms["â€™"] == ("’",) and forms["Ã©"] == ("é",) and forms["ðŸŽ‰"] == ("🎉",)
+    assert forms["â€"][0] == "”" and "‐" in forms["â€"]  # a lost last byte: several candidates
+    assert all(len(form) >= 2 for form in forms)
+
+
+def test_positions_suggestions_and_severity_in_a_post(cfg):
+    src = post("She said â€œyesâ€ to the 10Â km plan.\nNext line â€”done.\n")
+    hits = find(cfg, src, "encoding")
+    assert [(f.line, f.column, f.suggestion, f.severity) for f in hits] == [
+        (*position(src, "â€œ"), "“", "warning"), (*position(src, "â€ "), "”", "warning"),
+        (*position(src, "Â "), "\u00a0", "warning"), (*position(src, "â€”"), "—", "warning")]
