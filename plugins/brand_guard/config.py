@@ -22,6 +22,7 @@ from .rules.alignment import AlignmentModel
 from .rules.avoid import AvoidMatcher
 from .rules.confidential import LeakMatcher
 from .rules.hype import HypeMatcher
+from .rules.names import NamesMatcher, compile_names
 from .rules.terms import TermsMatcher
 
 
@@ -44,6 +45,7 @@ class BrandConfig:
     hype_per_1000_words: float = 3.0
     acronyms: tuple[str, ...] = ()
     confidential: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # accepted spellings of names (rules/names.py)
     max_sentence_words: int = 35
     readability_severity: str = "warning"
     min_score: int = 40
@@ -54,6 +56,8 @@ class BrandConfig:
     matchers: dict = field(default_factory=dict, repr=False, compare=False)
     #: every word-list family's anchors together: one pass per file locates them all
     anchors: Anchors = field(default=None, repr=False, compare=False)
+    #: `names` compiled: where listed names are in a text (no rule finds anything inside them)
+    names_matcher: NamesMatcher = field(default=None, repr=False, compare=False)
 
     # The matchers by their older names (the syndication plugin, the publish step, fast_reader).
     @property
@@ -77,8 +81,8 @@ class BrandConfig:
         return self.matchers["alignment"]
 
 
-TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confidential", "readability",
-            "alignment", "specs")
+TOP_KEYS = ("name", "statement", "pillars", "terms", "avoid", "hype", "confidential", "names",
+            "readability", "alignment", "specs")
 
 
 def parse_config(text: str, path: str) -> BrandConfig:
@@ -112,6 +116,8 @@ def parse_config(text: str, path: str) -> BrandConfig:
         values.update(v.hype(top["hype"]))
     if "confidential" in top:
         values["confidential"] = v.texts(top["confidential"])
+    if "names" in top:
+        values["names"] = v.names(top["names"], values)
     if "readability" in top:
         r = v.mapping(top["readability"], ("max_sentence_words", "severity"), what="readability")
         if "max_sentence_words" in r:
@@ -139,6 +145,7 @@ def compile_config(config: BrandConfig) -> BrandConfig:
             anchors |= matchers[rule.id].anchors
     object.__setattr__(config, "matchers", matchers)
     object.__setattr__(config, "anchors", anchors)
+    object.__setattr__(config, "names_matcher", compile_names(config.names))
     return config
 
 
@@ -283,6 +290,26 @@ class _Validator:
         if "acronyms" in m:
             out["acronyms"] = self.texts(m["acronyms"])
         return out
+
+    def names(self, node, values: dict) -> tuple[str, ...]:
+        """Accepted spellings: one line of text each, no duplicates, no code names, no variant a
+        term rejects (a name cannot be both accepted and wrong)."""
+        out: list[str] = []
+        rejected = {v.casefold(): t.use for t in values.get("terms", ()) for v in t.instead_of}
+        secret = {c.casefold() for c in values.get("confidential", ())}
+        for item in self.items(node):
+            name = self.text(item)
+            if "\n" in name or len(name) > 200:
+                self.fail(item, "a name is one line of at most 200 characters")
+            if name in out:
+                self.fail(item, f"name '{name}' is listed twice")
+            if name.casefold() in secret:
+                self.fail(item, f"'{name}' is a confidential code name: it cannot be an accepted name")
+            if name.casefold() in rejected:
+                self.fail(item, f"'{name}' is a variant the term '{rejected[name.casefold()]}' rejects: "
+                                "remove it from one of the two lists")
+            out.append(name)
+        return tuple(out)
 
     def spec(self, node) -> Spec:
         m = self.mapping(node, ("text", "expect", "audience"), required=("text", "expect"),

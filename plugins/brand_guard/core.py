@@ -228,12 +228,12 @@ def check_source(
     low = text.lower()
     found = cfg.anchors.locate(text, low)
     absent = _absent(cfg, text, low, found)
-    located, words, parts = _header_hits(post, cfg, absent, found)
+    located, words, parts = _header_hits(post, cfg, absent, found, text)
     body = tokenize(post.body, post.body_start)
     words += len(body.stems)
     located += [(h, post.body_start + h.start, "body") for h in _style_hits(
         post.body, cfg, place="body", words=len(body.stems), quotes=post.quotes, low=body.low,
-        absent=absent, found=found and found.part(post.body_start, len(text)))]
+        absent=absent, found=found and found.part(post.body_start, len(text)), source=text)]
     raw = _source_hits(text, cfg, audience, low, found)
     located += [(h, h.start, _field_at(fields, h.start)) for h in raw]
     located += _name_hits(path, slug, fields, raw, cfg, audience)
@@ -252,7 +252,8 @@ def check_source(
                       title, notes, evidence)
 
 
-def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Found | None):
+def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Found | None,
+                 source: str | None = None):
     """Style hits in Title, Summary and Social* values; their word count; title+summary tokens."""
     located: list[tuple[Hit, int, str]] = []  # (hit, absolute offset, field)
     words = 0
@@ -266,7 +267,7 @@ def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Fo
         place = name if name in ("title", "summary") else "social"
         located += [(h, fld.start + h.start, name) for h in _style_hits(
             view, cfg, place=place, words=len(tokens.stems), low=tokens.low, quotes=quoted_spans(view),
-            absent=absent, found=found and found.part(fld.start, fld.end))]
+            absent=absent, found=found and found.part(fld.start, fld.end), source=source)]
         if name in ("title", "summary"):
             parts.append(tokens)
     return located, words, parts
@@ -323,13 +324,14 @@ def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig, *,
 
 def _style_hits(view: str, cfg: BrandConfig, *, place: str, words: int,
                 quotes: list[tuple[int, int]] = (), low: str | None = None,
-                absent: frozenset[str] = frozenset(), found: Found | None = None) -> list[Hit]:
+                absent: frozenset[str] = frozenset(), found: Found | None = None,
+                source: str | None = None) -> list[Hit]:
     """All style rules on one prose view; `absent` names word-list families not in the file,
     `found` says where their anchor words are in the view (None: the rules look themselves)."""
     low = view.lower() if low is None else low
     if found is not None and len(low) != len(view):
         found = None  # lower-casing moved the offsets (see Anchors.locate)
-    ctx = Context(cfg, place, words, quotes, low, found, absent)
+    ctx = Context(cfg, place, words, quotes, low, found, absent, source)
     hits: list[Hit] = []
     for rule in PROSE_RULES:
         if place in rule.applies_to:

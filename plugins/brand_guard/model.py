@@ -20,6 +20,7 @@ class Term:
     instead_of: tuple[str, ...]
     severity: str = "warning"
     reason: str = ""
+    name: bool = False  # from brand.yml `names:` (all lower case it may be a common word: "apple")
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from .rules.avoid import check_avoid, compile_avoid
 from .rules.confidential import compile_confidential, find_leaks
 from .rules.encoding import check_encoding
 from .rules.hype import check_hype, compile_hype
+from .rules.names import compile_names, name_terms, outside_names
 from .rules.readability import long_sentences
 from .rules.terms import check_terms, compile_terms
 
@@ -43,6 +44,7 @@ class Context:
     low: str | None = None  # the text lower-cased, when already made
     found: Found | None = None  # where the word-list anchors are in the text, when located
     absent: frozenset[str] = field(default_factory=frozenset)  # word-list families not in the file
+    source: str | None = None  # the whole post (names recurring in it are not shouting)
 
     def matcher(self, rule: str):
         return self.cfg.matchers[rule]
@@ -60,17 +62,26 @@ class Rule:
     public_only: bool = False  # internal posts (and texts for internal channels) may break it
 
 
+# A name in brand.yml `names:` is never a terms, avoid or hype problem (rules/names.py).
+
 def _terms(view: str, ctx: Context) -> list[Hit]:
-    return [] if "terms" in ctx.absent else check_terms(view, ctx.matcher("terms"), ctx.low, ctx.found)
+    if "terms" in ctx.absent:
+        return []
+    hits = check_terms(view, ctx.matcher("terms"), ctx.low, ctx.found)
+    return outside_names(hits, view, ctx.cfg.names_matcher)
 
 
 def _avoid(view: str, ctx: Context) -> list[Hit]:
-    return [] if "avoid" in ctx.absent else check_avoid(view, ctx.matcher("avoid"), ctx.low, ctx.found)
+    if "avoid" in ctx.absent:
+        return []
+    hits = check_avoid(view, ctx.matcher("avoid"), ctx.low, ctx.found)
+    return outside_names(hits, view, ctx.cfg.names_matcher)
 
 
 def _hype(view: str, ctx: Context) -> list[Hit]:
-    return check_hype(view, ctx.matcher("hype"), place=ctx.place, words=ctx.words, quotes=ctx.quotes,
-                      low=ctx.low, vocabulary="hype" not in ctx.absent, found=ctx.found)
+    hits = check_hype(view, ctx.matcher("hype"), place=ctx.place, words=ctx.words, quotes=ctx.quotes,
+                      low=ctx.low, vocabulary="hype" not in ctx.absent, found=ctx.found, source=ctx.source)
+    return outside_names(hits, view, ctx.cfg.names_matcher)
 
 
 def _confidential(text: str, ctx: Context) -> list[Hit]:
@@ -78,7 +89,8 @@ def _confidential(text: str, ctx: Context) -> list[Hit]:
 
 
 def _readability(view: str, ctx: Context) -> list[Hit]:
-    return long_sentences(view, ctx.cfg.max_sentence_words, ctx.cfg.readability_severity)
+    return long_sentences(view, ctx.cfg.max_sentence_words, ctx.cfg.readability_severity,
+                          names=ctx.cfg.names_matcher)
 
 
 def _encoding(view: str, ctx: Context) -> list[Hit]:
@@ -86,10 +98,12 @@ def _encoding(view: str, ctx: Context) -> list[Hit]:
 
 
 REGISTRY: tuple[Rule, ...] = (
-    Rule("terms", PROSE, "warning", _terms, lambda c: compile_terms(c.terms), family=True),
+    Rule("terms", PROSE, "warning", _terms, lambda c: compile_terms(c.terms + name_terms(c.names, c.terms)),
+         family=True),
     Rule("avoid", PROSE, "warning", _avoid, lambda c: compile_avoid(c.avoid), family=True),
     Rule("hype", PROSE, "warning", _hype,
-         lambda c: compile_hype(c.hype, c.acronyms, c.hype_per_1000_words), family=True),
+         lambda c: compile_hype(c.hype, c.acronyms, c.hype_per_1000_words, compile_names(c.names).caps),
+         family=True),
     Rule("confidential", frozenset({"source", "name"}), "error", _confidential,
          lambda c: compile_confidential(c.confidential), family=True, suppressible=False,
          public_only=True),

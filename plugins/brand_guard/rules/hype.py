@@ -5,15 +5,22 @@ suggestion; past `max_per_1000_words` in the body every hit becomes a warning. T
 and social texts are what people see first, so there every hit is a warning. Text inside quotation
 marks or a blockquote is someone else's voice and is downgraded one level.
 
-Besides the configured words: "buy now"-style calls to action, ALL-CAPS shouting (known acronyms
-excepted) and exclamation runs ("!!", "?!").
+Besides the configured words: "buy now"-style calls to action, shouting and exclamation runs
+("!!", "?!"). Shouting is a word or run of words in capitals that reads as raised voice: a common
+English word ("FREE", "WE ARE HIRING") or a long word. Capitals that are names are not shouting:
+acronyms and tickers (short capitals words that are not common words: ESG, NVDA, IFRS), known
+acronyms (`hype.acronyms`), names in brand.yml `names:`, words before a legal form ("STRABAG SE",
+"ACME Inc."), and capitals words that recur in the post (a company that writes its name in capitals).
+Inside emphasis (`**NOW**`) only listed names and acronyms are exempt.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..findings import Hit, downgrade
 from ..patterns import (
@@ -28,6 +35,7 @@ from ..patterns import (
     trie_regex,
     word_pattern,
 )
+from .names import LEGAL_FORM_WORDS, LEGAL_NAME
 
 #: Calls to action that belong in an advert, not in a leader's post (folded into the same trie
 #: as the configured words; the match's key tells which list it came from).
@@ -47,12 +55,21 @@ KNOWN_ACRONYMS = frozenset(
 )
 
 
+#: Common English words of 2-5 letters (longer capitals words are shouting unless they are names).
+COMMON = frozenset(line.strip().upper() for line in
+                   (Path(__file__).with_name("common_words.txt")).read_text(encoding="utf-8").splitlines()
+                   if line.strip() and not line.startswith("#"))
+#: Words that join names ("ERNST & YOUNG", "BANK OF AMERICA") without making a run shouting.
+_JOINERS = frozenset("AND OR OF THE FOR DE DER DES DEL DI DU LA LE LES VAN VON Y E".split())
+
+
 @dataclass(frozen=True)
 class HypeMatcher:
     words: re.Pattern  # configured words + calls to action (one trie)
     anchors: Anchors
     acronyms: frozenset[str]
     max_per_1000_words: float
+    names: frozenset[str] = frozenset()  # capitals words of brand.yml `names:`
 
 
 #: Capitals runs and exclamation runs. Both start with a character class, which lets `re` skip
@@ -62,13 +79,15 @@ _CAPS = re.compile(rf"[{_UPPER}](?<![^{NON_LETTER}].)[{_UPPER}]+(?:[ \t]+[{_UPPE
 _BANG = re.compile(r"[!?](?:[ \t]*[!?])+")
 
 
-def compile_hype(words: tuple[str, ...], acronyms: tuple[str, ...], max_per_1000_words: float) -> HypeMatcher:
+def compile_hype(words: tuple[str, ...], acronyms: tuple[str, ...], max_per_1000_words: float,
+                 names: frozenset[str] = frozenset()) -> HypeMatcher:
     """The hype family: configured words and calls to action share one trie regex."""
     phrases = words + CTA
     vocabulary = trie_regex(phrases, sep=PHRASE_SEP, fold=True)
     regex = re.compile(word_pattern(vocabulary, SUFFIX), re.IGNORECASE)
     known = KNOWN_ACRONYMS | {a.upper() for a in acronyms}
-    return HypeMatcher(regex, anchors(phrases, fold=True), frozenset(known), max_per_1000_words)
+    return HypeMatcher(regex, anchors(phrases, fold=True), frozenset(known), max_per_1000_words,
+                       frozenset(names))
 
 
 def check_hype(
@@ -81,17 +100,25 @@ def check_hype(
     low: str | None = None,
     vocabulary: bool = True,
     found: Found | None = None,
+    source: str | None = None,
 ) -> list[Hit]:
     """Hype in `text`. `place`: "body", "title", "summary" or "social"; `words`: the text's word count.
 
     `vocabulary=False` skips the word list (the caller knows none of its anchors is in the file);
-    `found`: where the anchor words are in `text`, if the caller located them.
+    `found`: where the anchor words are in `text`, if the caller located them; `source`: the whole
+    post, where capitals words that recur or carry a legal form are names (default: `text`).
     """
     matches = []
     if vocabulary and matcher.anchors.present(text, low, found):
         matches += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word")
                     for m in matcher.words.finditer(text)]
-    matches += [(m, "caps") for m in _CAPS.finditer(text) if _shouting(m.group(), matcher.acronyms)]
+    post_names = None
+    for run in _CAPS.finditer(text):
+        if post_names is None:
+            post_names = _post_names(text if source is None else source)
+        span = _shouting_span(text, run, matcher, post_names)
+        if span is not None:
+            matches.append((_Span(*span, text), "caps"))
     if "!" in text:
         matches += [(m, "bang") for m in _BANG.finditer(text) if "!" in m.group()]
     if not matches:
@@ -122,14 +149,81 @@ def check_hype(
         else:
             note = ""
         message, suggestion = _describe(kind, seen)
+        if kind == "caps":
+            suggestion = match.said
         hits.append(Hit(match.start(), match.end(), "hype", level, message + where + note, suggestion))
     return hits
 
 
-def _shouting(run: str, acronyms: frozenset[str]) -> bool:
-    words = run.split()
-    unknown = [w for w in words if w not in acronyms]
-    return any(len(w) >= 4 for w in unknown) or (len(words) >= 2 and bool(unknown))
+class _Span:
+    """A part of a capitals run, with the interface of a match (start, end, group) and its fix."""
+
+    def __init__(self, start: int, end: int, said: str, text: str):
+        self._start, self._end, self._text, self.said = start, end, text, said
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+    def group(self) -> str:
+        return self._text[self._start:self._end]
+
+
+_CAPS_WORD = re.compile(rf"[{_UPPER}]{{2,}}")
+#: Just before a sentence's first word: its end mark, a line start or a masked block start.
+_SENTENCE_START = re.compile(r"(?:[.!?…:]['\"”’)]*\s+|\n\s*|\x00\s*|^\s*)[*_\"“‘(]*$")
+_WORD_IN_RUN = re.compile(rf"[{_UPPER}]+")
+
+
+_LAST: tuple = (None, frozenset())  # the last post's names: its title, summary and body share them
+
+
+def _post_names(source: str) -> frozenset[str]:
+    """Capitals words the post itself uses as names: before a legal form, or more than once
+    (except common words: "FREE" twice is still shouting)."""
+    global _LAST
+    last = _LAST  # one read: another thread may replace it
+    if last[0] is source:
+        return last[1]
+    counts = Counter(_CAPS_WORD.findall(source))
+    named = {w for w, n in counts.items() if n > 1 and w not in COMMON}
+    for match in LEGAL_NAME.finditer(source):
+        named.update(_CAPS_WORD.findall(match.group("name")))
+    _LAST = (source, frozenset(named))
+    return _LAST[1]
+
+
+def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
+                   post_names: frozenset[str]) -> tuple[int, int, str] | None:
+    """The part of a capitals run that shouts (first to last shouting word) and how to say it
+    calmly (shouting words in lower case, a sentence's first word capitalised), or None."""
+    start = run.start()
+    emphasis = text[max(0, start - 2):start] in ("**", "__") or text[start - 1:start] in ("*", "_")
+    legal = LEGAL_NAME.match(text, start)  # "STRABAG SE", "ACME Inc.": the name and its form
+    legal_end = legal.end() if legal else start
+    words = list(_WORD_IN_RUN.finditer(text, start, run.end()))
+    loud = []
+    for i, word in enumerate(words):
+        w = word.group()
+        if w in matcher.names or w in matcher.acronyms or w in post_names or word.end() <= legal_end:
+            continue
+        if i and w in LEGAL_FORM_WORDS:
+            continue
+        if w in _JOINERS and 0 < i < len(words) - 1:
+            continue
+        if emphasis or len(w) > 5 or w in COMMON:
+            loud.append(word)
+    if not loud:
+        return None
+    first, last = loud[0].start(), loud[-1].end()
+    quiet = {w.start() for w in loud}
+    said = _CAPS_WORD.sub(lambda m: m.group().lower() if first + m.start() in quiet else m.group(),
+                          text[first:last])
+    if _SENTENCE_START.search(text, max(0, first - 10), first) or first == 0:
+        said = said[:1].upper() + said[1:]
+    return first, last, said
 
 
 def _inside(offset: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:

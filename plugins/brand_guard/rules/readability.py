@@ -28,8 +28,9 @@ _BREAK = re.compile(
 _BREAK_SPLIT = re.compile(f"({_BREAK.pattern})")
 
 
-def long_sentences(text: str, max_words: int, severity: str = "warning") -> list[Hit]:
-    """Hits for sentences in `text` (a prose view) with more than `max_words` words."""
+def long_sentences(text: str, max_words: int, severity: str = "warning", names=None) -> list[Hit]:
+    """Hits for sentences in `text` (a prose view) with more than `max_words` words; a name in
+    `names` (rules/names.NamesMatcher) counts as one word."""
     # split() alternates sentence, break, sentence, ...; the loops below run in C except for
     # sentences long enough to be over the limit (a word and a space are two characters).
     pieces = _BREAK_SPLIT.split(text)
@@ -40,13 +41,13 @@ def long_sentences(text: str, max_words: int, severity: str = "warning") -> list
     offsets = list(accumulate(map(len, pieces), initial=0))
     hits = []
     for i in long:
-        hit = _check(text, offsets[i], offsets[i + 1], max_words, severity)
+        hit = _check(text, offsets[i], offsets[i + 1], max_words, severity, names)
         if hit:
             hits.append(hit)
     return hits
 
 
-def _check(text: str, start: int, end: int, max_words: int, severity: str) -> Hit | None:
+def _check(text: str, start: int, end: int, max_words: int, severity: str, names=None) -> Hit | None:
     # Cheap first (str.count runs in C): words are separated by spaces, line breaks, slashes or
     # dashes; a sentence with fewer such gaps than 80% of the limit cannot be over it in practice.
     gaps = text.count(" ", start, end) + text.count("\n", start, end)
@@ -57,9 +58,12 @@ def _check(text: str, start: int, end: int, max_words: int, severity: str) -> Hi
         if gaps < 0.8 * max_words:
             return None
     words = list(WORD.finditer(text, start, end))
-    if len(words) <= max_words:
+    count = len(words)
+    if count > max_words and names is not None and names.regex is not None:
+        count -= sum(names.extra_words.get(m.group(), 0) for m in names.regex.finditer(text, start, end))
+    if count <= max_words:
         return None
     return Hit(
         words[0].start(), words[-1].end(), "readability", severity,
-        f"sentence has {len(words)} words (limit {max_words}): split it", None,
+        f"sentence has {count} words (limit {max_words}): split it", None,
     )

@@ -102,8 +102,8 @@ def check_terms(text: str, matcher: TermsMatcher, low: str | None = None,
         term = entry.term
         start, end = match.start(), match.start() + len(core)
         if entry.variant is None:
-            if _spelled_right(seen, term.use):
-                continue
+            if _spelled_right(seen, term.use) or (term.name and seen.islower() and " " not in seen):
+                continue  # a name all in lower case is a common word ("apple", "shell")
             message = f"write '{term.use}' exactly like this, not '{seen}'"
         else:
             message = f"use '{term.use}' instead of '{seen}'"

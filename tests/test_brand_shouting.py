@@ -1,0 +1,99 @@
+"""Names are not shouting: brand.yml `names:`, acronyms, tickers, legal forms, recurring capitals.
+
+Every case runs through check_source on a real post with the shared test brand plus `names:`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from test_brand_support import FILLER, TEST_BRAND, find, position, post, write_config
+
+from plugins.brand_guard.config import BrandConfigError, parse_config
+from plugins.brand_guard.core import load_config
+
+NAMES = "names: [McKinsey, IKEA, Synergy Health, AP Moller-Maersk, Banco Santander Totta, Apple]\n"
+
+
+@pytest.fixture(scope="module")
+def cfg(tmp_path_factory):
+    return load_config(write_config(tmp_path_factory.mktemp("brand"), TEST_BRAND + NAMES))
+
+
+def caps(cfg, body: str, **kw) -> list[tuple[str, str | None]]:
+    src = post(FILLER * 30 + body, **kw)
+    return [(f.message.split("'")[1], f.suggestion) for f in find(cfg, src, "hype")
+            if "capitals" in f.message]
+
+
+def test_a_case_study_naming_a_company_in_capitals_has_no_shouting(cfg):
+    body = ("STRABAG SE is a European construction group. STRABAG runs 400 sites; STRABAG's controllers "
+            "close in four days. HOCHTIEF AG, DEUTSCHE BAHN AG and ACME Inc. were partners.\n")
+    assert caps(cfg, body) == []
+
+
+def test_acronyms_and_tickers_are_not_shouting_but_common_and_long_words_are(cfg):
+    assert caps(cfg, "ESG and IFRS rules; NVDA and ASML rose; GAAP, CSRD, KPI.\n") == []
+    assert caps(cfg, "It is FREE and the NEW plan is HUGE. Read it NOW.\n") == [
+        ("FREE", "free"), ("NEW", "new"), ("HUGE", "huge"), ("NOW", "now")]
+    assert caps(cfg, "A SPECTACULAR quarter.\n") == [("SPECTACULAR", "spectacular")]
+
+
+def test_all_caps_sentences_and_emphasis_shout(cfg):
+    assert caps(cfg, "WE ARE HIRING. Join us.\n") == [("WE ARE HIRING", "We are hiring")]
+    assert caps(cfg, "This is **ZAP** time.\n") == [("ZAP", "zap")]  # emphasis: no acronym excuse
+    assert caps(cfg, "Read the **GAAP** note.\n") == []  # a known acronym stays one
+    assert caps(cfg, "FREE ESG REPORT for all.\n") == [("FREE ESG REPORT", "Free ESG report")]
+
+
+def test_only_the_shouting_part_of_a_run_with_a_name_is_reported(cfg):
+    src = post(FILLER * 30 + "STRABAG SE ANNOUNCES RECORD RESULTS today.\n")
+    found = [f for f in find(cfg, src, "hype") if "capitals" in f.message]
+    assert [(f.line, f.column) for f in found] == [position(src, "ANNOUNCES")]
+    assert found[0].suggestion == "announces record results"
+
+
+def test_capitals_that_recur_are_a_name_even_in_the_title(cfg):
+    src = ("Title: How VINCI closes faster\n\n" + FILLER * 30
+           + "VINCI builds roads. VINCI is French.\n")
+    assert [f for f in find(cfg, src, "hype") if "capitals" in f.message] == []
+    once = "Title: A post\n\n" + FILLER * 30 + "SKANSKA builds roads.\n"  # once, long: add it to names:
+    assert [f.line for f in find(cfg, once, "hype") if "capitals" in f.message] == [
+        position(once, "SKANSKA")[0]]
+    twice = "Title: A post\n\n" + FILLER * 30 + "It is FREE. Still FREE.\n"  # common words never name
+    assert len([f for f in find(cfg, twice, "hype") if "capitals" in f.message]) == 2
+
+
+def test_listed_names_are_not_shouting_terms_or_avoid_findings(cfg):
+    src = post(FILLER * 30 + "IKEA and Synergy Health met AP Moller-Maersk.\n")
+    assert [f.rule for f in find(cfg, src)] == []
+
+
+def test_a_miscased_name_is_a_terms_finding_with_the_listed_spelling_as_fix(cfg):
+    src = post(FILLER * 30 + "Mckinsey met Ikea. An apple a day; Apple ships.\n")
+    found = find(cfg, src, "terms")
+    assert [(f.line, f.column, f.suggestion) for f in found] == [
+        (*position(src, "Mckinsey"), "McKinsey"), (*position(src, "Ikea"), "IKEA")]
+
+
+def test_a_name_counts_as_one_word_for_readability(cfg):
+    # limit 12: 13 words, three of them one name
+    src = post("We met Banco Santander Totta in Lisbon on Monday to plan the close.\n")
+    assert find(cfg, src, "readability") == []
+    assert len(find(cfg, src.replace("Banco Santander Totta", "three bank people"), "readability")) == 1
+
+
+@pytest.mark.parametrize("entry, message", [
+    ("names: STRABAG", "expected a list"),
+    ("names: []", "this list is empty"),
+    ("names: [IKEA, IKEA]", "name 'IKEA' is listed twice"),
+    ("names: [Tidewater]", "'Tidewater' is a confidential code name"),
+    ("names: [Linkedin]", "'Linkedin' is a variant the term 'LinkedIn' rejects"),
+    ("names: [12]", "expected text, got a number"),
+    ("namess: [IKEA]", "unknown key 'namess' in brand.yml — did you mean 'names'?"),
+])
+def test_names_are_validated_with_the_line_to_fix(entry, message):
+    text = TEST_BRAND + entry + "\n"
+    line = text.count("\n", 0, text.index(entry.splitlines()[-1])) + 1
+    with pytest.raises(BrandConfigError) as info:
+        parse_config(text, "brand.yml")
+    assert str(info.value).startswith(f"brand.yml:{line}: ") and message in str(info.value)
