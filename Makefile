@@ -32,6 +32,7 @@ BIND?=127.0.0.1
 N?=1000
 FORMAT?=text
 FILES?=
+LOGS?=
 DAYS?=14
 DRY_RUN?=0
 FORCE?=0
@@ -150,6 +151,11 @@ deploy: build-prod ## Build for production and deploy output/ to DEPLOY_TARGET (
 	@$(VPY) -m publish.deploy --internal --settings "$(INTERNALCONF)" --content "$(INPUTDIR)" \
 	  --output "$(INTERNALDIR)" $(DEPLOYOPTS)
 
+# build/report.html + report.json (never deployed): cadence per author, the scheduled queue, the ledger's
+# history, brand scores; with LOGS (files or globs: combined/CloudFront/S3, plain or .gz) referrals per post.
+report: $(STAMP) ## Cadence, ledger history, brand scores, referrals: [LOGS="access.log*"] -> build/report.html
+	@$(VPY) -m publish.report --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" $(if $(LOGS),--logs "$(LOGS)",)
+
 due: $(STAMP) ## Calendar of scheduled posts going live in the next DAYS days (default 14), with their channels
 	@$(VPY) -m publish.due --settings "$(PUBLISHCONF)" --content "$(INPUTDIR)" --days $(DAYS)
 
@@ -178,4 +184,4 @@ help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
-.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod build-internal new brand preview publish deploy due ssh_upload rsync_upload github test lint bench help
+.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod build-internal new brand preview publish deploy due report ssh_upload rsync_upload github test lint bench help

@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 BASE = Path(__file__).resolve().parent.parent
 #: Keys starting with these are ours: an unknown one is a typo or a setting that no longer exists.
 PREFIXES = ("LECTERN_", "BRAND_", "SYNDICATION_", "FAST_", "DEPLOY_", "INTERNAL_", "WEBSUB_",
-            "LINKEDIN_", "MASTODON_", "BLUESKY_")
+            "LINKEDIN_", "MASTODON_", "BLUESKY_", "CADENCE_")
 
 
 class SettingsError(ValueError):
@@ -181,7 +181,15 @@ class Internal:
                             "where `make deploy` puts output-internal/ (or env INTERNAL_DEPLOY_TARGET)")
 
 
-AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub, Internal)
+@dataclass(frozen=True)
+class Report:
+    """`make report` (publish/report/): cadence and referrals, written to LECTERN_BUILD_DIR."""
+
+    max_gap_days: int = _s("CADENCE_MAX_GAP_DAYS", "count", 30,
+                           "flag an author whose last post is more than this many days old")
+
+
+AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub, Internal, Report)
 #: Every declared setting: name → (area, dataclass field).
 DECLARED: dict[str, tuple[type, Any]] = {
     f.metadata["name"]: (area, f) for area in AREAS for f in fields(area)}

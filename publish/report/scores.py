@@ -1,0 +1,45 @@
+"""Brand scores per post, from the brand guard's public API (`plugins.brand_guard.check_file`).
+
+One adapter, so when the guard's scoring changes (bands, required pillars) the report follows by
+reading the same `FileResult` the brand report reads; nothing here scores text itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .posts import PostInfo
+
+
+@dataclass(frozen=True)
+class Score:
+    post: PostInfo
+    score: int
+    pillars: dict[str, int]
+
+
+def brand_scores(posts: Iterable[PostInfo], config: Path | None) -> tuple[list[Score], int | None, str]:
+    """(scores of the counted and scheduled posts, the brand file's min_score, why none: "" if fine)."""
+    if config is None:
+        return [], None, 'BRAND_CONFIG is "": the brand guard is off'
+    try:
+        from plugins.brand_guard import BrandConfigError, check_file, load_config
+    except ImportError as exc:
+        return [], None, f"the brand guard cannot be imported ({exc})"
+    try:
+        cfg = load_config(config)
+    except (BrandConfigError, OSError) as exc:
+        return [], None, f"brand file: {exc}"
+    scores = []
+    for post in posts:
+        if post.state not in ("out", "scheduled"):
+            continue
+        try:
+            result = check_file(post.path, cfg, display=post.source)
+        except OSError:
+            continue
+        if result.alignment is not None:
+            scores.append(Score(post, int(result.alignment.score), dict(result.alignment.pillars)))
+    return scores, getattr(cfg, "min_score", None), ""
