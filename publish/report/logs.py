@@ -99,7 +99,7 @@ def read_blocks(path: Path, stats: Stats) -> Iterator[list[str]]:
     dropping = False  # inside a line that is too long: discard up to its newline
     try:
         while True:
-            data = stream.read(BLOCK)
+            data = stream.read1(BLOCK)  # read1: a cut gzip file still yields what came before the cut
             if not data:
                 break
             if dropping:
