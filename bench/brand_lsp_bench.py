@@ -1,0 +1,121 @@
+"""Editor latency of the brand guard's Language Server on a 5,000-word post.
+
+    .venv/bin/python bench/brand_lsp_bench.py [--words 5000] [--edits 40]
+
+Two rows, both on one generated post of `--words` words (bench/corpus.py's prose, headings,
+lists, code and links, with a few findings and emoji sprinkled in):
+
+- **check (in-process)**: what one keystroke costs the server — `check_source` plus turning the
+  findings into UTF-16 diagnostics — median and 90th percentile of `--edits` runs;
+- **keystroke → diagnostics (stdio)**: `python -m plugins.brand_guard.lsp` with no debounce; each
+  round sends one incremental `didChange` (a character typed in the middle of the post) and waits
+  for the `publishDiagnostics` of that version — JSON-RPC framing, parsing, the check and
+  serialisation included, the editor's own debounce (150 ms by default) excluded.
+
+The machine is shared (2 cores, other work running), so medians and p90 are reported; nothing
+here asserts. A JSON copy goes to bench/results/brand-lsp-<UTC timestamp>.json (git-ignored).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+for extra in (REPO, REPO / "tests"):
+    if str(extra) not in sys.path:
+        sys.path.insert(0, str(extra))
+
+from lspclient import LspClient  # noqa: E402
+
+from bench import corpus  # noqa: E402
+from plugins.brand_guard.core import check_source, load_config  # noqa: E402
+from plugins.brand_guard.lsp import Lines, diagnostic  # noqa: E402
+
+SPRINKLES = ["We post on Linkedin every week.", "Our e-mail goes out on Friday 📈.",
+             "The close is a partnership 😀 with the controller.", "Northwind ledger helps."]
+
+
+def make_post(words: int) -> str:
+    rng = random.Random(5)
+    body = corpus.body(rng, words, unicode_post=True)
+    paragraphs = body.split("\n\n")
+    for i, extra in enumerate(SPRINKLES * 3):
+        at = (i + 1) * len(paragraphs) // 13
+        paragraphs[at] = f"{paragraphs[at]} {extra}"
+    return ("Title: What a controller wants from the close 📈\nDate: 2026-01-05 09:00\n"
+            "Summary: A long post to measure the editor.\n\n" + "\n\n".join(paragraphs) + "\n")
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--words", type=int, default=5000)
+    parser.add_argument("--edits", type=int, default=40)
+    args = parser.parse_args(argv)
+    text = make_post(args.words)
+    words = len(text.split())
+    cfg = load_config(REPO / "brand.yml")
+
+    inproc = []
+    for _ in range(args.edits):
+        start = time.perf_counter()
+        findings = check_source("post.md", text, cfg).findings
+        lines = Lines(text)
+        [diagnostic(f, lines) for f in findings]
+        inproc.append((time.perf_counter() - start) * 1000)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "brand.yml").write_bytes((REPO / "brand.yml").read_bytes())
+        client = LspClient("--debounce-ms", "0", "--poll-ms", "0", cwd=root)
+        try:
+            client.initialize(root)
+            uri = client.open(root / "post.md", text)
+            first = client.diagnostics(uri, 1)
+            line = len(text.splitlines()) // 2
+            stdio = []
+            for version in range(2, args.edits + 2):
+                at = {"line": line, "character": 0}
+                start = time.perf_counter()
+                client.notify("textDocument/didChange", {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": at, "end": at}, "text": "a"}]})
+                client.diagnostics(uri, version)
+                stdio.append((time.perf_counter() - start) * 1000)
+        finally:
+            client.close()
+
+    rows = {
+        "check (in-process)": inproc,
+        "keystroke -> diagnostics (stdio)": stdio,
+    }
+    print(f"post: {words:,} words, {len(text):,} characters, {len(first)} diagnostics")
+    print(f"{'':36} {'median ms':>10} {'p90 ms':>8} {'min ms':>8}")
+    for name, values in rows.items():
+        print(f"{name:36} {statistics.median(values):10.1f} {pct(values, 0.9):8.1f} {min(values):8.1f}")
+    results = BENCH / "results"
+    results.mkdir(exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (results / f"brand-lsp-{stamp}.json").write_text(json.dumps({
+        "words": words, "diagnostics": len(first),
+        "rows": {k: {"median_ms": statistics.median(v), "p90_ms": pct(v, 0.9), "min_ms": min(v), "runs": v}
+                 for k, v in rows.items()},
+    }, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
