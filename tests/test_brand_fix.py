@@ -124,6 +124,18 @@ def test_hostile_prose_around_the_fix(cfg):
     assert plan.after == text.replace("Linkedin", "LinkedIn")
 
 
+def test_mojibake_is_fixed_with_the_intended_character_but_never_in_code(site):
+    text = ("Title: Itâ€™s here\r\n\r\nWe said â€œhelloâ€ and itâ€™s fine. CafÃ© Ã¢â‚¬â„¢ ok.\r\n\r\n"
+            "    codeâ€™s here\r\n\r\nSee `itâ€™s` and [x](https://example.com/itâ€™s).\r\n")
+    post = write(site / "content" / "p.md", text.encode())
+    run = cli("--config", "brand.yml", "--fix", "write", "content", cwd=site)
+    assert run.returncode == 0, run.stderr
+    assert post.read_bytes() == text.replace("Itâ€™s here", "It’s here").replace(
+        "â€œhelloâ€ and itâ€™s fine. CafÃ© Ã¢â‚¬â„¢", "“hello” and it’s fine. Café ’").encode()
+    again = cli("--config", "brand.yml", "--fix", "write", "content", cwd=site)
+    assert again.stdout == "" and post.read_bytes().count("â€™".encode()) == 3
+
+
 # ---------------------------------------------------------------- doubt: the file is left alone
 
 def test_a_fix_touching_a_code_name_leaves_the_file_untouched(tmp_path):
@@ -177,13 +189,21 @@ def test_not_utf8_read_only_and_hard_linked_files_are_left_alone(site):
     run = cli("--config", "brand.yml", "--fix", "write", "content", cwd=site)
     assert run.returncode == 1
     assert "content/latin.md: the file is not UTF-8 (byte 0xe9)" in run.stderr
-    if os.geteuid() != 0:  # root may write anything; the check is os.access
-        assert "content/ro.md: the file is read-only" in run.stderr
+    assert "content/ro.md: the file is read-only" in run.stderr  # even for root
     assert "content/linked.md: the file has 2 hard links" in run.stderr
-    assert "3 files left untouched" in run.stderr or os.geteuid() == 0
-    assert latin.read_bytes() == before[latin] and linked.read_bytes() == before[linked]
-    if os.geteuid() != 0:
-        assert ro.read_bytes() == before[ro]
+    assert "3 files left untouched" in run.stderr
+    assert all(p.read_bytes() == data for p, data in before.items())
+    assert stat.S_IMODE(os.stat(ro).st_mode) == 0o444
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to someone else")
+def test_owner_and_group_are_kept_when_root_fixes_a_writers_file(site):
+    post = write(site / "content" / "p.md", (HEADER + "Linkedin.\n").encode(), 0o664)
+    os.chown(post, 4242, 4343)
+    assert cli("--config", "brand.yml", "--fix", "write", "content", cwd=site).returncode == 0
+    st = os.stat(post)
+    assert (st.st_uid, st.st_gid, stat.S_IMODE(st.st_mode)) == (4242, 4343, 0o664)
+    assert "LinkedIn." in post.read_text()
 
 
 # ---------------------------------------------------------------- rules that offer fixes

@@ -21,6 +21,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections import Counter
@@ -249,15 +250,21 @@ def write_plan(fp: FilePlan) -> str | None:
     if st.st_nlink > 1:
         return (f"{fp.shown}: the file has {st.st_nlink} hard links — fix it by hand "
                 "(replacing it would split them)")
-    if not os.access(target, os.W_OK):
+    if not st.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK):  # root may write anything
         return f"{fp.shown}: the file is read-only — make it writable to fix it"
     new = fp.new_bytes()
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".brandfix", dir=target.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".brandfix", dir=target.parent)
+    except OSError as exc:
+        return f"{fp.shown}: cannot write next to the file ({exc.strerror}) — nothing was changed"
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(new)
             out.flush()
             os.fsync(out.fileno())
+        own = os.stat(tmp)
+        if (own.st_uid, own.st_gid) != (st.st_uid, st.st_gid):  # keep the owner (root fixing a
+            os.chown(tmp, st.st_uid, st.st_gid)                  # writer's file, setgid folders)
         os.chmod(tmp, st.st_mode & 0o7777)
         if target.read_bytes() != fp.data:  # edited while we checked: the plan is stale
             os.unlink(tmp)
