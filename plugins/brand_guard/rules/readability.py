@@ -47,6 +47,13 @@ def long_sentences(text: str, max_words: int, severity: str = "warning", names=N
     return hits
 
 
+def _fragment(text: str, word: re.Match) -> bool:
+    """A lone Â-ô glued to a following symbol: the first byte of a mis-decoded character."""
+    end = word.end()
+    return (end - word.start() == 1 and "\u00c2" <= text[end - 1] <= "\u00f4" and end < len(text)
+            and not text[end].isspace() and not text[end].isalpha() and text[end] != "\x00")
+
+
 def _check(text: str, start: int, end: int, max_words: int, severity: str, names=None) -> Hit | None:
     # Cheap first (str.count runs in C): words are separated by spaces, line breaks, slashes or
     # dashes; a sentence with fewer such gaps than 80% of the limit cannot be over it in practice.
@@ -59,6 +66,8 @@ def _check(text: str, start: int, end: int, max_words: int, severity: str, names
             return None
     words = list(WORD.finditer(text, start, end))
     count = len(words)
+    if count > max_words:  # "â€œthe" is one word with its quote mangled, not two (rules/encoding.py)
+        count -= sum(1 for w in words if _fragment(text, w))
     if count > max_words and names is not None and names.regex is not None:
         count -= sum(names.extra_words.get(m.group(), 0) for m in names.regex.finditer(text, start, end))
     if count <= max_words:
