@@ -128,6 +128,9 @@ new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github] [FIX=1|diff]
 	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(filter diff,$(FIX)),--fix diff,$(if $(filter 1 yes true write,$(FIX)),--fix write)) $(if $(FILES),$(FILES),$(INPUTDIR))
 
+brand-eval: $(STAMP) ## Precision and recall of each brand rule on the labeled set tests/data/brand_eval
+	@$(VPY) bench/brand_eval.py
+
 # Non-strict production build into build/preview-site (output/ untouched): a post with a brand
 # error is shown held with the finding, every other post is previewed. `make publish` still stops.
 preview: $(STAMP) ## Plan and compose social posts, write preview/ (posts nothing)
@@ -184,4 +187,4 @@ help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  %-18s %s\n", $$1, $$2}'
 
-.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod build-internal new brand preview publish deploy due report ssh_upload rsync_upload github test lint bench help
+.PHONY: venv chromium rsync-tool lock html clean regenerate serve serve-global devserver devserver-global build-prod build-internal new brand brand-eval preview publish deploy due report ssh_upload rsync_upload github test lint bench help

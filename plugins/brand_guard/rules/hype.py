@@ -110,8 +110,10 @@ def check_hype(
     """
     matches = []
     if vocabulary and matcher.anchors.present(text, low, found):
-        matches += [(m, "cta" if key(m.group()) in _CTA_KEYS else "word")
-                    for m in matcher.words.finditer(text)]
+        for m in matcher.words.finditer(text):
+            kind = "cta" if key(m.group()) in _CTA_KEYS else "word"
+            if kind == "cta" or not _negated(text, m.start()):
+                matches.append((m, kind))
     post_names = None
     for run in _CAPS.finditer(text):
         if post_names is None:
@@ -224,6 +226,26 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
     if _SENTENCE_START.search(text, max(0, first - 10), first) or first == 0:
         said = said[:1].upper() + said[1:]
     return first, last, said
+
+
+#: Words that deny what follows in the same clause: "there is no magic", "nothing revolutionary",
+#: "none of this is amazing". A denied hype word is a writer rejecting hype, not making it.
+_NEGATORS = frozenset("no not nothing none never neither nor without isn't aren't wasn't weren't "
+                      "don't doesn't didn't cannot can't won't hardly".split())
+_CLAUSE = re.compile(r"[.;:!?,—–()\[\]\n\"“”«»]")
+_BACK_WORDS = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+
+
+def _negated(text: str, start: int) -> bool:
+    """Whether one of the five words before `start`, in the same clause, denies it ("not only"
+    and "not just" do not)."""
+    before = text[max(0, start - 60):start]
+    cut = max((m.end() for m in _CLAUSE.finditer(before)), default=0)
+    words = [w.lower().replace("’", "'") for w in _BACK_WORDS.findall(before, cut)][-5:]
+    for i, word in enumerate(words):
+        if word in _NEGATORS and not (word == "not" and words[i + 1:i + 2] in (["only"], ["just"])):
+            return True
+    return False
 
 
 def _inside(offset: int, spans: list[tuple[int, int]], starts: list[int]) -> bool:
