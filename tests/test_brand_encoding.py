@@ -121,3 +121,13 @@ def test_positions_suggestions_and_severity_in_a_post(cfg):
     assert [(f.line, f.column, f.suggestion, f.severity) for f in hits] == [
         (*position(src, "â€œ"), "“", "warning"), (*position(src, "â€ "), "”", "warning"),
         (*position(src, "Â "), "\u00a0", "warning"), (*position(src, "â€”"), "—", "warning")]
+
+
+def test_mojibake_fragments_do_not_make_a_sentence_long():
+    from plugins.brand_guard.rules.readability import long_sentences
+
+    words = " ".join(["word"] * 9)  # 12 words in all
+    clean = f"“one” “two” “three” {words}."
+    mangled_text = clean.replace("“", mangled("“")).replace("”", mangled("”", ""))
+    assert long_sentences(clean, 12) == [] and long_sentences(mangled_text, 12) == []
+    assert len(long_sentences(clean.replace("word", "word more", 1), 12)) == 1

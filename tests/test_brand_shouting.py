@@ -97,3 +97,15 @@ def test_names_are_validated_with_the_line_to_fix(entry, message):
     with pytest.raises(BrandConfigError) as info:
         parse_config(text, "brand.yml")
     assert str(info.value).startswith(f"brand.yml:{line}: ") and message in str(info.value)
+
+
+def test_a_denied_hype_word_is_a_writer_rejecting_hype(cfg):
+    denied = ("There is no revolutionary step. None of this is best-in-class, and nothing revolutionary "
+              "happened, without best-in-class claims.\n")
+    assert find(cfg, post(FILLER * 30 + denied), "hype") == []
+    meant = "Not only revolutionary but best-in-class. It was, no doubt. A revolutionary close.\n"
+    src = post(FILLER * 30 + meant)
+    assert [(f.line, f.column) for f in find(cfg, src, "hype")] == [
+        position(src, "revolutionary"), position(src, "best-in-class"), position(src, "revolutionary", 2)]
+    title = "Title: No revolutionary close\n\n" + FILLER * 30
+    assert find(cfg, title, "hype") == []
