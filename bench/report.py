@@ -62,6 +62,17 @@ def print_table(result: dict, console: Console | None = None) -> None:
         ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
         table.add_row(label, f"{s['median']:,.0f} {unit}", f"{s['min']:,.0f}–{s['max']:,.0f}", ratio, "", "",
                       f"{row['peak_mb']:.0f}", target, _status(key, row))
+    logs = rows.get("logs")
+    if logs is not None:
+        label, target = "Referral counting, access log (make report LOGS=…)", "≥ 200,000 lines/s"
+        if not logs.get("available"):
+            table.add_row(label, f"n/a ({logs.get('why')})", "", "", "", "", "", target, "")
+        else:
+            s = logs["per_second"]
+            met = "[green]met[/]" if s["median"] >= 200_000 else "[red]missed[/]"
+            table.add_row(f"{label}, {logs['bytes'] / 2**20:,.0f} MB", f"{s['median']:,.0f} lines/s",
+                          f"{s['min']:,.0f}–{s['max']:,.0f}", "", "", f"{logs['per_cpu_second']:,.0f}/CPU s",
+                          f"{logs['peak_mb']:.0f}", target, met)
     console.print(table)
     console.print("Ratio: median / vanilla median. Best/best: fastest run / vanilla's fastest run (least "
                   "disturbed by other load on a shared machine). CPU s: user+system seconds of the build "

@@ -197,6 +197,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", action="store_true", help="also print the top 20 of one dev build")
     parser.add_argument("--builds-only", action="store_true",
                         help="skip the brand/proselint/publish rows (for scaling runs at large N)")
+    parser.add_argument("--log-mb", type=float,
+                        help="MB of generated access log for the referral row (default N, at most 1024)")
     parser.add_argument("--scratch", type=Path, help="work folder (default bench/scratch/n<N>)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="folder for the JSON")
     args = parser.parse_args(argv)
@@ -206,6 +208,10 @@ def main(argv: list[str] | None = None) -> int:
     scratch.mkdir(parents=True, exist_ok=True)
 
     result = measure_all(args.posts, args.repeats, scratch, text=not args.builds_only)
+    if not args.builds_only:  # make report LOGS=…: lines/s and peak RSS on a generated log (deleted after)
+        from bench import logbench
+
+        result["rows"]["logs"] = logbench.run(args.log_mb or min(1024, args.posts), args.repeats)
     if args.profile:
         result["profile"] = profile(args.posts, scratch)
     args.results.mkdir(parents=True, exist_ok=True)

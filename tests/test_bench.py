@@ -69,5 +69,6 @@ def test_bench_smoke_n5(tmp_path):
         assert rows[key]["seconds"]["median"] > 0
     assert rows["proselint"]["available"]
     assert 0 < rows["dev"]["ratio"]
+    assert rows["logs"]["available"] and rows["logs"]["lines"] > 0  # make report LOGS=…: lines/s
     built = list((tmp_path / "scratch" / "dev" / "output" / "posts").glob("*/*/index.html"))
     assert len(built) == 5
