@@ -208,6 +208,24 @@ def test_quick_fixes_are_workspace_edits_that_clear_the_finding(start, root):
         assert actions is None
 
 
+def test_fix_all_is_planned_on_resolve_when_the_client_resolves_edits(start, root):
+    client = start(capabilities={
+        "workspace": {"workspaceEdit": {"documentChanges": True}},
+        "textDocument": {"codeAction": {"resolveSupport": {"properties": ["edit"]}}}})
+    assert client.init_result["capabilities"]["codeActionProvider"]["resolveProvider"] is True
+    text = "Title: x\n\n😀 Linkedin and NorthwindLedger.\n"
+    uri = client.open(root / "content" / "p.md", text)
+    client.diagnostics(uri, 1)
+    actions = client.request("textDocument/codeAction", {
+        "textDocument": {"uri": uri}, "range": span(text, "Linkedin"),
+        "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+    (lazy,) = actions
+    assert lazy["kind"] == "source.fixAll.lectern" and "edit" not in lazy and lazy["data"]["version"] == 1
+    resolved = client.request("codeAction/resolve", lazy)
+    edits = resolved["edit"]["documentChanges"][0]["edits"]
+    assert apply(text, edits) == "Title: x\n\n😀 LinkedIn and Northwind Ledger.\n"
+
+
 def test_a_doubtful_quick_fix_is_shown_disabled_with_the_reason(start, root):
     (root / "brand.yml").write_text(TEST_BRAND.replace(
         "  - use: LinkedIn\n", "  - use: Tidewater Bay\n    instead_of: [TidewaterBay]\n  - use: LinkedIn\n"),

@@ -112,16 +112,19 @@ def _same(a: Finding, b: Finding) -> bool:
     return (a.rule, a.start, a.end, a.replacement) == (b.rule, b.start, b.end, b.replacement)
 
 
-def plan_text(path: str, text: str, cfg, *, only: Iterable[Finding] | None = None, **options) -> Plan:
+def plan_text(path: str, text: str, cfg, *, only: Iterable[Finding] | None = None,
+              findings: list[Finding] | None = None, **options) -> Plan:
     """Decide the fixes for one decoded post source (nothing is written); `options` as for
     `check_source`.
 
     `only`: fix just these findings (the editor's quick fix for one diagnostic), which must still be
     what checking `text` finds now; by default every fixable finding, and then the result must
-    need no further fix.
+    need no further fix. `findings`: what checking exactly this `text` found, when the caller has
+    it (the editor checks each version once); otherwise the text is checked here.
     """
     plan = Plan(path, text)
-    findings = check_source(path, text, cfg, **options).findings
+    if findings is None:
+        findings = check_source(path, text, cfg, **options).findings
     wanted = fixable(findings)
     if only is not None:
         asked = fixable(only)

@@ -107,6 +107,9 @@ class Doc:
     language: str = ""
     findings: list[Finding] = field(default_factory=list)
     checked: tuple | None = None  # (version, text id, config key) of `findings`
+    #: Fix plans for the checked text, by finding span (None: fix all). Editors ask for code actions
+    #: at every cursor move; planning re-checks the text, so it is done once per version.
+    plans: dict = field(default_factory=dict)
     config: BrandConfig | None = None
     timer: asyncio.TimerHandle | None = None
 
@@ -308,6 +311,7 @@ class BrandServer(LanguageServer):
             result = check_source(doc.path or "untitled.md", doc.text[bom:], config)
             doc.findings = [_shift(f, bom) for f in result.findings] if bom else result.findings
             doc.checked = key
+            doc.plans = {}
             doc.config = config
         return doc.findings, config, None
 
@@ -356,6 +360,9 @@ class BrandServer(LanguageServer):
     # ------------------------------------------------------------ quick fixes
 
     def code_actions(self, doc: Doc, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        """A quick fix per fixable finding under the cursor (planned now: a doubtful one is shown
+        disabled, with the reason) and one "fix all" action (planned on resolve when the client can
+        resolve edits: editors ask for actions at every cursor move)."""
         if not doc.is_post:
             return []
         findings, config, problem = self.check(doc)
@@ -363,39 +370,65 @@ class BrandServer(LanguageServer):
             return []
         lines = Lines(doc.text, self.encoding)
         only = params.context.only
-        want_quick = _wanted(lsp.CodeActionKind.QuickFix.value, only)
-        want_all = _wanted(FIX_ALL, only)
         first, last = lines.offset(params.range.start), lines.offset(params.range.end)
-        bom = 1 if doc.text.startswith("\ufeff") else 0
-        body = doc.text[bom:]
-        path = doc.path or "untitled.md"
         actions: list[lsp.CodeAction] = []
         candidates = fixable(findings)
-        if want_quick:
+        if _wanted(lsp.CodeActionKind.QuickFix.value, only):
             for f in candidates:
                 if not (f.start <= last and first <= f.end):
                     continue
-                plan = plan_text(path, body, config, only=[_shift(f, -bom)])
+                plan = self._plan(doc, config, f)
                 old = doc.text[f.start:f.end]
-                title = f"Replace '{old}' with '{f.replacement}' ({f.rule})"
-                action = lsp.CodeAction(title=title, kind=lsp.CodeActionKind.QuickFix,
-                                        diagnostics=[diagnostic(f, lines)])
-                if plan.changed:
-                    action.edit = self.workspace_edit(doc, plan, lines, bom)
+                action = lsp.CodeAction(title=f"Replace '{old}' with '{f.replacement}' ({f.rule})",
+                                        kind=lsp.CodeActionKind.QuickFix, diagnostics=[diagnostic(f, lines)])
+                self._fill(action, doc, plan, lines)
+                if action.edit is not None:
                     action.is_preferred = True
-                else:
-                    action.disabled = lsp.CodeActionDisabled(reason=plan.refused or "nothing to change")
                 actions.append(action)
-        if want_all and candidates:
-            plan = plan_text(path, body, config)
-            title = f"Fix all unambiguous brand findings ({len(plan.edits or candidates)})"
-            action = lsp.CodeAction(title=title, kind=FIX_ALL)
-            if plan.changed:
-                action.edit = self.workspace_edit(doc, plan, lines, bom)
+        if _wanted(FIX_ALL, only) and candidates:
+            action = lsp.CodeAction(title=f"Fix all unambiguous brand findings ({len(candidates)})",
+                                    kind=FIX_ALL)
+            if self._resolves_edits() and None not in doc.plans:
+                action.data = {"uri": doc.uri, "version": doc.version}
             else:
-                action.disabled = lsp.CodeActionDisabled(reason=plan.refused or "nothing to change")
+                self._fill(action, doc, self._plan(doc, config, None), lines)
             actions.append(action)
         return actions
+
+    def resolve(self, action: lsp.CodeAction) -> lsp.CodeAction:
+        """The edit of a "fix all" action, planned now (for the document as it is now)."""
+        data = action.data if isinstance(action.data, dict) else {}
+        doc = self.docs.get(str(data.get("uri")))
+        if doc is None or action.edit is not None:
+            return action
+        _, config, problem = self.check(doc)
+        if problem is None and config is not None:
+            self._fill(action, doc, self._plan(doc, config, None), Lines(doc.text, self.encoding))
+        return action
+
+    def _resolves_edits(self) -> bool:
+        caps = self.client_capabilities.text_document
+        resolve = caps and caps.code_action and caps.code_action.resolve_support
+        return bool(resolve and "edit" in resolve.properties)
+
+    def _plan(self, doc: Doc, config: BrandConfig, finding: Finding | None) -> Plan:
+        """The fix plan for one finding (None: all of them), once per checked version."""
+        key = None if finding is None else (finding.start, finding.end)
+        if key not in doc.plans:
+            bom = 1 if doc.text.startswith("\ufeff") else 0
+            found = [_shift(f, -bom) for f in doc.findings]
+            only = None if finding is None else [_shift(finding, -bom)]
+            doc.plans[key] = plan_text(doc.path or "untitled.md", doc.text[bom:], config, only=only,
+                                       findings=found)
+        return doc.plans[key]
+
+    def _fill(self, action: lsp.CodeAction, doc: Doc, plan: Plan, lines: Lines) -> None:
+        if plan.changed:
+            bom = 1 if doc.text.startswith("\ufeff") else 0
+            action.edit = self.workspace_edit(doc, plan, lines, bom)
+            action.disabled = None
+        else:
+            action.disabled = lsp.CodeActionDisabled(reason=plan.refused or "nothing to change")
 
     def workspace_edit(self, doc: Doc, plan: Plan, lines: Lines, bom: int) -> lsp.WorkspaceEdit:
         edits = [lsp.TextEdit(range=lines.range(e.start + bom, e.end + bom), new_text=e.new)
@@ -542,8 +575,13 @@ def build_server(*, config: str | None = None, debounce_ms: int = 150, poll_ms: 
         if any(os.path.basename(_path(c.uri) or c.uri) == CONFIG_NAME for c in params.changes):
             ls.recheck_all()
 
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: BrandServer, action: lsp.CodeAction) -> lsp.CodeAction:
+        return ls.resolve(action)
+
     @server.feature(lsp.TEXT_DOCUMENT_CODE_ACTION,
-                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL]))
+                    lsp.CodeActionOptions(code_action_kinds=[lsp.CodeActionKind.QuickFix, FIX_ALL],
+                                          resolve_provider=True))
     def code_action(ls: BrandServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction] | None:
         doc = ls.docs.get(params.text_document.uri)
         if doc is None:
