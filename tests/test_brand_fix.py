@@ -180,6 +180,15 @@ def test_file_changed_on_disk_during_the_run_is_left_as_the_writer_left_it(site,
     assert [p.name for p in site.iterdir() if "brandfix" in p.name] == []  # no temp file left
 
 
+def test_a_file_saved_over_by_an_editor_with_the_same_bytes_is_left_alone(site, cfg):
+    post = write(site / "p.md", (HEADER + "We use Linkedin.\n").encode())
+    planned = plan_file(post, cfg)
+    other = write(site / "saved.tmp", post.read_bytes())  # an editor's save: a new file renamed in
+    os.replace(other, post)
+    assert "changed while it was being checked" in write_plan(planned)
+    assert "Linkedin." in post.read_text()
+
+
 def test_not_utf8_read_only_and_hard_linked_files_are_left_alone(site):
     latin = write(site / "content" / "latin.md", (HEADER + "Café Linkedin.\n").encode("latin-1"))
     ro = write(site / "content" / "ro.md", (HEADER + "Linkedin.\n").encode(), 0o444)

@@ -204,6 +204,7 @@ class FilePlan:
     data: bytes
     bom: bool
     plan: Plan
+    stamp: tuple = ()  # (inode, size, mtime) when read: a file renamed over it is noticed too
 
     def new_bytes(self) -> bytes:
         assert self.plan.after is not None
@@ -231,14 +232,20 @@ def plan_file(path: str | os.PathLike, cfg, **options) -> FilePlan:
     p = Path(path)
     shown = display_path(str(path))
     data = p.read_bytes()
+    stamp = _stamp(p)
     bom = data.startswith(BOM)
     try:
         text = data[len(BOM) if bom else 0:].decode("utf-8")
     except UnicodeDecodeError as exc:
         plan = Plan(shown, "", refused=f"{shown}: the file is not UTF-8 (byte 0x{data[exc.start]:02x}) — "
                                           "re-save it as UTF-8, then fix again")
-        return FilePlan(p, shown, data, bom, plan)
-    return FilePlan(p, shown, data, bom, plan_text(shown, text, cfg, **options))
+        return FilePlan(p, shown, data, bom, plan, stamp)
+    return FilePlan(p, shown, data, bom, plan_text(shown, text, cfg, **options), stamp)
+
+
+def _stamp(path: Path) -> tuple:
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 def write_plan(fp: FilePlan) -> str | None:
@@ -269,7 +276,7 @@ def write_plan(fp: FilePlan) -> str | None:
         if (own.st_uid, own.st_gid) != (st.st_uid, st.st_gid):  # keep the owner (root fixing a
             os.chown(tmp, st.st_uid, st.st_gid)                  # writer's file, setgid folders)
         os.chmod(tmp, st.st_mode & 0o7777)
-        if target.read_bytes() != fp.data:  # edited while we checked: the plan is stale
+        if target.read_bytes() != fp.data or (fp.stamp and _stamp(target) != fp.stamp):  # edited meanwhile
             os.unlink(tmp)
             return (f"{fp.shown}: the file changed while it was being checked — nothing was changed; "
                     "run the fix again")
