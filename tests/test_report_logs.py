@@ -383,3 +383,25 @@ def test_first_visit_after_each_share(counted):
         assert row["first_visit"] == min(from_it).isoformat()
         assert row["delay_minutes"] == round((min(from_it) - shared).total_seconds() / 60)
     assert rows[("dana-november", "x")]["visits"] > 0  # shares from the ledger fixture are there too
+
+
+@pytest.mark.parametrize("with_manifest", [True, False])
+def test_addresses_are_the_built_pages(tmp_path, sample_site, marked_content, with_manifest):
+    """Every post page a real build wrote is found under its address — from the build's manifest,
+    and, without one, derived from ARTICLE_URL the way Pelican does it."""
+    pages = sorted(p.parent.relative_to(sample_site.output).as_posix()
+                   for p in sample_site.output.glob("posts/*/*/index.html"))
+    assert len(pages) >= 6
+    manifest = sample_site.build_dir / "manifest.json" if with_manifest else tmp_path / "none.json"
+    conf = settings_file(tmp_path, marked_content, SYNDICATION_MANIFEST=str(manifest),
+                         SITEURL="https://insights.example")
+    log = tmp_path / "access.log"
+    spellings = ["/{}/", "/{}", "/{}/index.html", "/{}/?utm_source=x&utm_medium=social"]
+    log.write_text("".join(
+        f'192.0.2.1 - - [21/Nov/2026:08:00:0{i} +0000] "GET {spelling.format(quote(page))} HTTP/1.1" 200 9 '
+        f'"-" "{BROWSERS[0]}"\n' for page in pages for i, spelling in enumerate(spellings)), encoding="utf-8")
+    done = run_report(conf, "--logs", str(log))
+    assert done.returncode == 0, done.stderr
+    ref = json.loads((tmp_path / "build" / "report.json").read_text(encoding="utf-8"))["referrals"]
+    assert ref["visits"] == 4 * len(pages) and ref["not_post"] == 0
+    assert sorted(p["visits"] for p in ref["posts"]) == [4] * len(pages)

@@ -327,7 +327,7 @@ def _referrals(ref: dict | None) -> str:
         )
     span = f"{_day(ref['span'][0])} to {_day(ref['span'][1])}" if ref["span"] else "no visits"
     out.append(
-        f'<p class="muted">{ref["lines"]:,} log lines in {len(ref["files"])} files ({span}): '
+        f'<p class="muted">{ref["lines"]:,} log lines in {_count(len(ref["files"]), "file")} ({span}): '
         f"{ref['visits']:,} visits to posts; excluded {ref['bots']:,} bot requests, {ref['own_checks']:,} "
         f"Lectern live checks, {ref['not_ok']:,} redirects or errors, {ref['not_get']:,} non-GET requests; "
         f"{ref['skipped']:,} lines skipped as unreadable.</p>"
@@ -397,6 +397,10 @@ def _referrals(ref: dict | None) -> str:
                 )
             )
     return "".join(out) + "</section>"
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _delay(minutes: int | None) -> str:

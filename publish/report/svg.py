@@ -183,7 +183,7 @@ def stacked_bars(
     bar: int = 22,
 ) -> str:
     """Horizontal stacked bars (e.g. referred visits per post by kind), a legend of `keys` on top."""
-    label_w, top = 250, 34
+    label_w, top = 280, 34
     height = top + len(rows) * (bar + 10) + 8
     head, tail, _ = _open(title, desc, width, height)
     out = [head]
@@ -199,7 +199,7 @@ def stacked_bars(
         y = top + i * (bar + 10)
         out.append(
             f'<text x="{label_w - 8}" y="{y + bar * 0.7:.1f}" text-anchor="end" class="axis">'
-            f"{_e(_cut(label, 36))}</text>"
+            f"{_e(_cut(label, 32))}</text>"
         )
         x = float(label_w)
         for j, value in enumerate(values):
