@@ -118,11 +118,13 @@ def _lengths() -> tuple[int, ...]:
     return tuple(sorted({len(form) for form in table()}, reverse=True))
 
 
-_CONT = "".join(sorted({re.escape(c) for c in _CP1252.values()}
+#: What a UTF-8 continuation byte (80-BF) looks like: its Windows-1252 character or C1 control.
+_CONT = "".join(sorted({re.escape(_CP1252[b]) for b in range(0x80, 0xC0) if b in _CP1252}
                        | {re.escape(chr(b)) for b in range(0x80, 0xC0)}))
 #: A lead (Â-ô: what a UTF-8 lead byte looks like in Windows-1252) before a continuation character
-#: or an invisible C1 control, or before a (no-break) space (a lost or normalised byte), and U+FFFD.
-_CANDIDATE = re.compile(rf"[\u00c2-\u00f4](?=[{_CONT}\ufffd \u00a0])|\u00c3(?=[a-z])|\ufffd")
+#: or an invisible C1 control; "Â"/"Ã" before a (no-break) space or a-z (a lost or normalised
+#: byte: "10Â km", "voilÃ ", "MarÃa"); U+FFFD. "café " is no candidate: no table is built for it.
+_CANDIDATE = re.compile(rf"[\u00c2-\u00f4](?=[{_CONT}\ufffd])|[\u00c2\u00c3](?=[ \u00a0a-z])|\ufffd")
 _LEAD = re.compile("[\u00c2-\u00f4\ufffd]")
 _CLOSING = frozenset("Pf Pe Pd".split())
 _OPENING = frozenset("\"'(«‹“‘„‚")

@@ -114,11 +114,8 @@ def check_hype(
             kind = "cta" if key(m.group()) in _CTA_KEYS else "word"
             if kind == "cta" or not _negated(text, m.start()):
                 matches.append((m, kind))
-    post_names = None
     for run in _CAPS.finditer(text):
-        if post_names is None:
-            post_names = _post_names(text if source is None else source)
-        span = _shouting_span(text, run, matcher, post_names)
+        span = _shouting_span(text, run, matcher, source)
         if span is not None:
             matches.append((_Span(*span, text), "caps"))
     if "!" in text:
@@ -198,18 +195,19 @@ def _post_names(source: str) -> frozenset[str]:
 
 
 def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
-                   post_names: frozenset[str]) -> tuple[int, int, str] | None:
+                   source: str | None) -> tuple[int, int, str] | None:
     """The part of a capitals run that shouts (first to last shouting word) and how to say it
-    calmly (shouting words in lower case, a sentence's first word capitalised), or None."""
+    calmly (shouting words in lower case, a sentence's first word capitalised), or None.
+
+    Cheap tests first: most runs are one acronym ("CFO"); the post's own names and a legal form
+    after the run are looked up only for a run with a word that could shout."""
     start = run.start()
     emphasis = text[max(0, start - 2):start] in ("**", "__") or text[start - 1:start] in ("*", "_")
-    legal = LEGAL_NAME.match(text, start)  # "STRABAG SE", "ACME Inc.": the name and its form
-    legal_end = legal.end() if legal else start
     words = list(_WORD_IN_RUN.finditer(text, start, run.end()))
     loud = []
     for i, word in enumerate(words):
         w = word.group()
-        if w in matcher.names or w in matcher.acronyms or w in post_names or word.end() <= legal_end:
+        if w in matcher.names or w in matcher.acronyms:
             continue
         if i and w in LEGAL_FORM_WORDS:
             continue
@@ -217,6 +215,12 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
             continue
         if emphasis or len(w) > 5 or w in COMMON:
             loud.append(word)
+    if not loud:
+        return None
+    legal = LEGAL_NAME.match(text, start)  # "STRABAG SE", "ACME Inc.": the name and its form
+    legal_end = legal.end() if legal else start
+    post_names = _post_names(text if source is None else source)
+    loud = [w for w in loud if w.end() > legal_end and w.group() not in post_names]
     if not loud:
         return None
     first, last = loud[0].start(), loud[-1].end()
