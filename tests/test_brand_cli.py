@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from sitebuild import REPO
-from test_brand_support import FILLER, write_config
+from test_brand_support import FILLER, ON_BRAND, write_config
 
 from plugins.brand_guard.findings import RULES, SEVERITIES
 
@@ -26,8 +26,8 @@ def site(tmp_path):
     brand = write_config(tmp_path)
     posts = tmp_path / "content" / "posts"
     posts.mkdir(parents=True)
-    (posts / "clean.md").write_text("Title: Trust in the close\n\n" + FILLER * 3, encoding="utf-8")
-    (posts / "warn.md").write_text("Title: Partners\n\n" + FILLER * 3 + "Some synergy here.\n",
+    (posts / "clean.md").write_text("Title: Trust in the close\n\n" + ON_BRAND, encoding="utf-8")
+    (posts / "warn.md").write_text("Title: Partners\n\n" + ON_BRAND + "Some synergy here.\n",
                                    encoding="utf-8")
     (tmp_path / "leak.md").write_text("Title: Trust\n\n" + FILLER + "```\nproject_bluefin = 1\n```\n",
                                       encoding="utf-8")

@@ -222,20 +222,28 @@ def test_encoding_leaves_real_accents_cjk_and_emoji_alone():
 # ---------------------------------------------------------------- alignment
 
 def test_alignment_scores_on_and_off_brand_posts_with_evidence(cfg):
-    on = post("Trust is the heart of the close. Our controller and partner relationship "
-              "makes reconciliation calm, and referral after referral follows. " * 3)
+    on = post("Trust is earned at the close, not in the sales deck.\n"
+              "Last spring a partner firm sent us three controllers from one referral.\n"
+              "Each of them had lost a week to manual reconciliation before.\n"
+              "We kept the relationship honest by showing every rule we changed.\n"
+              "Their cash flow forecast now arrives on the second working day.\n"
+              "One controller told her board the numbers were finally boring.\n"
+              "That referral came because she could trust what she signed.\n"
+              "Our partner team still reviews her close calendar every quarter.\n")
     off = post("Preheat the oven. Peel the apples and slice them thin, then bake the pie "
                "until golden and serve it warm with cream. " * 3)
     good = check_source("on.md", on, cfg)
     bad = check_source("off.md", off, cfg)
-    assert good.alignment.score >= 80 and good.alignment.pillars["trusted relationships"] == 100
+    assert good.alignment.score >= 80 and good.alignment.pillars["trusted relationships"] >= 80
     assert not [f for f in good.findings if f.rule == "alignment"]
     assert bad.alignment.score < 40
     warn = [f for f in bad.findings if f.rule == "alignment"]
     assert [(f.line, f.column, f.severity) for f in warn] == [(1, 8, "warning")]
-    hits = good.evidence["trusted relationships"]
-    assert ("Trust", *position(on, "Trust")) in [(on[_offset(on, ln, col):][:5], ln, col)
-                                                  for _, ln, col in hits]
+    quotes = good.evidence["trusted relationships"]
+    # Evidence is the sentence that carries the pillar, located at its keyword.
+    assert ("Trust is earned at the close, not in the sales deck.", *position(on, "Trust")) in [
+        (q.excerpt, q.line, q.column) for q in quotes]
+    assert all(on[_offset(on, q.line, q.column):].lower().startswith(q.keywords[0][:5]) for q in quotes)
 
 
 def _offset(text: str, line: int, column: int) -> int:
@@ -360,10 +368,15 @@ def test_tokenize_gives_the_words_and_offsets_of_the_token_regex(text):
 
 def test_typographic_apostrophes_stem_like_straight_ones(cfg):
     """Writers paste "customer’s" from word processors: it must carry the pillar like "customer's"."""
-    straight = post("Our partner's trust and each customer's referral shape the controller's close. " * 4)
+    straight = post("Our partner's trust grew slowly over the first two years of work. "
+                    "Each customer's referral came after a difficult month-end close. "
+                    "The controller's relationship with the auditors improved as well. "
+                    "That partner's referral list now fills a whole page of the report.\n")
     curly = straight.replace("'", "’")
     a, b = check_source("a.md", straight, cfg), check_source("b.md", curly, cfg)
     assert (a.alignment.score, a.alignment.pillars) == (b.alignment.score, b.alignment.pillars)
     assert a.words == b.words
-    assert a.evidence == b.evidence
-    assert a.alignment.pillars["trusted relationships"] == 100
+    where = {name: [(q.line, q.column, q.keywords) for q in quotes] for name, quotes in a.evidence.items()}
+    assert where == {name: [(q.line, q.column, q.keywords) for q in quotes]
+                     for name, quotes in b.evidence.items()}
+    assert a.alignment.pillars["trusted relationships"] >= 60

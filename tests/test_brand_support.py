@@ -52,6 +52,20 @@ FILLER = (
 )
 
 
+#: An on-brand body of distinct sentences (no findings with TEST_BRAND): it scores green, where
+#: FILLER repeated does not (repetition adds nothing to a score).
+ON_BRAND = (
+    "Trust is earned at the close, not in the sales deck.\n"
+    "Last spring a partner firm sent us three controllers from one referral.\n"
+    "Each of them had lost a week to manual reconciliation before.\n"
+    "We kept the relationship honest by showing every rule we changed.\n"
+    "Their cash flow forecast now arrives on the second working day.\n"
+    "One controller told her board the numbers were finally boring.\n"
+    "That referral came because she could trust what she signed.\n"
+    "Our partner team still reviews her close calendar every quarter.\n"
+)
+
+
 def write_config(tmp_path: Path, text: str = TEST_BRAND, name: str = "brand.yml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
         color = {"always": True, "never": False}.get(args.color)
         if color is None and (os.environ.get("NO_COLOR") or not sys.stdout.isatty()):
             color = False
-        output.write_text(report, findings, sys.stdout, color=color)
+        output.write_text(report, findings, sys.stdout, color=color, band=cfg.alignment_model.band)
     if args.html:
         from .html_report import write
 

@@ -50,6 +50,8 @@ class BrandConfig:
     readability_severity: str = "warning"
     min_score: int = 40
     min_words: int = 150
+    green: int = 80  # alignment bands: green from here, amber from `amber`, red below
+    amber: int = 60
     specs: tuple[Spec, ...] = ()
     name: str = ""
     #: rule id -> its compiled matcher (registry.Rule.compile), one per load
@@ -125,11 +127,17 @@ def parse_config(text: str, path: str) -> BrandConfig:
         if "severity" in r:
             values["readability_severity"] = v.severity(r["severity"])
     if "alignment" in top:
-        a = v.mapping(top["alignment"], ("min_score", "min_words"), what="alignment")
+        a = v.mapping(top["alignment"], ("min_score", "min_words", "green", "amber"), what="alignment")
         if "min_score" in a:
             values["min_score"] = v.integer(a["min_score"], 0, 100)
         if "min_words" in a:
             values["min_words"] = v.integer(a["min_words"], 0, 1_000_000)
+        for band in ("green", "amber"):
+            if band in a:
+                values[band] = v.integer(a[band], 1, 100)
+        if values.get("amber", 60) >= values.get("green", 80):
+            v.fail(a.get("amber") or a["green"], f"amber ({values.get('amber', 60)}) must be under "
+                   f"green ({values.get('green', 80)}): scores from amber to green are amber")
     if "specs" in top:
         values["specs"] = tuple(v.spec(n) for n in v.items(top["specs"]))
     config = BrandConfig(path=path, **values)
@@ -238,11 +246,26 @@ class _Validator:
         return value
 
     def pillar(self, node) -> Pillar:
-        m = self.mapping(node, ("name", "keywords", "description"), required=("name", "keywords"),
-                         what="a pillar")
+        m = self.mapping(node, ("name", "keywords", "description", "required", "recommended"),
+                         required=("name", "keywords"), what="a pillar")
         if "description" in m:
             self.text(m["description"])
-        return Pillar(self.text(m["name"]), self.texts(m["keywords"]))
+        if "required" in m and "recommended" in m:
+            self.fail(m["recommended"], "a pillar is either required or recommended, not both")
+        goal, band = "", "amber"
+        for key in ("required", "recommended"):
+            if key in m:
+                goal, band = key, self.band(m[key], key)
+        return Pillar(self.text(m["name"]), self.texts(m["keywords"]), goal, band)
+
+    def band(self, node, key: str) -> str:
+        """`required: amber` / `recommended: green`: the lowest band a post may reach."""
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:str"
+                and node.value.strip().lower() in ("green", "amber")):
+            shown = f"'{node.value}'" if isinstance(node, yaml.ScalarNode) else self.kind(node)
+            self.fail(node, f"{key} must be green (score ≥ 80) or amber (≥ 60), not {shown} — "
+                      f"e.g. `{key}: amber` warns on posts that score red for this pillar")
+        return node.value.strip().lower()
 
     def term(self, node) -> Term:
         m = self.mapping(node, ("use", "instead_of", "severity", "reason"), required=("use",),

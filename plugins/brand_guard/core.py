@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from plugins.post_contract.facts import PostFacts, display_path, is_scheduled, to_datetime
 
@@ -35,7 +36,6 @@ __all__ = [
 _WORDS = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 SOCIAL_KEYS = re.compile(r"^social(?:_[a-z0-9]+)?$")
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
-EVIDENCE_PLACES = 12  # positions kept per pillar for reports (counts come from the Alignment)
 
 
 _LOADED: dict[tuple, BrandConfig] = {}
@@ -94,6 +94,37 @@ class LineIndex:
         return line, offset - self.starts[line - 1] + 1
 
 
+class Evidence(NamedTuple):
+    """A sentence that carries a pillar: a short excerpt, where its first keyword is, the keywords."""
+
+    excerpt: str
+    line: int
+    column: int
+    keywords: tuple[str, ...]
+
+
+#: Findings that pull the alignment scores down, and how much each severity counts.
+SCORED_ISSUES = frozenset({"hype", "avoid"})
+ISSUE_WEIGHT = {"error": 1.0, "warning": 1.0, "suggestion": 0.5}
+CONTEXT_CHARS = 60  # characters of context each side of a finding in reports
+
+
+def excerpt_around(text: str, start: int, end: int) -> tuple[str, str, str]:
+    """The words around [start, end) on its line: (before, match, after), each side cut to
+    CONTEXT_CHARS with an ellipsis; a match over several lines is cut at its first line end."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line_end = len(text) if line_end < 0 else line_end
+    end = min(max(end, start), line_end)
+    before = text[line_start:start]
+    after = text[end:line_end].rstrip("\r")
+    if len(before) > CONTEXT_CHARS:
+        before = "…" + before[-CONTEXT_CHARS:]
+    if len(after) > CONTEXT_CHARS:
+        after = after[:CONTEXT_CHARS] + "…"
+    return before, text[start:end], after
+
+
 @dataclass
 class FileResult:
     path: str
@@ -105,8 +136,20 @@ class FileResult:
     audience: str = "public"
     title: str = ""
     notes: list[str] = field(default_factory=list)
-    #: pillar -> [(keyword, line, column)]: where the post carries each pillar
-    evidence: dict[str, list[tuple[str, int, int]]] = field(default_factory=dict)
+    #: pillar -> the sentences that carry it best (excerpt, line, column, keywords)
+    evidence: dict[str, list[Evidence]] = field(default_factory=dict)
+    #: draft, scheduled, hidden or published, from the header (see `label` for what readers see)
+    status: str = "published"
+    #: (start, end) of each finding -> (before, match, after) on its line, for reports
+    context: dict[tuple[int, int], tuple[str, str, str]] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """What a reader of a report needs: draft / scheduled / hidden / published, and internal."""
+        parts = [self.status] if self.status != "published" or self.audience != "internal" else []
+        if self.audience == "internal":
+            parts.append("internal")
+        return " · ".join(parts)
 
     @property
     def blocking(self) -> list[Finding]:
@@ -237,19 +280,28 @@ def check_source(
     raw = _source_hits(text, cfg, audience, low, found)
     located += [(h, h.start, _field_at(fields, h.start)) for h in raw]
     located += _name_hits(path, slug, fields, raw, cfg, audience)
-    alignment = score_alignment(parts + [body], cfg.alignment_model, EVIDENCE_PLACES)
-    if len(body.stems) >= cfg.min_words and alignment.score < cfg.min_score:
-        title = fields.get("title")  # the score is about the whole post: report it at the title
-        where = (title.start, "title") if title else (0, "body")
-        located.append((_alignment_hit(alignment, cfg), *where))
     findings = [_finding(path, index, hit, offset, where) for hit, offset, where in located
                 if not _suppressed(hit, offset, post, ignored)]
+    # The score is pulled down by the hype and avoid findings the writer left in the post itself
+    # (suppressed ones were accepted on purpose; social texts are scored elsewhere).
+    issues = sum(ISSUE_WEIGHT[f.severity] for f in findings
+                 if f.rule in SCORED_ISSUES and f.field in ("title", "summary", "body"))
+    alignment = score_alignment(parts + [body], cfg.alignment_model, issues)
+    if len(body.stems) >= cfg.min_words:
+        title = fields.get("title")  # the score is about the whole post: report it at the title
+        where = (title.start, "title") if title else (0, "body")
+        scored = [(hit, *where) for hit in _alignment_hits(alignment, cfg)]
+        located += scored
+        findings += [_finding(path, index, hit, offset, at) for hit, offset, at in scored
+                     if not _suppressed(hit, offset, post, ignored)]
     findings.sort(key=sort_key)
     title = fields["title"].value if "title" in fields else os.path.basename(path)
-    evidence = {name: [(kw, *index.position(offset)) for kw, offset in hits]
-                for name, hits in alignment.evidence.items()}
+    evidence = {name: [Evidence(q.excerpt, *index.position(q.offset), q.keywords) for q in quotes]
+                for name, quotes in alignment.evidence.items()}
+    context = {(f.start, f.end): excerpt_around(text, f.start, f.end) for f in findings
+               if f.start is not None}
     return FileResult(path, findings, words, alignment, len(located) - len(findings), draft, audience,
-                      title, notes, evidence)
+                      title, notes, evidence, _status(post, now, timezone), context)
 
 
 def _header_hits(post: Post, cfg: BrandConfig, absent: frozenset[str], found: Found | None,
@@ -391,6 +443,18 @@ def _ignored_rules(post: Post, path: str, index: LineIndex) -> tuple[frozenset[s
     return frozenset(r.lower() for r in listed if r.lower() in SUPPRESSIBLE), notes
 
 
+def _status(post: Post, now: datetime.datetime | None, timezone) -> str:
+    """draft, scheduled (dated after `now`), hidden or published, as the header says."""
+    facts = PostFacts.from_header(post.fields)
+    status = facts.status.strip().lower() or "published"
+    if status == "draft":
+        return "draft"
+    if facts.date and to_datetime(facts.date, timezone) is not None and is_scheduled(
+            facts.date, now or datetime.datetime.now(datetime.UTC), timezone):
+        return "scheduled"
+    return status if status in ("hidden", "published") else "published"
+
+
 def _is_draft(post: Post, now: datetime.datetime | None, timezone) -> bool:
     """A draft, or scheduled (Pelican keeps future posts as drafts). Hidden posts are public by URL:
     not drafts. A post without a date is not scheduled (pages have none)."""
@@ -434,10 +498,33 @@ def _name_hits(path: str, slug: str | None, fields: dict, raw: list[Hit], cfg: B
     return out
 
 
-def _alignment_hit(alignment: Alignment, cfg: BrandConfig) -> Hit:
-    pillars = ", ".join(f"{name} {value}" for name, value in alignment.pillars.items())
-    message = (f"alignment {alignment.score}/100 is under {cfg.min_score}: no pillar is clearly "
-               f"carried ({pillars})")
-    best = max(cfg.pillars, key=lambda p: alignment.pillars.get(p.name, 0))
-    hint = f"connect the post to '{best.name}' ({', '.join(best.keywords[:5])})"
-    return Hit(0, 1, "alignment", "warning", message, hint)
+def _alignment_hits(alignment: Alignment, cfg: BrandConfig) -> list[Hit]:
+    """A score under `min_score`; a required pillar under its band (warning), a recommended one
+    under its band (suggestion)."""
+    model = cfg.alignment_model
+    hits = []
+    if alignment.score < cfg.min_score:
+        pillars = ", ".join(f"{name} {value}" for name, value in alignment.pillars.items())
+        message = (f"alignment {alignment.score}/100 is under {cfg.min_score}: no pillar is clearly "
+                   f"carried ({pillars})")
+        best = max(cfg.pillars, key=lambda p: alignment.pillars.get(p.name, 0))
+        hint = f"connect the post to '{best.name}' ({', '.join(best.keywords[:5])})"
+        hits.append(Hit(0, 1, "alignment", "warning", message, hint))
+    for pillar in cfg.pillars:
+        if not pillar.goal:
+            continue
+        floor = model.green if pillar.band == "green" else model.amber
+        value = alignment.pillars.get(pillar.name, 0)
+        if value >= floor:
+            continue
+        severity = "warning" if pillar.goal == "required" else "suggestion"
+        found = alignment.sentences.get(pillar.name, 0)
+        shown = f"{found} sentence{'' if found == 1 else 's'} carr{'ies' if found == 1 else 'y'} it"
+        message = (f"{pillar.goal} pillar '{pillar.name}' scores {value}/100 ({model.band(value)}), "
+                   f"under {pillar.band} ({floor}): {shown}")
+        if alignment.factor < 0.95:
+            message += f"; hype and avoid findings take {round(100 * (1 - alignment.factor))}% off"
+        hint = (f"show it in a few sentences across the post, with specifics "
+                f"({', '.join(pillar.keywords[:5])})")
+        hits.append(Hit(0, 1, "alignment", severity, message, hint))
+    return hits

@@ -94,15 +94,11 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
     if r.alignment is not None:
         items = []
         for p in cfg.pillars:
-            hits = r.evidence.get(p.name, [])
-            where = Counter(r.alignment.keywords.get(p.name, {}))
-            lines = ", ".join(f"{kw} ×{n}" for kw, n in where.most_common())
-            first = ", ".join(f"{line}:{col}" for _, line, col in hits[:6])
-            detail = f"{_e(lines)} <span class=\"muted\">(at {_e(first)})</span>" if hits else "no keyword"
-            items.append(f"<li><b>{_e(p.name)}</b> {r.alignment.pillars.get(p.name, 0)}/100 — {detail}</li>")
-        shared = ", ".join(r.alignment.statement_terms[:12]) or "none"
-        out.append(f"<p>Alignment <b>{r.alignment.score}/100</b> "
-                   f"(statement similarity {r.alignment.similarity:.2f}; shared terms: {_e(shared)})</p>")
+            quotes = r.evidence.get(p.name, [])
+            detail = "".join(f"<br>“{_e(q.excerpt)}” <span class=\"muted\">({q.line}:{q.column})</span>"
+                             for q in quotes) or " — no sentence carries it"
+            items.append(f"<li><b>{_e(p.name)}</b> {r.alignment.pillars.get(p.name, 0)}/100{detail}</li>")
+        out.append(f"<p>Alignment <b>{r.alignment.score}/100</b></p>")
         out.append("<ul>" + "".join(items) + "</ul>")
     if r.findings:
         rows = "".join(

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 class Pillar:
     name: str
     keywords: tuple[str, ...]
+    #: "required" (a post under `band` gets a warning), "recommended" (a suggestion) or "" (neither)
+    goal: str = ""
+    band: str = "amber"  # the lowest acceptable band: green or amber
 
 
 @dataclass(frozen=True)

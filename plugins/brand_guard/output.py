@@ -61,8 +61,12 @@ def write_github(report: Report, findings: list[Finding], out: TextIO) -> None:
     out.write(summary_line(report, findings) + "\n")
 
 
-def write_text(report: Report, findings: list[Finding], out: TextIO, *, color: bool | None = None) -> None:
-    """Findings grouped by file with the post's alignment score, then a one-line summary."""
+def write_text(report: Report, findings: list[Finding], out: TextIO, *, color: bool | None = None,
+               band=None) -> None:
+    """Findings grouped by file with the post's alignment score and band, then a one-line summary.
+    `band`: score -> green/amber/red (the brand's thresholds; default 80/60)."""
+    if band is None:
+        from .rules.alignment import band_of as band
     from rich.console import Console  # imported here: JSON and CI output never pay for it
     from rich.text import Text
 
@@ -77,9 +81,11 @@ def write_text(report: Report, findings: list[Finding], out: TextIO, *, color: b
             continue
         head = Text(result.path, style="bold underline")
         if result.alignment is not None:
-            head.append(f"  alignment {result.alignment.score}/100", style="dim")
+            score = result.alignment.score
+            head.append(f"  alignment {score}/100 {band(score)}", style="dim")
         if result.draft:
-            head.append("  draft (never blocks)", style="dim")
+            head.append(f"  {result.status if result.status != 'published' else 'draft'} (never blocks)",
+                        style="dim")
         console.print(head)
         for f in items:
             line = Text(f"  {f.line}:{f.column}".ljust(10))

@@ -172,6 +172,10 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
             failed.append(display_path(source))
             continue
         result.draft = getattr(instance, "status", "published") == "draft"
+        if result.draft and result.status == "published":
+            result.status = "scheduled"  # Pelican made a future-dated post a draft
+        elif not result.draft and result.status == "scheduled":
+            result.status = "published"  # out by the site's TIMEZONE
         for note in result.notes:
             logger.warning("brand guard: %s", note)
         for finding in result.findings:

@@ -109,7 +109,7 @@ REGISTRY: tuple[Rule, ...] = (
          public_only=True),
     Rule("readability", PROSE, "warning", _readability),
     Rule("alignment", frozenset({"post"}), "warning", None,
-         lambda c: compile_alignment(c.statement, c.pillars, c.min_score, c.min_words)),
+         lambda c: compile_alignment(c.statement, c.pillars, c.min_score, c.min_words, c.green, c.amber)),
     Rule("encoding", PROSE, "warning", _encoding),
 )
 

@@ -1,31 +1,51 @@
-"""alignment: a deterministic, offline 0-100 score of how well a post carries the brand.
+"""alignment: deterministic, offline 0-100 scores of how well a post carries each brand pillar.
 
-score = 60% pillar coverage + 40% statement similarity, both explainable:
+A pillar's score rewards substance, not keyword counts (brand.yml's `pillars`):
 
-- **pillar coverage**: each pillar's keywords (phrases allowed) are matched on stemmed tokens.
-  A pillar scores 100 when the post uses `min(3, len(keywords))` distinct keywords; repeats of the
-  same keyword count a quarter each (so "trust trust trust" cannot fake it). Coverage is 70% the
-  best pillar (a post should clearly touch one) + 30% the mean over all pillars.
-- **statement similarity**: cosine between the post's stemmed term vector (stop words removed,
-  sublinear tf) and the brand vector (statement + pillar keywords), rescaled so that a post that
-  is clearly about the brand (cosine ≥ 0.25, measured on the sample posts) scores 100.
+- **evidence**: the distinct sentences that use one of the pillar's keywords (phrases allowed,
+  matched on Snowball stems). A sentence counts once however many keywords it holds; a sentence
+  that only repeats keywords already shown counts half; a sentence mostly made of keywords counts
+  in proportion to its other content words (`SUBSTANCE_WORDS` make a full sentence); a sentence
+  written twice counts once. Evidence saturates: `1 - exp(-units / SATURATION)`, so the tenth
+  sentence adds little and repetition adds nothing.
+- **coverage**: where the evidence is — beginning, middle and end thirds of the post's distinct
+  sentences; evidence in one third keeps 70%, two 85%, all three 100%.
+- **issues** (Acrolinx's length normalisation): the post's hype and avoid findings pull every
+  pillar down by `(words/75) / ((words/75) + issues)` (a suggestion counts half).
 
-Evidence (which keywords hit, and where) comes back with the score for reports.
+The post's score is 70% its best pillar + 30% the mean (a post should clearly carry one pillar).
+Bands: green ≥ 80, amber 60-79, red < 60 (brand.yml `alignment: {green, amber}`). The evidence
+comes back as the sentences that carry it, for reports.
 """
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import accumulate, compress, count
+from itertools import accumulate, compress, count, repeat
+from operator import add, sub
 
 from ..model import Pillar
+from .readability import sentence_pieces
 
+MASK_CHAR = "\x00"  # source.MASK: what the prose view puts in place of code and markup
 TOKEN = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 _SPLIT = re.compile(f"({TOKEN.pattern})")
-COS_FULL = 0.25
+#: Content words (not stop words) besides keywords that make a sentence full evidence:
+#: "Trust, partnership and referrals for every partner." has none and counts nothing.
+SUBSTANCE_WORDS = 5
+#: Evidence units at which a pillar reaches 63% of its strength (1 - 1/e); 4.6 units make 90%.
+SATURATION = 2.0
+#: Acrolinx: issues are normalised by text length in units of 75 words.
+WORDS_PER_ISSUE_UNIT = 75
+#: Coverage factor by the number of thirds of the post (beginning, middle, end) with evidence.
+SPREAD = (0.0, 0.7, 0.85, 1.0)
+#: Evidence sentences kept per pillar for reports, and the longest excerpt shown.
+QUOTES = 3
+EXCERPT_CHARS = 200
 STOP = frozenset(
     """a about above after again against all also am an and any are as at be because been before
     being below between both but by can could did do does doing down during each even every few for
@@ -66,22 +86,44 @@ class AlignmentModel:
     brand: frozenset[str]
     min_score: int
     min_words: int
+    green: int = 80
+    amber: int = 60
+
+    def band(self, score: int) -> str:
+        """green, amber or red for a 0-100 score (the brand's thresholds)."""
+        return band_of(score, self.green, self.amber)
+
+
+def band_of(score: int, green: int = 80, amber: int = 60) -> str:
+    return "green" if score >= green else "amber" if score >= amber else "red"
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One sentence that carries a pillar: a short excerpt of it, where it is, and its keywords."""
+
+    excerpt: str
+    offset: int  # absolute offset of the first keyword in the sentence
+    keywords: tuple[str, ...]
 
 
 @dataclass
 class Alignment:
     score: int
     pillars: dict[str, int]
-    #: pillar -> [(keyword, absolute offset)], the first hits (see score_alignment's `places`)
-    evidence: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
-    statement_terms: list[str] = field(default_factory=list)
-    similarity: float = 0.0
+    #: pillar -> the sentences that carry it best (at most QUOTES), in the order of the post
+    evidence: dict[str, list[Quote]] = field(default_factory=dict)
     #: pillar -> {keyword: hits}, every hit
     keywords: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: pillar -> distinct evidence sentences (what the score is built from)
+    sentences: dict[str, int] = field(default_factory=dict)
+    #: the hype/avoid issues that pulled the scores down, and the factor they applied
+    issues: float = 0.0
+    factor: float = 1.0
 
 
 def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: int,
-                      min_words: int) -> AlignmentModel:
+                      min_words: int, green: int = 80, amber: int = 60) -> AlignmentModel:
     first: dict[str, list[tuple[tuple[str, ...], int, str]]] = {}
     brand = {s for s in stems_of(statement) if s not in STOP}
     for index, pillar in enumerate(pillars):
@@ -92,7 +134,7 @@ def compile_alignment(statement: str, pillars: tuple[Pillar, ...], min_score: in
                 brand.update(s for s in stems if s not in STOP)
     for candidates in first.values():
         candidates.sort(key=lambda c: -len(c[0]))  # longest phrase first
-    return AlignmentModel(pillars, first, frozenset(brand), min_score, min_words)
+    return AlignmentModel(pillars, first, frozenset(brand), min_score, min_words, green, amber)
 
 
 @dataclass(frozen=True)
@@ -109,6 +151,7 @@ class Tokens:
     starts: list[int] | None = None  # every word's absolute offset (non-ASCII text)
     words: list[bytes] | None = None  # the words themselves (ASCII text), for `offsets`
     spaced: bytes = b""  # the ASCII text with every non-word byte a space, and one more each side
+    text: str = ""  # the text itself (sentences and evidence excerpts come from it)
 
     def offsets(self, indices: list[int]) -> list[int]:
         """Absolute start offsets of the words at `indices` (ascending; every occurrence of a word
@@ -133,6 +176,10 @@ _WORD_BYTES = bytes(c if 97 <= c <= 122 or c == 39 else 32 for c in range(256))
 #: Starting with the literal lets `re` jump from one apostrophe to the next in C.
 _STRAY_APOSTROPHE = re.compile(rb"'(?:(?![a-z])|(?<![a-z]'))")
 _STEMS_ASCII: dict[bytes, str] = {}
+_WORD_RUN = re.compile(rb"[^ ]+")
+#: What an excerpt drops besides masked code and URLs: emphasis marks and link brackets.
+_MARKED = re.compile(r"[\x00*_\[\]]")
+_MARKERS = re.compile(r"\x00+|\*\*|__|(?<![\w*])[*_](?=\w)|(?<=\w)[*_](?![\w*])|[\[\]]")
 
 
 def tokenize(text: str, base: int = 0) -> Tokens:
@@ -144,7 +191,7 @@ def tokenize(text: str, base: int = 0) -> Tokens:
     low = text.lower()
     plain = low.replace("’", "'") if "’" in low else low  # same length: offsets stay put
     if plain.isascii():
-        return _tokenize_ascii(plain, base, low)
+        return _tokenize_ascii(plain, base, low, text)
     exact = len(low) == len(text)  # lower() lengthens a few letters ("İ"): keep offsets right
     pieces = _SPLIT.split(plain if exact else text.replace("’", "'"))
     # split() alternates gap, word, gap, ...: running lengths give every word's offset, in C.
@@ -156,10 +203,10 @@ def tokenize(text: str, base: int = 0) -> Tokens:
             stems = [s if s is not None else stem(w) for s, w in zip(stems, words, strict=True)]
     else:
         stems = [stem(w.lower()) for w in words]
-    return Tokens(stems, low, base, starts=ends[1:-1:2])
+    return Tokens(stems, low, base, starts=ends[1:-1:2], text=text)
 
 
-def _tokenize_ascii(plain: str, base: int, low: str) -> Tokens:
+def _tokenize_ascii(plain: str, base: int, low: str, text: str) -> Tokens:
     """`tokenize` for ASCII text with bytes methods instead of the regex engine (same words):
     every byte that cannot be in a word becomes a space, stray apostrophes too, then split."""
     data = plain.encode("ascii").translate(_WORD_BYTES)
@@ -171,19 +218,16 @@ def _tokenize_ascii(plain: str, base: int, low: str) -> Tokens:
         for index, (found, word) in enumerate(zip(stems, words, strict=True)):
             if found is None:
                 stems[index] = _STEMS_ASCII[word] = stem(word.decode("ascii"))
-    return Tokens(stems, low, base, words=words, spaced=b" " + data + b" ")
+    return Tokens(stems, low, base, words=words, spaced=b" " + data + b" ", text=text)
 
 
-def score_alignment(parts: list[Tokens], model: AlignmentModel, places: int | None = None) -> Alignment:
-    """Score a post from the tokens of its title, summary and body (a phrase may span them).
-
-    `places`: how many hits per pillar keep their offset as evidence (None: all of them); only
-    those are located, because finding a word's offset is the costly part of a hit.
-    """
+def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 0.0) -> Alignment:
+    """Score a post from the tokens of its title, summary and body (in file order; a phrase may
+    span them). `issues`: its hype and avoid findings (a suggestion counts half)."""
     stems = [s for part in parts for s in part.stems] if len(parts) > 1 else parts[0].stems
     first = model.first
     candidates = list(compress(count(), map(first.__contains__, stems)))  # in C
-    hits: list[list[tuple[str, int]]] = [[] for _ in model.pillars]  # (keyword, word index)
+    hits: list[list[tuple[str, int, int]]] = [[] for _ in model.pillars]  # (keyword, word index, words)
     skip_until = 0
     for i in candidates:
         if i < skip_until:
@@ -191,67 +235,181 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, places: int | No
         for keyword_stems, pillar, keyword in first[stems[i]]:
             n = len(keyword_stems)
             if n == 1 or tuple(stems[i:i + n]) == keyword_stems:
-                hits[pillar].append((keyword, i))
+                hits[pillar].append((keyword, i, n))
                 skip_until = i + n
                 break
-    shown = [found[:places] for found in hits]
-    offset_of = _offsets(parts, stems, candidates, {i for found in shown for _, i in found})
     names = [p.name for p in model.pillars]
-    evidence = {name: [(kw, offset_of[i]) for kw, i in found]
-                for name, found in zip(names, shown, strict=True)}
-    keywords = {name: dict(Counter(kw for kw, _ in found)) for name, found in zip(names, hits, strict=True)}
-    pillar_scores = {}
-    for pillar, found in zip(model.pillars, hits, strict=True):
-        distinct = len({k for k, _ in found})
-        raw = distinct + 0.25 * (len(found) - distinct)
-        target = min(3, len(pillar.keywords))
-        pillar_scores[pillar.name] = round(100 * min(1.0, raw / target))
-    values = list(pillar_scores.values()) or [0]
-    coverage = 0.7 * max(values) + 0.3 * sum(values) / len(values)
-    counts = Counter(stems)
-    for word in STOP & counts.keys():
-        del counts[word]
-    shared = sorted(counts.keys() & model.brand, key=lambda s: (-counts[s], s))
-    similarity = _cosine(counts, shared, len(model.brand))
-    score = round(0.6 * coverage + 0.4 * 100 * min(1.0, similarity / COS_FULL))
-    return Alignment(score, pillar_scores, evidence, shared, similarity, keywords)
+    keywords = {name: dict(Counter(kw for kw, _, _ in found))
+                for name, found in zip(names, hits, strict=True)}
+    units = max(1, len(stems)) / WORDS_PER_ISSUE_UNIT
+    factor = units / (units + issues) if issues > 0 else 1.0
+    if not any(hits):
+        zero = dict.fromkeys(names, 0)
+        return Alignment(0, zero, {name: [] for name in names}, keywords, dict(zero), issues, factor)
+    text = _Sentences(parts, stems)
+    first_word = text.first_word
+    # Each hit's sentence (bisect in C), and the keyword words of every pillar per sentence:
+    # what is left of a sentence is its own substance.
+    located = [list(zip(found, map(bisect.bisect_right, repeat(first_word), (i for _, i, _ in found)),
+                        strict=True)) for found in hits]
+    keyword_words = Counter()
+    for found in located:
+        for (_, _, n), sentence in found:
+            keyword_words[sentence] += n
+    pillar_scores, evidence, sentences = {}, {}, {}
+    for name, found in zip(names, located, strict=True):
+        raw, quotes, distinct = _pillar(found, text, keyword_words)
+        pillar_scores[name] = round(raw * factor)
+        evidence[name] = quotes
+        sentences[name] = distinct
+    values = list(pillar_scores.values())
+    score = round(0.7 * max(values) + 0.3 * sum(values) / len(values))
+    return Alignment(score, pillar_scores, evidence, keywords, sentences, issues, factor)
 
 
-def _offsets(parts: list[Tokens], stems: list[str], candidates: list[int],
-             wanted: set[int]) -> dict[int, int]:
-    """Word index → absolute offset for the `wanted` indices (each part locates its own words)."""
-    if not wanted:
-        return {}
-    last: dict[str, int] = {}  # stem → its last wanted index (wanted is a set: take the max)
-    for i in wanted:
-        if last.get(stems[i], -1) < i:
-            last[stems[i]] = i
-    # Every earlier occurrence of a wanted word must be located too (see Tokens.offsets).
-    todo = [i for i in candidates if i <= last.get(stems[i], -1)]
-    out: dict[int, int] = {}
-    begin = 0
-    for part in parts:
-        end = begin + len(part.stems)
-        local = [i - begin for i in todo if begin <= i < end]
-        if local:
-            out.update(zip((begin + i for i in local), part.offsets(local), strict=True))
-        begin = end
-    return out
+#: Evidence units past which a pillar is saturated (99.3%): later sentences only matter for coverage.
+_ENOUGH = 5 * SATURATION
 
 
-def _weight(count: int) -> float:
-    """Sublinear term frequency, 1 + ln(count); counts are small, so from a table."""
-    return _WEIGHTS[count] if count < len(_WEIGHTS) else 1 + math.log(count)
+def _pillar(found: list[tuple[tuple[str, int, int], int]], text: _Sentences,
+            keyword_words: Counter) -> tuple[float, list[Quote], int]:
+    """One pillar's 0-100 score before issues, its best quotes and its distinct evidence sentences.
+
+    `found`: ((keyword, word index, words), sentence number + 1) for every hit, in post order."""
+    keys = text.keys
+    by_key: dict[str, list[tuple[str, int, int]]] = {}  # sentence text -> [(keyword, word, sentence)]
+    for (kw, i, _), after in found:
+        by_key.setdefault(keys[after - 1], []).append((kw, i, after - 1))
+    seen: set[str] = set()
+    units = 0.0
+    thirds = set()
+    scored = []
+    rank, total = text.rank, text.total
+    for key, items in by_key.items():  # first occurrences, in the order of the post
+        third = min(2, 3 * rank.get(key, 0) // total)
+        if units >= _ENOUGH:
+            if len(thirds) == 3:
+                break
+            thirds.add(third)
+            continue
+        sentence = items[0][2]
+        kws = {kw for kw, _, _ in items}
+        novelty = 1.0 if kws - seen else 0.5
+        seen |= kws
+        own = text.content(sentence) - keyword_words[sentence + 1]
+        weight = novelty * (1.0 if own >= SUBSTANCE_WORDS else own / SUBSTANCE_WORDS if own > 0 else 0.0)
+        units += weight
+        thirds.add(third)
+        scored.append((weight, items))
+    strength = 1 - math.exp(-units / SATURATION)
+    raw = 100 * strength * SPREAD[len(thirds)]
+    best = sorted(range(len(scored)), key=lambda j: -scored[j][0])[:QUOTES]
+    quotes = []
+    for j in sorted(best):
+        items = scored[j][1]
+        kws = tuple(dict.fromkeys(kw for kw, _, _ in items))
+        offset = text.word_offset(items[0][2], items[0][1])
+        quotes.append(Quote(text.excerpt(items[0][2], offset), offset, kws))
+    return raw, quotes, len(by_key)
 
 
-_WEIGHTS = [0.0] + [1 + math.log(c) for c in range(1, 256)]
-_SQUARES = [w * w for w in _WEIGHTS]
+class _Sentences:
+    """The sentences of a post's parts (readability's sentence breaks), built once per post:
+    the number of each sentence's first word (so a hit's sentence is a bisect away), its text,
+    and its place among the post's distinct sentences."""
 
+    def __init__(self, parts: list[Tokens], stems: list[str]):
+        self.stems = stems
+        starts: list[int] = []
+        texts: list[str] = []
+        first_word: list[int] = []
+        #: per part: its first sentence, the part, its first word, its pieces
+        self.spans: list[tuple[int, Tokens, int, list[str]]] = []
+        words = 0
+        for part in parts:
+            pieces = sentence_pieces(part.text)
+            ends = list(accumulate(map(len, pieces), initial=part.base))
+            own = pieces[0::2]
+            begin = ends[0::2][: len(own)]
+            starts += begin
+            texts += own
+            self.spans.append((len(texts) - len(own), part, words, pieces))
+            if part.starts is not None:  # every word's offset is known: count words before each start
+                first_word += map(add, map(bisect.bisect_left, repeat(part.starts), begin), repeat(words))
+            else:  # ASCII: words per sentence in the tokenised bytes (a break never cuts a word)
+                rel = list(map(sub, begin, repeat(part.base - 1)))  # `spaced` has one byte in front
+                cuts = map(slice, rel, [*rel[1:], None])
+                sizes = map(len, map(bytes.split, map(part.spaced.__getitem__, cuts)))  # all in C
+                first_word += list(accumulate(sizes, initial=words))[:-1]
+            words += len(part.stems)
+        first_word.append(words)  # the end: word counts are differences
+        self.starts, self.texts = starts, texts
+        self._content: dict[int, int] = {}
+        self._excerpts: dict[tuple[int, int], str] = {}
+        #: the first word of each sentence, then the word count: bisect_right(first_word, word)
+        #: is the word's sentence + 1 (empty sentences share their start with the next one)
+        self.first_word = first_word
+        #: a sentence's identity: its text without the space around it (a repeated sentence is one)
+        self.keys = list(map(str.strip, texts))
+        distinct = dict.fromkeys(self.keys)
+        distinct.pop("", None)
+        self.rank = dict(zip(distinct, range(len(distinct)), strict=True))
+        self.total = max(1, len(distinct))
 
-def _cosine(counts: Counter, shared: list[str], brand_size: int) -> float:
-    """Cosine of the post's weighted term vector and the brand's (all brand terms weigh 1)."""
-    if not counts or not brand_size:
-        return 0.0
-    dot = sum(_weight(counts[s]) for s in shared)
-    norm = math.sqrt(sum(_SQUARES[c] if c < 256 else _weight(c) ** 2 for c in counts.values()))
-    return dot / (norm * math.sqrt(brand_size))
+    def content(self, sentence: int) -> int:
+        """How many of the sentence's words are not stop words (asked once per pillar: kept)."""
+        found = self._content.get(sentence)
+        if found is None:
+            words = self.stems[self.first_word[sentence]:self.first_word[sentence + 1]]
+            found = self._content[sentence] = len(words) - sum(map(STOP.__contains__, words))
+        return found
+
+    def span(self, sentence: int) -> tuple[int, Tokens, int, list[str]]:
+        """The part a sentence is in: (its first sentence, the part, its first word, its pieces)."""
+        for span in reversed(self.spans):
+            if span[0] <= sentence:
+                return span
+        return self.spans[0]
+
+    def word_offset(self, sentence: int, word: int) -> int:
+        """Absolute offset of word number `word` (of the whole post), which is in `sentence`."""
+        _, part, base_word, _ = self.span(sentence)
+        if part.starts is not None:
+            return part.starts[word - base_word]
+        nth = word - self.first_word[sentence]
+        begin = self.starts[sentence] - part.base + 1  # `spaced` has one byte in front
+        for j, match in enumerate(_WORD_RUN.finditer(part.spaced, begin)):
+            if j == nth:
+                return part.base + match.start() - 1
+        return self.starts[sentence]  # not reached: the word is in its sentence
+
+    def excerpt(self, sentence: int, offset: int) -> str:
+        """The sentence as a reader sees it (markup and code gone, spaces collapsed), cut to
+        EXCERPT_CHARS around its first keyword."""
+        key = (sentence, offset)
+        if key not in self._excerpts:
+            self._excerpts[key] = self._excerpt(sentence, offset)
+        return self._excerpts[key]
+
+    def _excerpt(self, sentence: int, offset: int) -> str:
+        first, _, _, pieces = self.span(sentence)
+        after = 2 * (sentence - first) + 1
+        # a sentence's own full stop (or ?!…) is in the break after it: given back here
+        stop = pieces[after].rstrip() if after < len(pieces) and pieces[after][:1] in ".!?…" else ""
+        raw = self.texts[sentence] + stop
+        at = offset - self.starts[sentence]
+        head, tail = raw[:at], raw[at:]
+        if _MARKED.search(raw):
+            head, tail = _MARKERS.sub("", head), _MARKERS.sub("", tail)
+        before = " ".join(head.split())
+        after = " ".join(tail.split())
+        if before and head[-1:].isspace():
+            before += " "
+        if len(before) + len(after) <= EXCERPT_CHARS:
+            return before + after
+        keep = max(EXCERPT_CHARS // 3, EXCERPT_CHARS - len(after))
+        if len(before) > keep:
+            before = "…" + before[len(before) - keep:].lstrip()
+        if len(before) + len(after) > EXCERPT_CHARS:
+            after = after[: max(1, EXCERPT_CHARS - len(before))].rstrip() + "…"
+        return before + after

@@ -26,6 +26,19 @@ _BREAK = re.compile(
 
 
 _BREAK_SPLIT = re.compile(f"({_BREAK.pattern})")
+_RECENT: list[tuple[str, list[str]]] = []  # the last texts split, with their pieces
+
+
+def sentence_pieces(text: str) -> list[str]:
+    """`text` split at sentence breaks: sentence, break, sentence, ... The last few texts' pieces
+    are kept: the alignment score splits the same title, summary and body right after this rule."""
+    for seen, pieces in _RECENT:
+        if seen is text:
+            return pieces
+    pieces = _BREAK_SPLIT.split(text)
+    _RECENT.insert(0, (text, pieces))
+    del _RECENT[8:]
+    return pieces
 
 
 def long_sentences(text: str, max_words: int, severity: str = "warning", names=None) -> list[Hit]:
@@ -33,7 +46,7 @@ def long_sentences(text: str, max_words: int, severity: str = "warning", names=N
     `names` (rules/names.NamesMatcher) counts as one word."""
     # split() alternates sentence, break, sentence, ...; the loops below run in C except for
     # sentences long enough to be over the limit (a word and a space are two characters).
-    pieces = _BREAK_SPLIT.split(text)
+    pieces = sentence_pieces(text)
     min_chars = max_words * 2
     long = [i for i in range(0, len(pieces), 2) if len(pieces[i]) > min_chars]
     if not long:
