@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -173,3 +174,29 @@ def test_report_is_never_deployed(report):
     written = (tmp / "build" / "report.html").resolve()
     assert any(folder in written.parents for folder in never_deployed(settings))
     assert value_of(settings, "LECTERN_BUILD_DIR").resolve() == written.parent
+
+
+def test_held_pairs_are_the_planners(tmp_path):
+    """A post naming a code name or still holding `make new` placeholder text is listed as held on
+    each of its channels, with the planner's reason (the code name itself is never repeated)."""
+    from publish.model import Post
+    from publish.report.history import history
+    from publish.settings import with_defaults
+
+    def entry(slug: str, **extra) -> Post:
+        return Post.from_json({"slug": slug, "url": f"https://insights.example/{slug}/", "title": slug,
+                               "date": "2026-11-01T09:00:00+00:00", "audience": "public", **extra})
+
+    posts = [entry("fine"), entry("secret", confidential=["Project Bluefin"]),
+             entry("scaffold", placeholders=["Write your opening here."], channels=["linkedin"])]
+    settings = with_defaults({"TIMEZONE": "Europe/London"})
+    story, _ = history(ledger(tmp_path / "ledger.jsonl"), settings, posts,
+                       datetime.fromisoformat(NOW))
+    held = {(h.post, h.channel): h.why for h in story.held}
+    public = ("x", "linkedin", "mastodon", "bluesky")
+    # the damaged ledger line names no post, so every post is held until it is fixed, as publish would
+    assert all("ledger line 6 is unreadable" in held[("fine", c)] for c in public)
+    assert set(held) == {(p, c) for p in ("secret", "fine") for c in public} | {("scaffold", "linkedin")}
+    assert all("Bluefin" not in why for why in held.values())
+    assert "placeholder" in held[("scaffold", "linkedin")]
+    assert [(f.post, f.channel) for f in story.failed] == [("marcus-october", "bluesky")]
