@@ -235,6 +235,12 @@ def write_logs(folder: Path, seed: int = 7) -> tuple[list[Event], Counter, int, 
     data += b'10.0.0.1 - - [21/Nov/2026:08:00:00 +0000] "GET /blog/ HTTP/1.1" 200 1 "-" "\xff\xfe bad"\n'
     data += b"x" * 100_000 + b"\n"  # a hostile 100 KB line
     skipped.update({"not UTF-8": 1, "longer than 64 KiB": 1})
+    # a 30 KB user agent a client made up: a bot by its first token; it must not stall the count
+    hostile = Event("dana-october", "/blog/posts/2026/dana-october/", "GET", "200",
+                    "Mozilla/5.0 (compatible; Googlebot/2.1) " + "a" * 30_000, "-", START, None, "bots")
+    data += (combined(hostile) + "\n").encode()
+    groups["plain"].append(hostile)
+    lines += 1
     data += (combined(groups["plain"][0]) + "\n").encode() if groups["plain"] else b""
     if groups["plain"]:
         groups["plain"].append(groups["plain"][0])
@@ -405,3 +411,32 @@ def test_addresses_are_the_built_pages(tmp_path, sample_site, marked_content, wi
     ref = json.loads((tmp_path / "build" / "report.json").read_text(encoding="utf-8"))["referrals"]
     assert ref["visits"] == 4 * len(pages) and ref["not_post"] == 0
     assert sorted(p["visits"] for p in ref["posts"]) == [4] * len(pages)
+
+
+USER_AGENTS = [*BROWSERS, QUOTED_BROWSER, *BOTS[:-1], LIVE_CHECK, "curl/8.5.0", "python-requests/2.34.2",
+               "Wget/1.21.4", "Go-http-client/2.0", "Mozilla/5.0 (compatible; YandexBot/3.0)",
+               "Mozilla/5.0 (compatible; YandexSearch/1.0)", "Twitterbot/1.0", "LinkedInBot/1.0",
+               "Mastodon/4.3.0 (http.rb/5.2.0; +https://mastodon.social/) Bot",
+               "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
+               "Chrome/126.0.0.0 Mobile Safari/537.36",
+               "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
+               "Mozilla/5.0 (compatible; AhrefsBot/7.0; +http://ahrefs.com/robot/)",
+               "Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
+               "Pingdom.com_bot_version_1.4_(http://www.pingdom.com/)"]
+
+
+@pytest.mark.parametrize("linear", [True, False])
+def test_bot_detection_agrees_with_crawlerdetect(linear):
+    """The linear-time detector (RE2) and its fallback give crawlerdetect's own answers."""
+    from crawlerdetect import CrawlerDetect
+
+    from publish.report.bots import BotDetector
+
+    detector = BotDetector()
+    assert detector.linear  # crawlerdetect is the proven version: the fast path is on
+    if not linear:
+        detector.linear, detector._public = False, CrawlerDetect()
+    reference = CrawlerDetect()
+    answers = {agent: detector(agent) for agent in USER_AGENTS}
+    assert answers == {agent: reference.is_crawler(agent) for agent in USER_AGENTS}
+    assert sum(answers.values()) >= 14 and not answers[BROWSERS[0]]
