@@ -134,6 +134,12 @@ def test_brand_scores_per_post_from_the_brand_guard(report):
     expected = check_file(tmp / "content" / "posts" / "d1.md", cfg).alignment.score
     assert scores["Dana in November"] == expected
     assert data["brand"]["min_score"] == cfg.min_score
+    bands = {s["title"]: s["band"] for s in data["brand"]["scores"]}
+    assert bands["Dana in November"] == cfg.alignment_model.band(expected) != ""
+    assert (data["brand"]["green"], data["brand"]["amber"]) == (
+        cfg.alignment_model.green,
+        cfg.alignment_model.amber,
+    )
 
 
 def test_page_is_escaped_accessible_and_self_contained(report):
@@ -184,14 +190,24 @@ def test_held_pairs_are_the_planners(tmp_path):
     from publish.settings import with_defaults
 
     def entry(slug: str, **extra) -> Post:
-        return Post.from_json({"slug": slug, "url": f"https://insights.example/{slug}/", "title": slug,
-                               "date": "2026-11-01T09:00:00+00:00", "audience": "public", **extra})
+        return Post.from_json(
+            {
+                "slug": slug,
+                "url": f"https://insights.example/{slug}/",
+                "title": slug,
+                "date": "2026-11-01T09:00:00+00:00",
+                "audience": "public",
+                **extra,
+            }
+        )
 
-    posts = [entry("fine"), entry("secret", confidential=["Project Bluefin"]),
-             entry("scaffold", placeholders=["Write your opening here."], channels=["linkedin"])]
+    posts = [
+        entry("fine"),
+        entry("secret", confidential=["Project Bluefin"]),
+        entry("scaffold", placeholders=["Write your opening here."], channels=["linkedin"]),
+    ]
     settings = with_defaults({"TIMEZONE": "Europe/London"})
-    story, _ = history(ledger(tmp_path / "ledger.jsonl"), settings, posts,
-                       datetime.fromisoformat(NOW))
+    story, _ = history(ledger(tmp_path / "ledger.jsonl"), settings, posts, datetime.fromisoformat(NOW))
     held = {(h.post, h.channel): h.why for h in story.held}
     public = ("x", "linkedin", "mastodon", "bluesky")
     # the damaged ledger line names no post, so every post is held until it is fixed, as publish would

@@ -53,7 +53,7 @@ def gather(settings: dict, content: Path, now: datetime, logs: Sequence[Path] = 
     weeks, later = cadence_mod.queue_by_week(posts, now, zone)
     horizon = now + timedelta(weeks=cadence_mod.QUEUE_WEEKS)
     scored = [p for p in posts if p.state == "out" or (p.state == "scheduled" and p.date <= horizon)]
-    scores, min_score, scores_note = scores_mod.brand_scores(scored, value_of(settings, "BRAND_CONFIG"))
+    scores, limits, scores_note = scores_mod.brand_scores(scored, value_of(settings, "BRAND_CONFIG"))
     manifest_posts = []
     for entry in manifest.values():
         try:
@@ -89,8 +89,12 @@ def gather(settings: dict, content: Path, now: datetime, logs: Sequence[Path] = 
         },
         "drafts": sum(1 for p in posts if p.state == "draft"),
         "brand": {
-            "min_score": min_score,
-            "scores": [{**_post_ref(s.post), "score": s.score, "pillars": s.pillars} for s in scores],
+            "min_score": limits.min_score,
+            "green": limits.green,
+            "amber": limits.amber,
+            "scores": [
+                {**_post_ref(s.post), "score": s.score, "band": s.band, "pillars": s.pillars} for s in scores
+            ],
         },
         "shared": [
             {

@@ -33,6 +33,7 @@ svg.chart{max-width:100%;height:auto;display:block}
 svg .axis,svg .legend,svg .value{fill:var(--fg);font:12px system-ui,sans-serif}
 svg .value{font-weight:600}svg .grid{stroke:var(--line);stroke-width:1}
 svg .threshold{stroke:var(--flag);stroke-width:1.5;stroke-dasharray:5 4}
+svg .band{stroke:var(--muted);stroke-width:1;stroke-dasharray:2 3}
 details{margin:.2rem 0 .8rem}summary{cursor:pointer;color:var(--muted)}
 .cal td{min-width:8rem}.cal ul{margin:0;padding-left:1rem}.tag{font-size:.8rem;padding:0 .35rem;
 border:1px solid var(--muted);border-radius:3px;margin-left:.3rem;color:var(--muted)}
@@ -268,11 +269,27 @@ def _brand(data: dict) -> str:
         for name, points in sorted(series.items())
     )
     caption = "Brand alignment score per post, by author"
-    chart = svg.timeline(caption, desc, dict(sorted(series.items())), threshold=brand["min_score"])
+    lines = [
+        (brand[key], label, kind)
+        for key, label, kind in (
+            ("green", "green from {}", "band"),
+            ("amber", "amber from {}", "band"),
+            ("min_score", "minimum {}", "threshold"),
+        )
+        if brand.get(key) is not None
+    ]
+    lines = [(value, label.format(value), kind) for value, label, kind in lines]
+    chart = svg.timeline(caption, desc, dict(sorted(series.items())), lines=lines)
     table = _table(
-        ["Date", "Author", "Post", "Score"],
+        ["Date", "Author", "Post", "Score", "Band"],
         [
-            [_day(s["date"]), ", ".join(map(_name, s["authors"])), _tagged(s), s["score"]]
+            [
+                _day(s["date"]),
+                ", ".join(map(_name, s["authors"])),
+                _tagged(s),
+                s["score"],
+                s.get("band") or "—",
+            ]
             for s in brand["scores"]
         ],
         {3},

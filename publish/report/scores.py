@@ -18,20 +18,30 @@ class Score:
     post: PostInfo
     score: int
     pillars: dict[str, int]
+    band: str = ""  # green | amber | red, by the brand file's thresholds
 
 
-def brand_scores(posts: Iterable[PostInfo], config: Path | None) -> tuple[list[Score], int | None, str]:
-    """(scores of the counted and scheduled posts, the brand file's min_score, why none: "" if fine)."""
+@dataclass(frozen=True)
+class Thresholds:
+    min_score: int | None = None
+    green: int | None = None
+    amber: int | None = None
+
+
+def brand_scores(posts: Iterable[PostInfo], config: Path | None) -> tuple[list[Score], Thresholds, str]:
+    """(scores of the counted and scheduled posts, the brand file's thresholds, why none: "" if fine)."""
     if config is None:
-        return [], None, 'BRAND_CONFIG is "": the brand guard is off'
+        return [], Thresholds(), 'BRAND_CONFIG is "": the brand guard is off'
     try:
         from plugins.brand_guard import BrandConfigError, check_file, load_config
     except ImportError as exc:
-        return [], None, f"the brand guard cannot be imported ({exc})"
+        return [], Thresholds(), f"the brand guard cannot be imported ({exc})"
     try:
         cfg = load_config(config)
     except (BrandConfigError, OSError) as exc:
-        return [], None, f"brand file: {exc}"
+        return [], Thresholds(), f"brand file: {exc}"
+    model = getattr(cfg, "alignment_model", None)
+    band = getattr(model, "band", None)
     scores = []
     for post in posts:
         if post.state not in ("out", "scheduled"):
@@ -41,5 +51,9 @@ def brand_scores(posts: Iterable[PostInfo], config: Path | None) -> tuple[list[S
         except OSError:
             continue
         if result.alignment is not None:
-            scores.append(Score(post, int(result.alignment.score), dict(result.alignment.pillars)))
-    return scores, getattr(cfg, "min_score", None), ""
+            score = int(result.alignment.score)
+            scores.append(Score(post, score, dict(result.alignment.pillars), band(score) if band else ""))
+    limits = Thresholds(
+        getattr(cfg, "min_score", None), getattr(model, "green", None), getattr(model, "amber", None)
+    )
+    return scores, limits, ""

@@ -117,11 +117,12 @@ def timeline(
     *,
     low: float = 0,
     high: float = 100,
-    threshold: float | None = None,
+    lines: Sequence[tuple[float, str, str]] = (),
     width: int = 720,
     height: int = 260,
 ) -> str:
-    """Points over time, one colour and marker shape per series, a dashed threshold line, a legend."""
+    """Points over time, one colour and marker shape per series, a legend, and horizontal reference
+    `lines` (value, label, CSS class: "threshold" dashed, "band" dotted)."""
     head, tail, _ = _open(title, desc, width, height)
     legend_h = 22 * ((len(series) + 2) // 3)
     left, right, top, bottom = 40, 16, 14, 30 + legend_h
@@ -144,12 +145,11 @@ def timeline(
             f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
             f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" class="axis">{tick:g}</text>'
         )
-    if threshold is not None:
-        _, y = xy(start, threshold)
+    for value, label, kind in lines:
+        _, y = xy(start, value)
         out.append(
-            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="threshold"/>'
-            f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" class="axis">'
-            f"minimum {threshold:g}</text>"
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" class="{_e(kind)}"/>'
+            f'<text x="{width - right}" y="{y - 4:.1f}" text-anchor="end" class="axis">{_e(label)}</text>'
         )
     out.append(
         f'<text x="{left}" y="{top + plot_h + 18}" class="axis">{start:%Y-%m-%d}</text>'
