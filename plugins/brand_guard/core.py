@@ -116,13 +116,18 @@ def excerpt_around(text: str, start: int, end: int) -> tuple[str, str, str]:
     line_end = text.find("\n", start)
     line_end = len(text) if line_end < 0 else line_end
     end = min(max(end, start), line_end)
+    if end > start and text[end - 1] == "\r":
+        end -= 1
     before = text[line_start:start]
     after = text[end:line_end].rstrip("\r")
     if len(before) > CONTEXT_CHARS:
         before = "…" + before[-CONTEXT_CHARS:]
     if len(after) > CONTEXT_CHARS:
         after = after[:CONTEXT_CHARS] + "…"
-    return before, text[start:end], after
+    match = text[start:end]
+    if len(match) > 2 * CONTEXT_CHARS:  # a long sentence: its start is enough to find it
+        match, after = match[:CONTEXT_CHARS] + "…", ""
+    return before, match, after
 
 
 @dataclass

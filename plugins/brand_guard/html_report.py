@@ -1,8 +1,18 @@
-"""brand-report.html: the overview a communications lead reads after a build.
+"""brand-report.html: the page a communications lead reads after a build — problems first.
 
-One self-contained page (inline CSS, no scripts, no external requests, `noindex`): the brand
-statement, one row per post with its alignment score and pillar coverage, then each post's
-findings and the evidence for its score. It is written to LECTERN_BUILD_DIR, never to the site.
+One self-contained page (inline CSS, no scripts, no external requests, `noindex`), written to
+LECTERN_BUILD_DIR, never to the site:
+
+- a summary line with correct plurals ("1 error", "2 warnings") and the bands' meaning;
+- one row per post, **worst first**: most errors, then most warnings, then lowest alignment
+  score (then path, so the order is stable); status as readers mean it (draft / scheduled /
+  hidden / published, and internal); the score and every pillar with its band written out
+  ("62 amber"), never by colour alone;
+- then each post in the same order: its findings (errors first), each with the words it is about
+  quoted in their line (escaped; invisible and control characters shown as `⟨U+200B⟩`), and a
+  link that opens the file at the place: `vscode://file/ABSOLUTE/PATH:LINE:COLUMN` whose text is
+  the plain `path:line:col` (copy it into any editor or terminal); then the pillars with the
+  sentences that carry them.
 """
 
 from __future__ import annotations
@@ -10,21 +20,42 @@ from __future__ import annotations
 import html
 import os
 import re
+import unicodedata
 from collections import Counter
+from urllib.parse import quote
 
 from .config import BrandConfig
 from .core import FileResult, Report
+from .findings import Finding, rank
 
+TITLE_CHARS = 120  # longer titles are cut in the page (the whole title is in the tooltip)
 _NOT_ALNUM = re.compile(r"[^\w]|_")
 _CSS = """
-body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1rem;color:#1c2430}
-h1{font-size:1.6rem;margin:0}h2{font-size:1.2rem;margin-top:2.5rem;border-top:1px solid #d8dee6;
-padding-top:1rem}blockquote{margin:1rem 0;padding:.5rem 1rem;background:#f3f6f9;border-left:4px solid #3a6ea5}
+:root{color-scheme:light}
+body{font:15px/1.5 system-ui,sans-serif;margin:2rem auto;max-width:76rem;padding:0 1rem;color:#1c2430;
+background:#fff;overflow-wrap:break-word}
+h1{font-size:1.6rem;margin:0}h2{font-size:1.25rem;margin:2.5rem 0 .25rem;border-top:1px solid #d8dee6;
+padding-top:1rem}h3{font-size:1rem;margin:1rem 0 .25rem}
+a{color:#0b4f8a}
+blockquote{margin:.75rem 0;padding:.5rem 1rem;background:#f3f6f9;border-left:4px solid #3a6ea5}
+.scroll{overflow-x:auto}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;
-border-bottom:1px solid #e3e8ee;vertical-align:top}th{font-size:.85rem;color:#4a5665}
-.bar{display:inline-block;height:.6rem;background:#3a6ea5;border-radius:2px;vertical-align:middle}
-.low{color:#a33}.error{color:#b00020;font-weight:600}.warning{color:#8a5a00}.suggestion{color:#236}
-.muted{color:#5d6875;font-size:.9rem}code{font-size:.9em}
+border-bottom:1px solid #e3e8ee;vertical-align:top}thead th{font-size:.85rem;color:#3d4856}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th.nw,td.nw{white-space:nowrap}
+th[scope=row]{font-weight:400;min-width:16rem}th[scope=row] a{font-weight:600}.path{overflow-wrap:anywhere}
+.muted{color:#4f5a67;font-size:.9rem}code{font-size:.9em}
+.band,.sev{display:inline-block;padding:0 .4rem;border-radius:.6rem;font-size:.85rem;font-weight:600;
+white-space:nowrap;border:1px solid}
+.band-green{color:#0b5d1e;background:#e3f4e6;border-color:#0b5d1e}
+.band-amber{color:#6b4500;background:#fff3d6;border-color:#6b4500}
+.band-red{color:#8b0000;background:#fde8e8;border-color:#8b0000}
+.sev-error{color:#8b0000;background:#fde8e8;border-color:#8b0000}
+.sev-warning{color:#6b4500;background:#fff3d6;border-color:#6b4500}
+.sev-suggestion{color:#17406b;background:#e6eef8;border-color:#17406b}
+.ctx{display:block;margin-top:.2rem;font-family:ui-monospace,monospace;font-size:.85rem;color:#3d4856}
+mark{background:#ffe08a;color:#1c2430;padding:0 .1rem}
+.ctl{color:#8b0000;font-size:.8em}
+.sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """
 
 
@@ -32,20 +63,29 @@ def render(report: Report, cfg: BrandConfig, *, generated: str = "") -> str:
     """The whole report page as a string."""
     counts = Counter(f.severity for f in report.findings)
     title = f"Brand report — {cfg.name}" if cfg.name else "Brand report"
+    model = cfg.alignment_model
+    results = worst_first(report.results)
+    summary = " · ".join([
+        f"{plural(report.files, 'post or page', 'posts and pages')}, {plural(report.words, 'word')}",
+        plural(counts["error"], "error"), plural(counts["warning"], "warning"),
+        plural(counts["suggestion"], "suggestion"), f"{report.suppressed} suppressed",
+        *([_e(generated)] if generated else [])])
     out = [
         "<!doctype html>", '<html lang="en"><head><meta charset="utf-8">',
         '<meta name="robots" content="noindex,nofollow">',
-        '<meta name="viewport" content="width=device-width,initial-scale=1">',
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        '<meta name="viewport" content="width=device-width,initial-scale=1"><link rel="icon" href="data:,">',
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body><main>",
         f"<h1>{_e(title)}</h1>",
-        f'<p class="muted">{report.files} posts and pages, {report.words:,} words · '
-        f'{counts["error"]} errors · {counts["warning"]} warnings · {counts["suggestion"]} suggestions · '
-        f"{report.suppressed} suppressed{' · ' + _e(generated) if generated else ''}</p>",
-        f"<blockquote>{_e(cfg.statement)}</blockquote>",
-        _overview(report, cfg),
+        f'<p class="muted">{summary}</p>',
+        f'<p class="muted">Posts are listed worst first: errors, then warnings, then alignment score. '
+        f'Bands: {_band(model.green, model)} from {model.green}, {_band(model.amber, model)} from '
+        f'{model.amber}, {_band(0, model)} below. Links open the file at the place in VS Code; '
+        f"their text is the plain <code>path:line:column</code>.</p>",
+        f"<blockquote>{_text(cfg.statement)}</blockquote>",
+        _overview(results, cfg),
     ]
-    out += [_details(result, cfg) for result in report.results]
-    out.append("</body></html>")
+    out += [_details(result, cfg) for result in results]
+    out.append("</main></body></html>")
     return "\n".join(out)
 
 
@@ -57,56 +97,148 @@ def write(report: Report, cfg: BrandConfig, path: str, *, generated: str = "") -
     return path
 
 
+def worst_first(results: list[FileResult]) -> list[FileResult]:
+    """Most errors, then most warnings, then the lowest alignment score, then path."""
+    def key(r: FileResult):
+        sev = Counter(f.severity for f in r.findings)
+        score = r.alignment.score if r.alignment is not None else 101
+        return -sev["error"], -sev["warning"], score, -sev["suggestion"], r.path
+    return sorted(results, key=key)
+
+
+def plural(n: int, noun: str, nouns: str | None = None) -> str:
+    """'1 error', '2 errors', '0 errors', '1,234 words'."""
+    return f"{n:,} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def editor_link(path: str, line: int, column: int) -> str:
+    """`vscode://file/ABSOLUTE/PATH:LINE:COLUMN` (VS Code's documented URL handler)."""
+    return f"vscode://file{quote(os.path.abspath(path), safe='/:')}:{line}:{column}"
+
+
 def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
+
+
+def _text(value: str) -> str:
+    """Escaped, with characters a reader cannot see (zero-width, bidi, controls, no-break
+    spaces, tabs) shown as ⟨U+XXXX⟩ so a quoted problem is never invisible or reordered."""
+    if value.isprintable():
+        return html.escape(value, quote=True)
+    out = []
+    for ch in value:
+        if ch.isprintable():
+            out.append(html.escape(ch, quote=True))
+        else:
+            name = unicodedata.name(ch, "control character")
+            out.append(f'<span class="ctl" title="{_e(name)}">⟨U+{ord(ch):04X}⟩</span>')
+    return "".join(out)
+
+
+def _plain(value: str) -> str:
+    """For attributes: invisible characters as ⟨U+XXXX⟩ text, escaped."""
+    return _e("".join(ch if ch.isprintable() else f"⟨U+{ord(ch):04X}⟩" for ch in value))
+
+
+def _title(r: FileResult) -> str:
+    title = r.title or os.path.basename(r.path)
+    if len(title) <= TITLE_CHARS:
+        return _text(title)
+    return f'<span title="{_plain(title)}">{_text(title[:TITLE_CHARS].rstrip())}…</span>'
 
 
 def _anchor(result: FileResult) -> str:
     return "p-" + _NOT_ALNUM.sub("-", result.path)
 
 
-def _overview(report: Report, cfg: BrandConfig) -> str:
-    head = "".join(f"<th>{_e(p.name)}</th>" for p in cfg.pillars)
+def _band(score: int, model) -> str:
+    name = model.band(score)
+    return f'<span class="band band-{name}">{name}</span>'
+
+
+def _score(score: int, model) -> str:
+    return f"{score} {_band(score, model)}"
+
+
+def _overview(results: list[FileResult], cfg: BrandConfig) -> str:
+    model = cfg.alignment_model
+    head = "".join(f'<th scope="col">{_e(p.name)}</th>' for p in cfg.pillars)
     rows = []
-    for r in report.results:
-        score = r.alignment.score if r.alignment else 0
-        low = ' class="low"' if score < cfg.min_score else ""
-        pillars = "".join(f"<td>{r.alignment.pillars.get(p.name, 0) if r.alignment else ''}</td>"
-                          for p in cfg.pillars)
+    for r in results:
         sev = Counter(f.severity for f in r.findings)
-        state = "draft" if r.draft else r.audience
+        score = _score(r.alignment.score, model) if r.alignment else "—"
+        pillars = "".join(
+            '<td class="nw">' + (_score(r.alignment.pillars.get(p.name, 0), model) if r.alignment else "—")
+            + "</td>"
+            for p in cfg.pillars)
         rows.append(
-            f'<tr><td><a href="#{_anchor(r)}">{_e(r.title)}</a><br>'
-            f'<span class="muted">{_e(r.path)}</span></td>'
-            f"<td>{_e(state)}</td><td{low}>{score} "
-            f'<span class="bar" style="width:{score * 0.6:.0f}px"></span></td>{pillars}'
-            f'<td class="error">{sev["error"] or ""}</td><td class="warning">{sev["warning"] or ""}</td>'
-            f'<td class="suggestion">{sev["suggestion"] or ""}</td></tr>'
-        )
-    return (f"<table><tr><th>Post</th><th>Status</th><th>Alignment</th>{head}"
-            "<th>Errors</th><th>Warnings</th><th>Suggestions</th></tr>" + "".join(rows) + "</table>")
+            f'<tr><th scope="row"><a href="#{_anchor(r)}">{_title(r)}</a><br>'
+            f'<span class="muted path">{_text(r.path)}</span></th>'
+            f'<td class="nw">{_e(r.label)}</td>'
+            f'<td class="n">{sev["error"]}</td><td class="n">{sev["warning"]}</td>'
+            f'<td class="n">{sev["suggestion"]}</td><td class="nw">{score}</td>{pillars}</tr>')
+    return ('<div class="scroll" role="region" aria-label="Posts, worst first" tabindex="0">'
+            "<table><caption class=\"sr\">Posts and pages, worst first</caption><thead><tr>"
+            '<th scope="col">Post</th><th scope="col" class="nw">Status</th>'
+            '<th scope="col" class="nw">Errors</th>'
+            '<th scope="col" class="nw">Warnings</th><th scope="col" class="nw">Suggestions</th>'
+            '<th scope="col" class="nw">Alignment</th>'
+            f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
+
+
+def _where(r: FileResult, f: Finding) -> str:
+    shown = f"{r.path}:{f.line}:{f.column}"
+    return f'<a class="path" href="{_e(editor_link(r.path, f.line, f.column))}">{_text(shown)}</a>'
+
+
+def _finding(r: FileResult, f: Finding) -> str:
+    context = r.context.get((f.start, f.end)) if f.start is not None else None
+    quoted = ""
+    if context is not None:
+        before, match, after = context
+        quoted = (f'<span class="ctx"><span class="sr">In context: </span>{_text(before)}'
+                  f"<mark>{_text(match)}</mark>{_text(after)}</span>")
+    return (f"<tr><td>{_where(r, f)}</td>"
+            f'<td><span class="sev sev-{f.severity}">{f.severity}</span></td><td>{_e(f.rule)}</td>'
+            f"<td>{_text(f.message)}{quoted}</td><td>{_text(f.suggestion or '')}</td></tr>")
 
 
 def _details(r: FileResult, cfg: BrandConfig) -> str:
-    out = [f'<h2 id="{_anchor(r)}">{_e(r.title)}</h2>',
-           f'<p class="muted">{_e(r.path)} · {r.words:,} words · {_e(r.audience)}'
-           f"{' · draft' if r.draft else ''} · {r.suppressed} suppressed</p>"]
-    if r.alignment is not None:
-        items = []
-        for p in cfg.pillars:
-            quotes = r.evidence.get(p.name, [])
-            detail = "".join(f"<br>“{_e(q.excerpt)}” <span class=\"muted\">({q.line}:{q.column})</span>"
-                             for q in quotes) or " — no sentence carries it"
-            items.append(f"<li><b>{_e(p.name)}</b> {r.alignment.pillars.get(p.name, 0)}/100{detail}</li>")
-        out.append(f"<p>Alignment <b>{r.alignment.score}/100</b></p>")
-        out.append("<ul>" + "".join(items) + "</ul>")
+    model = cfg.alignment_model
+    sev = Counter(f.severity for f in r.findings)
+    problems = ", ".join(plural(sev[s], s) for s in ("error", "warning", "suggestion"))
+    out = [f'<section aria-labelledby="{_anchor(r)}">',
+           f'<h2 id="{_anchor(r)}">{_title(r)}</h2>',
+           f'<p class="muted">{_text(r.path)} · {plural(r.words, "word")} · {_e(r.label)} · {problems} · '
+           f"{r.suppressed} suppressed</p>"]
     if r.findings:
-        rows = "".join(
-            f'<tr><td>{f.line}:{f.column}</td><td class="{f.severity}">{f.severity}</td>'
-            f"<td>{_e(f.rule)}</td><td>{_e(f.message)}</td><td>{_e(f.suggestion or '')}</td></tr>"
-            for f in r.findings)
-        out.append("<table><tr><th>Where</th><th>Severity</th><th>Rule</th><th>Message</th>"
-                   f"<th>Suggestion</th></tr>{rows}</table>")
+        findings = sorted(r.findings, key=lambda f: (-rank(f.severity), f.line, f.column, f.rule))
+        rows = "".join(_finding(r, f) for f in findings)
+        out.append(
+            f'<h3>Findings</h3><div class="scroll" role="region" aria-label="Findings: {_plain(r.path)}" '
+            f'tabindex="0"><table><thead><tr><th scope="col">Where</th><th scope="col">Severity</th>'
+            '<th scope="col">Rule</th><th scope="col">Finding</th><th scope="col">Suggestion</th></tr>'
+            f"</thead><tbody>{rows}</tbody></table></div>")
     else:
         out.append('<p class="muted">No findings.</p>')
+    if r.alignment is not None:
+        factor = r.alignment.factor
+        pulled = (f"; hype and avoid findings take {round(100 * (1 - factor))}% off every pillar"
+                  if factor < 1 else "")
+        out.append(f"<h3>Alignment {_score(r.alignment.score, model)}</h3>"
+                   f'<p class="muted">70% the best pillar + 30% the mean{pulled}.</p><ul>')
+        for p in cfg.pillars:
+            value = r.alignment.pillars.get(p.name, 0)
+            found = r.alignment.sentences.get(p.name, 0)
+            goal = f" ({p.goal}: {p.band})" if p.goal else ""
+            quotes = "".join(
+                f'<blockquote>“{_text(q.excerpt)}” <a class="path" '
+                f'href="{_e(editor_link(r.path, q.line, q.column))}">'
+                f"{_text(f'{r.path}:{q.line}:{q.column}')}</a>"
+                f'<span class="muted"> — {_e(", ".join(q.keywords))}</span></blockquote>'
+                for q in r.evidence.get(p.name, []))
+            out.append(f"<li><b>{_e(p.name)}</b>{_e(goal)}: {_score(value, model)} — "
+                       f"{plural(found, 'sentence')} carr{'ies' if found == 1 else 'y'} it{quotes}</li>")
+        out.append("</ul>")
+    out.append("</section>")
     return "\n".join(out)
