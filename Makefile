@@ -96,8 +96,13 @@ clean: ## Remove the generated site and build reports
 	@[ ! -d "$(INTERNALDIR)" ] || rm -rf "$(INTERNALDIR)"
 	@rm -rf build preview
 
-regenerate: $(STAMP) ## Rebuild whenever content or theme changes
-	@"$(PELICAN)" -r "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS)
+# The resident dev process (devserver/): one in-process build kept in memory; a body edit renders
+# that post's page first, then the whole site settles (output/ = a clean build's files).
+DEVSERVEROPTS=$(if $(filter 1,$(DEBUG)),-D,) $(if $(filter 1,$(RELATIVE)),--relative-urls,)
+DEVSERVER=$(VPY) -m devserver --settings "$(CONFFILE)" --content "$(INPUTDIR)" --output "$(OUTPUTDIR)" $(DEVSERVEROPTS)
+
+regenerate: $(STAMP) ## Rebuild output/ on every change to content, theme, settings or brand.yml (no server)
+	@$(DEVSERVER) --no-serve
 
 serve: html ## Build, then serve output/ at http://localhost:$(PORT)
 	@"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(BIND)
@@ -105,11 +110,11 @@ serve: html ## Build, then serve output/ at http://localhost:$(PORT)
 serve-global: html ## Serve on all interfaces ($(SERVER))
 	@"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
 
-devserver: $(STAMP) ## Serve and rebuild on every change (auto-reload)
-	@"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(BIND)
+devserver: $(STAMP) ## Serve at http://$(BIND):$(PORT), rebuild on every change; the open page reloads itself
+	@$(DEVSERVER) --port $(PORT) --bind $(BIND)
 
 devserver-global: $(STAMP) ## devserver on all interfaces
-	@"$(PELICAN)" -lr "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b 0.0.0.0
+	@$(DEVSERVER) --port $(PORT) --bind 0.0.0.0
 
 # Production builds render into a staging folder beside output/ and replace it only when the
 # build passed (publish/build.py); a failed build leaves output/ as it was.

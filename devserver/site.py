@@ -1,0 +1,282 @@
+"""The resident site: full in-process builds synced into output/, and the edited post's page first.
+
+Why a staging folder: Pelican writes every page of a dev build but never removes a page that is no
+longer produced (a renamed or deleted post). Building into a fresh folder and syncing it into
+output/ gives exactly a clean build's files, replaces only what changed (so the browser reloads
+only the pages that did) and never leaves output/ half-written.
+
+Why the header test: a post's page depends on other posts (neighbours, related posts, listings)
+only through header fields — title, date, tags, category, status, audience… — so when the header
+bytes are unchanged, the post's own page can be rendered from the last build's context with the
+new body alone. Listings and feeds that quote the body (summaries) catch up in the full build.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import os
+import shutil
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pelican import Pelican, signals
+from pelican.contents import Article, Content, Page
+from pelican.generators import ArticlesGenerator, PagesGenerator
+from pelican.log import LimitFilter
+from pelican.settings import read_settings
+from pelican.writers import Writer
+
+from .sync import sync_tree
+
+logger = logging.getLogger(__name__)
+
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mkd", ".mdown")
+
+#: generator lists whose items Pelican writes, and the keyword arguments it writes them with
+_ARTICLE_LISTS = ("translations", "articles", "hidden_translations", "hidden_articles")
+_DRAFT_LISTS = ("drafts_translations", "drafts")
+_PAGE_LISTS = ("translations", "pages", "hidden_translations", "hidden_pages", "draft_translations",
+               "draft_pages")
+
+
+class Aborted(BaseException):  # noqa: N818 — not an error: a newer edit replaced this build
+    """Raised inside a build when a newer change arrived (BaseException: Pelican's reader loop
+    catches Exception per post and would otherwise count it as a broken post)."""
+
+
+def header_of(data: bytes) -> bytes:
+    """The `Key: value` header of a post: everything before the first blank line.
+
+    A superset of what Python-Markdown's meta extension reads as metadata (it stops at the first
+    blank line or earlier), so an unchanged header means unchanged metadata.
+    """
+    data = data.replace(b"\r\n", b"\n")
+    cut = data.find(b"\n\n")
+    return data if cut < 0 else data[:cut]
+
+
+@dataclass
+class Built:
+    """What one full build left in memory for `render_first`."""
+
+    settings: dict
+    generators: list
+    #: source path → (generator, the list attribute it is in, content object)
+    sources: dict[str, tuple[object, str, Content]] = field(default_factory=dict)
+    headers: dict[str, bytes] = field(default_factory=dict)
+
+
+# Pelican holds signal receivers weakly: module-level functions, acting on this one state.
+_HOOK: dict = {"generators": None, "abort": None, "thread": None}
+
+
+def _capture(generators) -> None:
+    if _HOOK["thread"] == threading.get_ident() and not getattr(generators, "devserver_shim", False):
+        _HOOK["generators"] = list(generators)
+        _checkpoint(generators)
+
+
+def _checkpoint(*_args, **_kwargs) -> None:
+    """At each step of a build run by this module: stop it when a newer change is waiting."""
+    abort = _HOOK["abort"]
+    if abort is not None and abort.is_set() and _HOOK["thread"] == threading.get_ident():
+        raise Aborted
+
+
+_CHECKPOINTS = (signals.content_object_init, signals.article_generator_finalized,
+                signals.page_generator_finalized, signals.article_generator_write_article,
+                signals.page_generator_write_page, signals.article_writer_finalized)
+
+
+def _connect() -> None:
+    signals.all_generators_finalized.connect(_capture)
+    for signal in _CHECKPOINTS:
+        signal.connect(_checkpoint)
+
+
+class _Shim(list):
+    """The generators list sent to `all_generators_finalized` receivers for one re-read post."""
+
+    devserver_shim = True
+
+
+class Site:
+    """One site (settings file, content, output) kept in memory between edits."""
+
+    def __init__(self, settings_file: Path, content: Path, output: Path, *,
+                 overrides: dict | None = None, cache: Path | None = None):
+        self.settings_file = Path(settings_file).resolve()
+        self.content = Path(content).resolve()
+        self.output = Path(output).resolve()
+        self.overrides = dict(overrides or {})
+        self.cache = Path(cache).resolve() if cache else None
+        self.built: Built | None = None
+        self.builds = 0
+        _connect()
+
+    # ------------------------------------------------------------------ full builds
+    def read_settings(self, output: Path) -> dict:
+        override = {"PATH": str(self.content), "OUTPUT_PATH": str(output), **self.overrides}
+        settings = read_settings(str(self.settings_file), override=override)
+        if self.cache is not None:
+            # Pelican's reader cache, checked by content hash (an edit within the same mtime tick
+            # must not be missed): unchanged posts are not converted again on the next build.
+            settings.update(CACHE_PATH=str(self.cache), CACHE_CONTENT=True, LOAD_CONTENT_CACHE=True,
+                            CHECK_MODIFIED_METHOD="sha1", CONTENT_CACHING_LAYER="reader")
+        return settings
+
+    def forget_cache(self) -> None:
+        """Settings or plugins changed: the next build converts every post again."""
+        if self.cache is not None:
+            shutil.rmtree(self.cache, ignore_errors=True)
+
+    def build(self, abort: threading.Event | None = None) -> list[str]:
+        """Build the whole site in this process and sync it into output/; returns the output paths
+        (relative, '/'-separated) that changed. Raises `Aborted` when `abort` is set meanwhile."""
+        self.output.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.devserver-", dir=self.output.parent))
+        headers = self._headers()
+        _reset_process_state()
+        _HOOK.update(generators=None, abort=abort, thread=threading.get_ident())
+        try:
+            settings = self.read_settings(staging)
+            Pelican(settings).run()
+            generators = _HOOK["generators"]
+            if abort is not None and abort.is_set():
+                raise Aborted
+            changed = sync_tree(staging, self.output)
+        finally:
+            _HOOK.update(generators=None, abort=None, thread=None)
+            shutil.rmtree(staging, ignore_errors=True)
+        self.built = Built(settings, generators or [], headers=headers)
+        self._index(self.built)
+        self.builds += 1
+        return changed
+
+    def _headers(self) -> dict[str, bytes]:
+        """The header of every Markdown file, read before the build reads them (a later edit is
+        compared with what this build saw)."""
+        headers = {}
+        for root, _dirs, files in os.walk(self.content):
+            for name in files:
+                if name.lower().endswith(MARKDOWN_SUFFIXES):
+                    path = os.path.join(root, name)
+                    try:
+                        with open(path, "rb") as handle:
+                            headers[path] = header_of(handle.read())
+                    except OSError:
+                        continue
+        return headers
+
+    @staticmethod
+    def _index(built: Built) -> None:
+        for generator in built.generators:
+            if isinstance(generator, ArticlesGenerator):
+                lists = _ARTICLE_LISTS + _DRAFT_LISTS
+            elif isinstance(generator, PagesGenerator):
+                lists = _PAGE_LISTS
+            else:
+                continue
+            for attr in lists:
+                for item in getattr(generator, attr, None) or ():
+                    source = getattr(item, "source_path", None)
+                    if source:
+                        built.sources[os.path.abspath(source)] = (generator, attr, item)
+
+    # ------------------------------------------------------------------ the edited page first
+    def render_first(self, path: Path) -> list[str] | None:
+        """Render the page of the post at `path` alone, from the last build's context, when only
+        its body changed; returns the output paths written (empty: same bytes as before), or None
+        when this change needs a full build."""
+        built = self.built
+        source = os.path.abspath(path)
+        if built is None or source not in built.sources:
+            return None
+        try:
+            with open(source, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            return None
+        if header_of(data) != built.headers.get(source):
+            return None
+        generator, attr, old = built.sources[source]
+        new = self._reread(generator, old)
+        if new is None:
+            return None
+        return self._write(built, generator, attr, new)
+
+    def _reread(self, generator, old: Content) -> Content | None:
+        content_class = Article if isinstance(generator, ArticlesGenerator) else Page
+        rel = os.path.relpath(old.source_path, generator.path)
+        try:
+            new = generator.readers.read_file(base_path=generator.path, path=rel,
+                                              content_class=content_class, context=generator.context)
+        except Exception:  # noqa: BLE001 — the full build reports it the way Pelican does
+            logger.debug("devserver: %s could not be read alone; full build", rel, exc_info=True)
+            return None
+        if (not isinstance(new, content_class) or not new.is_valid()
+                or getattr(new, "status", None) != getattr(old, "status", None)
+                or getattr(new, "save_as", None) != getattr(old, "save_as", None)):
+            return None
+        # What plugins set after reading (neighbours, related posts, translations…) comes from
+        # header fields, unchanged: keep it. What they derive from the body is computed again.
+        for name, value in vars(old).items():
+            if name not in vars(new):
+                setattr(new, name, value)
+        shim_generator = copy.copy(generator)
+        for attr in _ARTICLE_LISTS + _DRAFT_LISTS + _PAGE_LISTS:
+            if hasattr(shim_generator, attr):
+                setattr(shim_generator, attr, [])
+        listed = "articles" if isinstance(generator, ArticlesGenerator) else "pages"
+        setattr(shim_generator, listed, [new])
+        signals.all_generators_finalized.send(_Shim([shim_generator]))
+        return new
+
+    def _write(self, built: Built, generator, attr: str, new: Content) -> list[str]:
+        """Write `new` the way its generator writes that list, into a scratch folder, then move
+        the file into output/ (atomic for the server, skipped when the bytes are unchanged)."""
+        settings = built.settings
+        scratch = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.first-", dir=self.output.parent))
+        try:
+            writer = Writer(str(scratch), settings=settings)
+            template = generator.get_template(new.template)
+            common = {"override_output": hasattr(new, "override_save_as"), "url": new.url}
+            if isinstance(generator, PagesGenerator):
+                signals.page_generator_write_page.send(generator, content=new)
+                writer.write_file(new.save_as, template, generator.context, page=new,
+                                  relative_urls=settings["RELATIVE_URLS"], **common)
+            elif attr in _DRAFT_LISTS:
+                writer.write_file(new.save_as, template, generator.context, article=new,
+                                  category=new.category, blog=True, all_articles=generator.articles,
+                                  relative_urls=settings["RELATIVE_URLS"], **common)
+            else:
+                signals.article_generator_write_article.send(generator, content=new)
+                writer.write_file(new.save_as, template, generator.context, article=new,
+                                  category=getattr(new, "category", None), blog=True,
+                                  relative_urls=settings["RELATIVE_URLS"], **common)
+            return sync_tree(scratch, self.output, delete=False)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _reset_process_state() -> None:
+    """What a resident process must reset before each build: Pelican's log filter remembers every
+    message it let through (a finding fixed and re-broken would never show again), and Pelican's
+    memoized content/summary caches hold every post of every earlier build."""
+    LimitFilter._raised_messages.clear()
+    LimitFilter._group_count.clear()
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if isinstance(cache, dict):
+            cache.clear()
+
+
+def timed(function, *args, **kwargs):
+    """(result, seconds) of one call."""
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    return result, time.perf_counter() - started
