@@ -17,6 +17,7 @@ import copy
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -245,34 +246,52 @@ class Site:
             writer = Writer(str(scratch), settings=settings)
             template = generator.get_template(new.template)
             common = {"override_output": hasattr(new, "override_save_as"), "url": new.url}
-            if isinstance(generator, PagesGenerator):
-                signals.page_generator_write_page.send(generator, content=new)
-                writer.write_file(new.save_as, template, generator.context, page=new,
-                                  relative_urls=settings["RELATIVE_URLS"], **common)
-            elif attr in _DRAFT_LISTS:
-                writer.write_file(new.save_as, template, generator.context, article=new,
-                                  category=new.category, blog=True, all_articles=generator.articles,
-                                  relative_urls=settings["RELATIVE_URLS"], **common)
-            else:
-                signals.article_generator_write_article.send(generator, content=new)
-                writer.write_file(new.save_as, template, generator.context, article=new,
-                                  category=getattr(new, "category", None), blog=True,
-                                  relative_urls=settings["RELATIVE_URLS"], **common)
+            # muted: pelican-sitemap would queue this page into the next build's sitemap
+            with signals.content_written.muted():
+                if isinstance(generator, PagesGenerator):
+                    signals.page_generator_write_page.send(generator, content=new)
+                    writer.write_file(new.save_as, template, generator.context, page=new,
+                                      relative_urls=settings["RELATIVE_URLS"], **common)
+                elif attr in _DRAFT_LISTS:
+                    writer.write_file(new.save_as, template, generator.context, article=new,
+                                      category=new.category, blog=True, all_articles=generator.articles,
+                                      relative_urls=settings["RELATIVE_URLS"], **common)
+                else:
+                    signals.article_generator_write_article.send(generator, content=new)
+                    writer.write_file(new.save_as, template, generator.context, article=new,
+                                      category=getattr(new, "category", None), blog=True,
+                                      relative_urls=settings["RELATIVE_URLS"], **common)
             return sync_tree(scratch, self.output, delete=False)
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _reset_process_state() -> None:
-    """What a resident process must reset before each build: Pelican's log filter remembers every
-    message it let through (a finding fixed and re-broken would never show again), and Pelican's
-    memoized content/summary caches hold every post of every earlier build."""
+    """What a resident process must reset before each build.
+
+    Pelican's log filter remembers every message it let through (a finding fixed and broken again
+    would never show), and its memoized content/summary caches hold every post of every earlier
+    build. Some plugins reset their per-build state only in `finalized`, which a stopped build
+    never reaches: pelican-sitemap (it would skip every later sitemap) and post_contract's list of
+    broken posts (it would report a fixed post again). tests/test_devserver_property.py stops
+    builds midway to prove nothing else is left behind.
+    """
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
     for name in ("get_content", "get_summary"):
         cache = getattr(Content.__dict__.get(name), "cache", None)
         if isinstance(cache, dict):
             cache.clear()
+    sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
+    state = getattr(sitemap, "generator", None)
+    if state is not None and hasattr(state, "page_queue") and hasattr(state, "_main_pelican"):
+        state._main_pelican = None
+        state.page_queue = []
+    contract = sys.modules.get("plugins.post_contract.plugin")
+    for name in ("BROKEN", "HELD"):
+        found = getattr(contract, name, None)
+        if isinstance(found, dict):
+            found.clear()
 
 
 def timed(function, *args, **kwargs):
