@@ -80,6 +80,40 @@ def print_table(result: dict, console: Console | None = None) -> None:
                   "and the sampled summed PSS of its process tree.")
 
 
+EDIT_LABELS = {
+    "lectern": "Lectern dev server (make devserver / make regenerate)",
+    "lectern-pelican-r": "Lectern settings under pelican -r (the old make regenerate)",
+    "vanilla": "Vanilla pelican -r (reference)",
+    "hugo": "hugo server --renderToDisk",
+}
+EDIT_TARGET = 0.5  # seconds, at 1,000 posts (stretch 0.2 s)
+
+
+def print_edit_table(edit: dict, console: Console | None = None) -> None:
+    """The "edit to page, dev server" row: one line per tool, median seconds from save to page."""
+    console = console or Console(width=150)
+    table = Table(title=f"Edit to page, dev server — {edit['posts']} posts: seconds from saving a post's "
+                        "body to its page on disk showing the edit")
+    for column in ("Tool", "Median", "Min–max", "Edits", "Ratio", "Target", ""):
+        table.add_column(column, justify="left" if column in ("Tool", "Target") else "right", no_wrap=True)
+    for key, label in EDIT_LABELS.items():
+        row = edit["tools"].get(key)
+        if row is None:
+            continue
+        if not row.get("available"):
+            table.add_row(label, f"n/a ({row.get('why')})", "", "", "", "", "")
+            continue
+        s = row["seconds"]
+        target, status = "", ""
+        if key == "lectern":
+            target = f"≤ {EDIT_TARGET} s (stretch 0.2 s)"
+            status = "[green]met[/]" if s["median"] <= EDIT_TARGET else "[red]missed[/]"
+        ratio = f"{row['ratio']:.2f}×" if "ratio" in row else ""
+        table.add_row(label, f"{s['median']:.3f} s", f"{s['min']:.3f}–{s['max']:.3f}", str(row["edits"]),
+                      ratio, target, status)
+    console.print(table)
+
+
 def print_profile(rows: list[dict], console: Console | None = None) -> None:
     console = console or Console(width=150)
     table = Table(title="One Lectern dev build: top functions by cumulative time (cProfile)")

@@ -23,7 +23,7 @@ REPO = BENCH.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from bench import builds, corpus, measure, report  # noqa: E402
+from bench import builds, corpus, editloop, measure, report  # noqa: E402
 
 BUILD_ROWS = ("vanilla", "dev", "prod", "vanilla-rebuild", "rebuild")
 TEXT_ROWS = ("proselint", "brand", "publish")
@@ -199,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="skip the brand/proselint/publish rows (for scaling runs at large N)")
     parser.add_argument("--log-mb", type=float,
                         help="MB of generated access log for the referral row (default N, at most 1024)")
+    parser.add_argument("--edits", type=int, default=5,
+                        help='edits timed per tool in the "edit to page, dev server" row (0: skip it)')
+    parser.add_argument("--edit-only", action="store_true", help='only the "edit to page" row')
     parser.add_argument("--scratch", type=Path, help="work folder (default bench/scratch/n<N>)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="folder for the JSON")
     args = parser.parse_args(argv)
@@ -207,18 +210,28 @@ def main(argv: list[str] | None = None) -> int:
     scratch = (args.scratch or BENCH / "scratch" / f"n{args.posts}").resolve()
     scratch.mkdir(parents=True, exist_ok=True)
 
-    result = measure_all(args.posts, args.repeats, scratch, text=not args.builds_only)
-    if not args.builds_only:  # make report LOGS=…: lines/s and peak RSS on a generated log (deleted after)
-        from bench import logbench
+    if args.edit_only:
+        result = {"when": datetime.now(UTC).isoformat(timespec="seconds"), "posts": args.posts,
+                  "machine": {"python": platform.python_version(), "cpus": _cpus()}, "git": _git_head()}
+    else:
+        result = measure_all(args.posts, args.repeats, scratch, text=not args.builds_only)
+        if not args.builds_only:  # make report LOGS=…: lines/s, peak RSS on a generated log (deleted after)
+            from bench import logbench
 
-        result["rows"]["logs"] = logbench.run(args.log_mb or min(1024, args.posts), args.repeats)
+            result["rows"]["logs"] = logbench.run(args.log_mb or min(1024, args.posts), args.repeats)
+    if args.edits > 0:
+        content = prepare_corpus(args.posts, scratch).content
+        result["edit"] = editloop.measure(content, args.posts, scratch, edits=args.edits)
     if args.profile:
         result["profile"] = profile(args.posts, scratch)
     args.results.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = args.results / f"{stamp}-n{args.posts}.json"
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-    report.print_table(result)
+    if not args.edit_only:
+        report.print_table(result)
+    if "edit" in result:
+        report.print_edit_table(result["edit"])
     if args.profile:
         report.print_profile(result["profile"])
     print(f"bench: results written to {path}")

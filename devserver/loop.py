@@ -101,8 +101,9 @@ class Loop:
                 return
             if written:
                 self.notify(written)
+                parts = ", ".join(f"{k} {v:.3f} s" for k, v in self.site.last_timing.items())
                 self.say(f"devserver: {_rel(path)} → {', '.join(written)} in "
-                         f"{time.perf_counter() - started:.2f} s; updating the rest of the site")
+                         f"{time.perf_counter() - started:.2f} s ({parts}); updating the rest of the site")
 
     def settle(self) -> None:
         started = time.perf_counter()

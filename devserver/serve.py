@@ -24,8 +24,9 @@ EVENTS = PREFIX + "events"
 SCRIPT = PREFIX + "live.js"
 TAG = f'<script src="{SCRIPT}" defer></script>'.encode()
 LIVE_JS = (Path(__file__).with_name("live.js")).read_bytes()
-TYPES = {".xml": "application/xml", ".atom": "application/atom+xml", ".rss": "application/rss+xml",
-         ".webmanifest": "application/manifest+json", ".js": "text/javascript", ".json": "application/json"}
+#: feeds (*.atom.xml, *.rss.xml) as application/xml: a browser shows them instead of downloading them
+TYPES = {".xml": "application/xml", ".webmanifest": "application/manifest+json", ".js": "text/javascript",
+         ".json": "application/json"}
 HEARTBEAT = 15.0  # seconds between keep-alive comments on an idle event stream
 
 
@@ -108,21 +109,19 @@ class Handler(BaseHTTPRequestHandler):
     def _resolve(self, path: str) -> tuple[Path | None, str | None]:
         """(file to send or None, or a redirect target for a folder asked without its slash)."""
         root = self.server.root
-        clean = posixpath.normpath(path)
-        parts = [p for p in clean.split("/") if p and p not in (".", "..")]
-        target = root.joinpath(*parts)
+        parts = [p for p in posixpath.normpath(path).split("/") if p and p not in (".", "..")]
         try:
-            real = target.resolve()
-        except OSError:
+            real = root.joinpath(*parts).resolve()
+            if real != root and root not in real.parents:
+                return None, None
+            if real.is_dir():
+                if not path.endswith("/"):
+                    query = urlsplit(self.path).query
+                    return None, self.path.split("?", 1)[0] + "/" + (f"?{query}" if query else "")
+                real = real / "index.html"
+            return (real if real.is_file() else None), None
+        except (OSError, ValueError):  # a NUL byte, a name too long for the file system
             return None, None
-        if real != root and root not in real.parents:
-            return None, None
-        if real.is_dir():
-            if not path.endswith("/"):
-                query = urlsplit(self.path).query
-                return None, self.path.split("?", 1)[0] + "/" + (f"?{query}" if query else "")
-            real = real / "index.html"
-        return (real if real.is_file() else None), None
 
     def _send(self, status: HTTPStatus, body: bytes, ctype: str, head: bool = False) -> None:
         self.send_response(status)
@@ -181,8 +180,7 @@ class DevHTTPServer(ThreadingHTTPServer):
 def _content_type(path: Path) -> str:
     suffix = path.suffix.lower()
     ctype = TYPES.get(suffix) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-    if ctype.startswith("text/") or ctype in ("application/xml", "application/atom+xml",
-                                              "application/rss+xml", "application/json"):
+    if ctype.startswith("text/") or ctype in ("application/xml", "application/json"):
         ctype += "; charset=utf-8"
     return ctype
 

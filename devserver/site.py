@@ -117,7 +117,16 @@ class Site:
         self.cache = Path(cache).resolve() if cache else None
         self.built: Built | None = None
         self.builds = 0
+        self.last_timing: dict[str, float] = {}  # of the last render_first, for the console line
         _connect()
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        """Scratch folders of a dev server that was killed mid-build."""
+        if self.output.parent.is_dir():
+            for kind in ("devserver", "first"):
+                for folder in self.output.parent.glob(f".{self.output.name}.{kind}-*"):
+                    shutil.rmtree(folder, ignore_errors=True)
 
     # ------------------------------------------------------------------ full builds
     def read_settings(self, output: Path) -> dict:
@@ -205,12 +214,16 @@ class Site:
         if header_of(data) != built.headers.get(source):
             return None
         generator, attr, old = built.sources[source]
-        new = self._reread(generator, old)
+        started = time.perf_counter()
+        new = self._reread(generator, attr, old)
         if new is None:
             return None
-        return self._write(built, generator, attr, new)
+        read = time.perf_counter()
+        written = self._write(built, generator, attr, new)
+        self.last_timing = {"read": read - started, "render+write": time.perf_counter() - read}
+        return written
 
-    def _reread(self, generator, old: Content) -> Content | None:
+    def _reread(self, generator, attr: str, old: Content) -> Content | None:
         content_class = Article if isinstance(generator, ArticlesGenerator) else Page
         rel = os.path.relpath(old.source_path, generator.path)
         try:
@@ -223,19 +236,19 @@ class Site:
                 or getattr(new, "status", None) != getattr(old, "status", None)
                 or getattr(new, "save_as", None) != getattr(old, "save_as", None)):
             return None
-        # What plugins set after reading (neighbours, related posts, translations…) comes from
-        # header fields, unchanged: keep it. What they derive from the body is computed again.
-        for name, value in vars(old).items():
-            if name not in vars(new):
-                setattr(new, name, value)
+        # The post object itself is updated, not replaced: templates compare posts by identity
+        # (the menu marks the current page, neighbours link each other). What plugins set after
+        # reading (neighbours, related posts, translations…) comes from header fields, unchanged,
+        # and stays; what they derive from the body (reading time) is computed again below.
+        vars(old).update(vars(new))
+        _forget_memoized(old)
         shim_generator = copy.copy(generator)
         for attr in _ARTICLE_LISTS + _DRAFT_LISTS + _PAGE_LISTS:
             if hasattr(shim_generator, attr):
                 setattr(shim_generator, attr, [])
-        listed = "articles" if isinstance(generator, ArticlesGenerator) else "pages"
-        setattr(shim_generator, listed, [new])
+        setattr(shim_generator, attr, [old])  # the same list: readtime, e.g., skips hidden posts
         signals.all_generators_finalized.send(_Shim([shim_generator]))
-        return new
+        return old
 
     def _write(self, built: Built, generator, attr: str, new: Content) -> list[str]:
         """Write `new` the way its generator writes that list, into a scratch folder, then move
@@ -266,6 +279,22 @@ class Site:
             shutil.rmtree(scratch, ignore_errors=True)
 
 
+def _memoized_caches() -> list[dict]:
+    caches = []
+    for name in ("get_content", "get_summary"):
+        cache = getattr(Content.__dict__.get(name), "cache", None)
+        if isinstance(cache, dict):
+            caches.append(cache)
+    return caches
+
+
+def _forget_memoized(content: Content) -> None:
+    """Drop the HTML Pelican memoized for `content` (keyed by the object and the site URL)."""
+    for cache in _memoized_caches():
+        for key in [k for k in cache if k and k[0] is content]:
+            del cache[key]
+
+
 def _reset_process_state() -> None:
     """What a resident process must reset before each build.
 
@@ -278,10 +307,8 @@ def _reset_process_state() -> None:
     """
     LimitFilter._raised_messages.clear()
     LimitFilter._group_count.clear()
-    for name in ("get_content", "get_summary"):
-        cache = getattr(Content.__dict__.get(name), "cache", None)
-        if isinstance(cache, dict):
-            cache.clear()
+    for cache in _memoized_caches():
+        cache.clear()
     sitemap = sys.modules.get("pelican.plugins.sitemap.sitemap")
     state = getattr(sitemap, "generator", None)
     if state is not None and hasattr(state, "page_queue") and hasattr(state, "_main_pelican"):
@@ -292,10 +319,3 @@ def _reset_process_state() -> None:
         found = getattr(contract, name, None)
         if isinstance(found, dict):
             found.clear()
-
-
-def timed(function, *args, **kwargs):
-    """(result, seconds) of one call."""
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started

@@ -17,18 +17,22 @@ def _same(src: str, dest: str) -> bool:
         return False
 
 
-def _clear_way(dest: Path, root: Path) -> None:
+def _clear_way(dest: Path, root: Path) -> list[str]:
     """Remove a directory where a file goes, or a file where a directory goes (a slug became a
-    folder or the other way round)."""
+    folder or the other way round); returns the removed files, relative to `root`."""
+    removed = []
     if dest.is_dir() and not dest.is_symlink():
+        removed = [p.relative_to(root).as_posix() for p in dest.rglob("*") if not p.is_dir()]
         shutil.rmtree(dest)
     parent = dest.parent
-    while parent != root and parent not in root.parents:
+    while parent != root and root in parent.parents:
         if parent.is_file() or parent.is_symlink():
             parent.unlink()
+            removed.append(parent.relative_to(root).as_posix())
             break
         parent = parent.parent
     dest.parent.mkdir(parents=True, exist_ok=True)
+    return removed
 
 
 def sync_tree(src: Path, dest: Path, *, delete: bool = True) -> list[str]:
@@ -48,7 +52,7 @@ def sync_tree(src: Path, dest: Path, *, delete: bool = True) -> list[str]:
             if _same(path, str(target)):
                 continue
             if not target.parent.is_dir() or target.is_dir():
-                _clear_way(target, dest)
+                changed += _clear_way(target, dest)
             os.replace(path, target)
             changed.append(rel)
     if delete:
@@ -63,4 +67,4 @@ def sync_tree(src: Path, dest: Path, *, delete: bool = True) -> list[str]:
                 folder = os.path.join(root, name)
                 if os.path.isdir(folder) and not os.path.islink(folder) and not os.listdir(folder):
                     os.rmdir(folder)
-    return sorted(changed)
+    return sorted(set(changed))

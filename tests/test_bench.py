@@ -54,7 +54,7 @@ def test_bench_smoke_n5(tmp_path):
     """`bench/run.py` end to end with N=5, one round: table printed, JSON written, builds pass."""
     results = tmp_path / "results"
     proc = subprocess.run(
-        [sys.executable, str(REPO / "bench" / "run.py"), "--posts", "5", "--repeats", "1",
+        [sys.executable, str(REPO / "bench" / "run.py"), "--posts", "5", "--repeats", "1", "--edits", "2",
          "--scratch", str(tmp_path / "scratch"), "--results", str(results)],
         cwd=REPO, capture_output=True, text=True, timeout=600,
     )
@@ -72,3 +72,9 @@ def test_bench_smoke_n5(tmp_path):
     assert rows["logs"]["available"] and rows["logs"]["lines"] > 0  # make report LOGS=…: lines/s
     built = list((tmp_path / "scratch" / "dev" / "output" / "posts").glob("*/*/index.html"))
     assert len(built) == 5
+    assert "Edit to page, dev server" in proc.stdout
+    edit = data["edit"]["tools"]
+    for key in ("lectern", "lectern-pelican-r", "vanilla"):
+        assert edit[key]["available"], edit[key]
+        assert edit[key]["edits"] == 2 and edit[key]["seconds"]["median"] > 0
+    assert edit["hugo"]["available"] or edit["hugo"]["why"] == "hugo is not on PATH"

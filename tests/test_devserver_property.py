@@ -13,6 +13,7 @@ rendered first, must already be the clean build's page.
 
 from __future__ import annotations
 
+import difflib
 import os
 import random
 import re
@@ -63,6 +64,13 @@ def _differences(dev: dict[str, bytes], clean: dict[str, bytes]) -> list[str]:
     out += [f"missing from dev output: {p}" for p in sorted(clean.keys() - dev.keys())]
     out += [f"differs: {p}" for p in sorted(dev.keys() & clean.keys()) if dev[p] != clean[p]]
     return out
+
+
+def _diff(got: bytes | None, want: bytes | None) -> str:
+    lines = difflib.unified_diff((want or b"").decode("utf-8", "replace").splitlines(),
+                                 (got or b"").decode("utf-8", "replace").splitlines(),
+                                 "clean", "dev", lineterm="")
+    return "\n".join(list(lines)[:40])
 
 
 class Editor:
@@ -227,7 +235,8 @@ def test_settled_dev_output_equals_a_clean_build_after_every_random_edit(workspa
             problems = _differences(dev, expected)
             assert not problems, f"step {step} ({op} {changed}): " + "; ".join(problems[:10])
             for path, data in first.items():
-                assert data == expected.get(path), f"step {step} ({op}): {path} rendered first differs"
+                assert data == expected.get(path), (f"step {step} ({op}): {path} rendered first differs:\n"
+                                                    + _diff(data, expected.get(path)))
             if body_only is not None and first:
                 fast_pages += 1
             shutil.rmtree(reference)
