@@ -242,4 +242,5 @@ def test_settled_dev_output_equals_a_clean_build_after_every_random_edit(workspa
             shutil.rmtree(reference)
     finally:
         clean.close()
-    assert fast_pages >= 3, "the edited page was almost never rendered first: the fast path is dead"
+    if STEPS >= 40:  # about a third of the steps edit a body; some of those posts are not written
+        assert fast_pages >= 3, "the edited page was almost never rendered first: the fast path is dead"
