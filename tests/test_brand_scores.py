@@ -262,3 +262,17 @@ def test_status_labels_tell_scheduled_from_draft_and_internal(tmp_path, header, 
     cfg = config(tmp_path)
     result = check_source("a.md", post("Our partner helps.\n", header=header), cfg)
     assert result.label == label
+
+
+def test_text_output_shows_the_score_with_its_band(tmp_path):
+    import io
+
+    from plugins.brand_guard import output
+    from plugins.brand_guard.core import Report
+
+    cfg = config(tmp_path)
+    result = check_source("a.md", post(ON_BRAND + "We love synergy.\n"), cfg)
+    out = io.StringIO()
+    output.write_text(Report([result]), result.findings, out, color=False, band=cfg.alignment_model.band)
+    score = result.alignment.score
+    assert f"a.md  alignment {score}/100 {cfg.alignment_model.band(score)}" in out.getvalue()
