@@ -6,7 +6,7 @@ Every case runs through check_source on a real post with the shared test brand p
 from __future__ import annotations
 
 import pytest
-from test_brand_support import FILLER, TEST_BRAND, find, position, post, write_config
+from test_brand_support import FILLER, ON_BRAND, TEST_BRAND, find, position, post, write_config
 
 from plugins.brand_guard.config import BrandConfigError, parse_config
 from plugins.brand_guard.core import load_config
@@ -64,7 +64,8 @@ def test_capitals_that_recur_are_a_name_even_in_the_title(cfg):
 
 
 def test_listed_names_are_not_shouting_terms_or_avoid_findings(cfg):
-    src = post(FILLER * 30 + "IKEA and Synergy Health met AP Moller-Maersk.\n")
+    # ON_BRAND: repeated FILLER alone no longer carries a pillar (repetition adds nothing to a score)
+    src = post(ON_BRAND + FILLER * 30 + "IKEA and Synergy Health met AP Moller-Maersk.\n")
     assert [f.rule for f in find(cfg, src)] == []
 
 
