@@ -103,6 +103,7 @@ MARKDOWN = {
 # objects the rest of the code imports as `plugins.<name>`. No PLUGIN_PATHS: a short name such as
 # "brand_guard" would load a second copy of the package.
 PLUGINS = [
+    "plugins.buildlog",  # first: plain one-line logs without a terminal; every rebuild logs in full
     "plugins.settings",  # checks every Lectern setting and fills in its default
     "plugins.post_contract",
     "plugins.brand_guard",

@@ -27,6 +27,7 @@ import time
 from pelican import signals
 from pelican.contents import Article, Page
 
+from plugins.buildlog import say
 from plugins.edition import is_internal
 from plugins.settings import value_of
 
@@ -43,6 +44,9 @@ _LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logg
 _STATE: dict = {"config": None, "loaded": False, "fast": False}
 FAST_READER = "plugins.fast_reader"
 _PENDING: dict[str, tuple[object, str, str | None]] = {}  # source → (instance, audience, slug)
+#: Across the builds of one process (`pelican -r`, the dev server): findings per post last time,
+#: so a post whose findings are all gone says so instead of falling silent.
+_LAST_COUNT: dict[str, int] = {}
 
 
 def configure(pelican) -> None:
@@ -185,6 +189,16 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
     return results, failed, ahead
 
 
+def announce_fixed(results: list[FileResult]) -> None:
+    """"path: 0 findings — all fixed" for each post that had findings in this process's previous
+    build and has none now (a resident process rebuilds; the writer needs to see the fix landed)."""
+    for result in results:
+        before = _LAST_COUNT.get(result.path, 0)
+        if before and not result.findings:
+            say(f"{result.path}: 0 findings — all fixed (had {before})", style="green")
+        _LAST_COUNT[result.path] = len(result.findings)
+
+
 def finish(pelican) -> None:
     cfg = _STATE["config"]
     _STATE["gate_config"] = cfg
@@ -193,6 +207,7 @@ def finish(pelican) -> None:
         _PENDING.clear()
         return
     results, failed, ahead = check_noted(cfg)
+    announce_fixed(results)
     report = Report(sorted(results, key=lambda r: r.path))
     settings = pelican.settings
     build_dir = value_of(settings, "LECTERN_BUILD_DIR")
