@@ -62,9 +62,13 @@ CATEGORIES_SAVE_AS = "categories/index.html"
 AUTHORS_SAVE_AS = "authors/index.html"
 # theme/templates/404.html is written as output/404.html (point the web server's error page at it).
 DIRECT_TEMPLATES = ["index", "tags", "categories", "authors", "archives", "404"]
-# Drafts (and scheduled posts, which Pelican turns into drafts) are never written to output/.
-DRAFT_SAVE_AS = ""
-DRAFT_URL = ""
+# A dev build (`make html`, the dev server): drafts and scheduled posts (Pelican turns a future-dated
+# post into a draft) are previewed at drafts/<slug>/ with a "Draft" / "Scheduled for …" banner, never
+# listed, in feeds, the sitemap, related posts or the manifest; the article page also lists the post's
+# brand findings (plugins/dev_preview). publishconf.py switches all of it off explicitly.
+LECTERN_DEV = True
+DRAFT_URL = "drafts/{slug}/"
+DRAFT_SAVE_AS = "drafts/{slug}/index.html"
 DRAFT_PAGE_SAVE_AS = ""
 DRAFT_PAGE_URL = ""
 WITH_FUTURE_DATES = False
@@ -109,6 +113,7 @@ PLUGINS = [
     "plugins.brand_guard",
     "plugins.feeds",
     "plugins.syndication",
+    "plugins.dev_preview",  # dev builds only (LECTERN_DEV): draft banners; inert in production
     "pelican.plugins.sitemap",
     "pelican.plugins.neighbors",
     "pelican.plugins.related_posts",

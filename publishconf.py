@@ -15,6 +15,16 @@ DELETE_OUTPUT_DIRECTORY = True
 LECTERN_STRICT = True
 BRAND_STRICT = True
 
+# Nothing of the dev build (pelicanconf.py) reaches production: no draft or scheduled post is
+# written anywhere, no banner, no brand panel (plugins/dev_preview also refuses them in any strict
+# build, whatever these say).
+LECTERN_DEV = False
+DRAFT_URL = ""
+DRAFT_SAVE_AS = ""
+DRAFT_PAGE_URL = ""
+DRAFT_PAGE_SAVE_AS = ""
+WITH_FUTURE_DATES = False
+
 # Going live (`make deploy`; README "Going live"). The environment variable DEPLOY_TARGET wins, so
 # CI can set the target without editing this file. Examples:
 # DEPLOY_TARGET = "s3://insights-northwindledger"  # or ssh://deploy@web.example/var/www, gh-pages

@@ -61,6 +61,10 @@ class Build:
                                      "True: `Image: https://…` is allowed as a card image")
     slug_max: int = _s("LECTERN_SLUG_MAX", "count", 80,
                        "the longest slug, in characters (cut at a word boundary; at least 8 are kept)")
+    dev: bool = _s("LECTERN_DEV", "bool", False,
+                   "True (pelicanconf): a dev build — drafts and scheduled posts previewed at drafts/<slug>/ "
+                   "with a banner, brand findings beside each post; publishconf sets False (never in "
+                   "production, nor in any strict or internal build)")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ violations, in the light and the dark colour scheme. Screenshots go to tests/art
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from conftest import HIDDEN_POSTS
 from sitebuild import build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,6 +25,8 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 PAGES = {
     "home": "/",
     "article": "/posts/2026/the-five-day-close-is-a-trust-problem-not-a-tooling-problem/",
+    # dev build only: a draft's preview with its banner and brand findings panel (plugins/dev_preview)
+    "draft": "/drafts/where-ai-belongs-in-the-close-draft-zqdraftmarker/",
 }
 BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(16, 21, 28)"}  # --bg in main.css
 
@@ -51,8 +55,15 @@ def site_url(tmp_path_factory, marked_content):
     output = tmp / "output"
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(output)))
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    build = build_site(tmp, content=marked_content, settings={"SITEURL": base})
+    content = tmp / "content"
+    shutil.copytree(marked_content, content)
+    draft = content / "posts" / HIDDEN_POSTS["draft"]
+    draft.write_text(draft.read_text(encoding="utf-8") + "\nWe leverage synergy &lt;here&gt;.\n",
+                     encoding="utf-8")  # brand findings: the preview shows its panel
+    build = build_site(tmp, content=content, settings={"SITEURL": base})
     assert build.returncode == 0, build.log
+    page = output / PAGES["draft"].strip("/") / "index.html"
+    assert 'class="brand-panel"' in page.read_text(encoding="utf-8")
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base

@@ -45,12 +45,18 @@ def test_every_published_post_has_a_page(sample_site, post):
 @pytest.mark.parametrize("kind", sorted(HIDDEN_MARKERS))
 @pytest.mark.parametrize("site", ["sample_site", "prod_site"])
 def test_hidden_posts_never_reach_any_output_byte(request, site, kind):
+    """Production: nowhere. The dev build previews drafts and scheduled posts (issue: writers must see
+    them), so there the marker is in the post's own drafts/<slug>/ page and in no other byte."""
     build = request.getfixturevalue(site)
     marker = HIDDEN_MARKERS[kind].encode()
     files = all_output_bytes(build.output)
     assert len(files) > 50
     leaks = [str(p.relative_to(build.output)) for p, data in files.items() if marker in data.lower()]
-    assert leaks == []
+    if site == "sample_site" and kind in ("draft", "scheduled"):
+        assert len(leaks) == 1 and re.fullmatch(r"drafts/[^/]+/index\.html", leaks[0]), leaks
+        assert HIDDEN_MARKERS[kind] in leaks[0]  # its own page (the slug carries the marked title)
+    else:
+        assert leaks == []
 
 
 def test_internal_post_text_absent_but_in_private_manifest(prod_site):
@@ -59,8 +65,9 @@ def test_internal_post_text_absent_but_in_private_manifest(prod_site):
         assert b"all-hands" not in data.lower()
 
 
-def test_drafts_folder_is_not_written(sample_site):
-    assert not (sample_site.output / "drafts").exists()
+def test_drafts_folder_is_not_written_in_production(prod_site, sample_site):
+    assert not (prod_site.output / "drafts").exists()
+    assert len(list((sample_site.output / "drafts").glob("*/index.html"))) == 2  # dev: draft + scheduled
 
 
 def test_sitemap_lists_published_posts_only(prod_site):

@@ -11,7 +11,9 @@
   `path:line:col severity rule message` in path order, write LECTERN_BUILD_DIR/brand-report.html;
   with BRAND_STRICT, list the blocking findings (errors in non-draft posts) and stop the build with
   exit status 1. Draft status is read here: a future date turns a post into a draft only after
-  its constructor (and `content_object_init`) ran.
+  its constructor (and `content_object_init`) ran. In a resident process a post whose findings
+  are all gone since the last build says "0 findings — all fixed"; in a dev build
+  (plugins/dev_preview.is_dev) each post with findings gets them in a panel on its page (panel.py).
 - `finalized`, production only (BRAND_STRICT or LECTERN_STRICT), after every other receiver: the
   last gate (gate.py) reads every file of the output folder and the manifest's public entries for
   code names in any disguise and stops the build (exit status 1) when it finds one.
@@ -28,10 +30,11 @@ from pelican import signals
 from pelican.contents import Article, Page
 
 from plugins.buildlog import say
+from plugins.dev_preview import is_dev
 from plugins.edition import is_internal
 from plugins.settings import value_of
 
-from . import gate, html_report
+from . import gate, html_report, panel
 from .config import BrandConfig, BrandConfigError
 from .core import MARKDOWN_SUFFIXES, FileResult, Report, check_file, display_path, load_config
 
@@ -47,6 +50,8 @@ _PENDING: dict[str, tuple[object, str, str | None]] = {}  # source → (instance
 #: Across the builds of one process (`pelican -r`, the dev server): findings per post last time,
 #: so a post whose findings are all gone says so instead of falling silent.
 _LAST_COUNT: dict[str, int] = {}
+#: This build's checked posts: (content object, source path, result), for the dev build's panels.
+_CHECKED: list[tuple[object, str, FileResult]] = []
 
 
 def configure(pelican) -> None:
@@ -185,6 +190,7 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
         for finding in result.findings:
             logger.log(_LEVEL[finding.severity], "%s", finding)
         results.append(result)
+        _CHECKED.append((instance, source, result))
     _PENDING.clear()
     return results, failed, ahead
 
@@ -206,10 +212,14 @@ def finish(pelican) -> None:
     if cfg is None:
         _PENDING.clear()
         return
+    _CHECKED.clear()
     results, failed, ahead = check_noted(cfg)
     announce_fixed(results)
-    report = Report(sorted(results, key=lambda r: r.path))
     settings = pelican.settings
+    if is_dev(settings):  # findings beside the post, in dev builds only
+        panel.add_panels(str(pelican.output_path), _CHECKED, str(settings.get("THEME", "")))
+    _CHECKED.clear()
+    report = Report(sorted(results, key=lambda r: r.path))
     build_dir = value_of(settings, "LECTERN_BUILD_DIR")
     stamp = datetime.datetime.now().strftime("built %Y-%m-%d %H:%M")
     path = os.path.join(build_dir, "brand-report.html")
