@@ -52,13 +52,18 @@ def site_with_finding(tmp: Path, folder: str = "posts") -> tuple[Path, Path]:
     return content, jargon
 
 
-def expected_lines(source: Path) -> list[str]:
-    """What the log must say for `source`: each finding as the brand guard states it, one line each
-    (asked of the guard itself, so a reworded rule message does not break this test)."""
+def expected_findings(source: Path) -> list:
+    """The brand guard's findings for `source` (asked of the guard itself, so a reworded rule
+    message does not break this test)."""
     result = check_file(str(source), load_config(REPO / "brand.yml"), display=display_path(str(source)))
     assert result.findings, "the fixture post must have findings"
+    return result.findings
+
+
+def expected_lines(source: Path) -> list[str]:
+    """What the log must say for `source`: each finding as the brand guard states it, one line each."""
     level = {"error": "ERROR", "warning": "WARNING"}
-    return [f"{level[f.severity]:<8} {f}" for f in result.findings if f.severity in level]
+    return [f"{level[f.severity]:<8} {f}" for f in expected_findings(source) if f.severity in level]
 
 
 def env_without_terminal_hints(**extra: str) -> dict:
@@ -197,6 +202,9 @@ def test_every_rebuild_prints_the_findings_and_says_when_they_are_fixed(tmp_path
         second = resident.next_build(poke=edit_body)
         assert [line for line in wanted if line not in second] == []  # not swallowed as repeats
         assert not any("all fixed" in line for line in second)
+        count = len(expected_findings(source))
+        assert f"{shown}: {count} findings" in second  # the edited post's status line
+        assert not any("clean-post.md:" in line for line in second)  # not edited: no line
 
         def fix() -> None:
             source.write_text(source.read_text(encoding="utf-8").replace(JARGON, "\n"), encoding="utf-8")
@@ -205,10 +213,11 @@ def test_every_rebuild_prints_the_findings_and_says_when_they_are_fixed(tmp_path
         time.sleep(1)
         fix()
         third = resident.next_build(poke=fix)
-        assert f"{shown}: 0 findings — all fixed (had {len(wanted)})" in third, third
+        assert f"{shown}: 0 findings — all fixed (had {count})" in third, third
         said = [line for line in third if not line.startswith("-> Modified")]  # Pelican's own line
         assert not any(shown in line and "all fixed" not in line for line in said), said
-        assert not any("clean-post.md" in line for line in said)  # it never had any: nothing to say
+        assert f"{display_path(str(clean))}: 0 findings" in said  # edited, never had any
+        assert not any("clean-post.md" in line and "all fixed" in line for line in said)
 
         def touch() -> None:
             clean.write_text(clean.read_text(encoding="utf-8") + "\nAnother edit.\n", encoding="utf-8")
@@ -217,5 +226,6 @@ def test_every_rebuild_prints_the_findings_and_says_when_they_are_fixed(tmp_path
         touch()
         fourth = resident.next_build(poke=touch)
         assert not any("all fixed" in line for line in fourth)  # said once, when it happened
+        assert not any(shown in line for line in fourth)  # not edited this time: nothing to say
     finally:
         resident.stop()

@@ -202,3 +202,15 @@ def test_production_build_bytes_hold_no_draft_banner_or_panel(prod):
     assert page.is_file()  # the post with findings is published, without its panel
     assert not re.search(r"brand-panel|dev-banner", page.read_text(encoding="utf-8"))
     assert not (prod / "drafts").exists()
+
+
+def test_parallel_reader_writer_and_background_check_give_the_same_pages(tmp_path, dev, content):
+    """fast_reader's pools and its background brand check (forced on for this small site) produce
+    the same preview and panel bytes as the in-line path: both are the normal build path."""
+    build = build_site(tmp_path, content=content,
+                       settings={"FAST_READER_MIN_POOL": 1, "FAST_WRITER_MIN_POOL": 1}, args=("-v",))
+    assert build.returncode == 0, build.log
+    assert "checked alongside the build" in build.log
+    for rel in (f"drafts/{HOSTILE_SLUG}/index.html", f"posts/2026/{JARGON_SLUG}/index.html",
+                draft_page(dev.output, SCHEDULED_MARK).relative_to(dev.output).as_posix()):
+        assert (build.output / rel).read_bytes() == (dev.output / rel).read_bytes(), rel

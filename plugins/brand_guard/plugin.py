@@ -47,9 +47,10 @@ _LEVEL = {"error": logging.ERROR, "warning": logging.WARNING, "suggestion": logg
 _STATE: dict = {"config": None, "loaded": False, "fast": False}
 FAST_READER = "plugins.fast_reader"
 _PENDING: dict[str, tuple[object, str, str | None]] = {}  # source → (instance, audience, slug)
-#: Across the builds of one process (`pelican -r`, the dev server): findings per post last time,
-#: so a post whose findings are all gone says so instead of falling silent.
-_LAST_COUNT: dict[str, int] = {}
+#: Across the builds of one process (`pelican -r`, the dev server): per post, its number of findings
+#: and its file's (mtime, size) last time, so an edited post reports, and one whose findings are all
+#: gone says so instead of falling silent.
+_LAST: dict[str, tuple[int, tuple[int, int] | None]] = {}
 #: This build's checked posts: (content object, source path, result), for the dev build's panels.
 _CHECKED: list[tuple[object, str, FileResult]] = []
 
@@ -195,14 +196,31 @@ def check_noted(cfg: BrandConfig) -> tuple[list[FileResult], list[str], int]:
     return results, failed, ahead
 
 
-def announce_fixed(results: list[FileResult]) -> None:
-    """"path: 0 findings — all fixed" for each post that had findings in this process's previous
-    build and has none now (a resident process rebuilds; the writer needs to see the fix landed)."""
-    for result in results:
-        before = _LAST_COUNT.get(result.path, 0)
-        if before and not result.findings:
-            say(f"{result.path}: 0 findings — all fixed (had {before})", style="green")
-        _LAST_COUNT[result.path] = len(result.findings)
+def _stamp(source: str) -> tuple[int, int] | None:
+    try:
+        info = os.stat(source)
+    except OSError:
+        return None
+    return info.st_mtime_ns, info.st_size
+
+
+def announce(checked: list[tuple[object, str, FileResult]]) -> None:
+    """In a resident process (`pelican -r`, the dev server), one status line per post the writer
+    touched since the previous build — "path: 2 findings", "path: 0 findings" — and
+    "path: 0 findings — all fixed (had N)" for a post whose findings are all gone. The first build
+    (and so every CI build) says nothing here: its findings are the log lines above."""
+    for _instance, source, result in checked:
+        count, stamp = len(result.findings), _stamp(source)
+        before = _LAST.get(result.path)
+        _LAST[result.path] = (count, stamp)
+        if before is None:
+            continue
+        had, old_stamp = before
+        if had and not count:
+            say(f"{result.path}: 0 findings — all fixed (had {had})", style="green")
+        elif stamp != old_stamp:
+            say(f"{result.path}: {count} finding{'' if count == 1 else 's'}",
+                style="yellow" if count else "green")
 
 
 def finish(pelican) -> None:
@@ -214,7 +232,7 @@ def finish(pelican) -> None:
         return
     _CHECKED.clear()
     results, failed, ahead = check_noted(cfg)
-    announce_fixed(results)
+    announce(_CHECKED)
     settings = pelican.settings
     if is_dev(settings):  # findings beside the post, in dev builds only
         panel.add_panels(str(pelican.output_path), _CHECKED, str(settings.get("THEME", "")))
