@@ -110,3 +110,42 @@ def test_a_denied_hype_word_is_a_writer_rejecting_hype(cfg):
         position(src, "revolutionary"), position(src, "best-in-class"), position(src, "revolutionary", 2)]
     title = "Title: No revolutionary close\n\n" + FILLER * 30
     assert find(cfg, title, "hype") == []
+
+
+@pytest.mark.parametrize("name", [
+    "FINANCIÈRE MOSELLE S.à r.l.", "CONSTRUTORA SÃO JOSÉ Ltda.", "CONSTRUCCIONES ARAGONESAS S.L.",
+    "CEMENTIFICIO BERGAMASCO S.p.A.", "BUDOWNICTWO KRAKOWSKIE Sp. z o.o.", "NORDHAVN ENTREPRENØR A/S",
+    "KONEPAJA HÄMEENLINNA Oy", "BYGGSTÅLNORRLAND AB", "TAKAHASHI SEISAKUSHO K.K.",
+    "SOUTHERN CROSS CIVIL Pty Ltd", "GRUPO CONSTRUCTORES MEXICANOS S.A. de C.V.",
+    "SINGAPORE MARINA Pte. Ltd.",
+    "KUALA LUMPUR BUILDERS Sdn. Bhd.", "BUDAPESTI ÉPÍTŐ Zrt.", "VILNIAUS STATYBA UAB", "RĪGAS BŪVNIEKS SIA",
+    "TALLINNA EHITUS OÜ", "ANATOLIAN YAPI A.Ş.", "MUMBAI INFRASTRUCTURE Pvt. Ltd.",
+    "DEUTSCHE WOHNBAU GmbH & Co. KG",
+])
+def test_a_name_before_a_legal_form_of_any_country_is_not_shouting(cfg, name):
+    """Once each, the words before the form are a company's name (Luxembourg, Brazil, Spain, Mexico,
+    Singapore, Malaysia, Hungary, the Baltics, Turkey, India...), not raised voice."""
+    assert caps(cfg, f"We signed with {name} last spring.\n") == []
+
+
+@pytest.mark.parametrize("line", [
+    ("WE ARE HIRING ENGINEERS NOW " * 4000),  # a pasted all-caps disclaimer, words
+    ("A" * 100_000),  # one endless capitals word
+    ("AB " * 30_000),  # an endless run of legal-form words
+    ("ACME " * 20_000 + "AG"),  # an endless name before a form
+])
+def test_an_endless_capitals_line_is_checked_in_linear_time(tmp_path, line):
+    """Looking for names before legal forms tried every start in a capitals run and scanned to its
+    end: 50,000 characters took minutes (a hang in the editor). The check runs in a child process
+    with a generous limit so a hang fails instead of blocking the suite; no timing is asserted."""
+    code = ("import sys; from plugins.brand_guard.core import check_text, load_config; "
+            "cfg = load_config(sys.argv[1]); text = sys.stdin.read(); "
+            "print(sum(f.rule == 'hype' for f in check_text(text, cfg)))")
+    import subprocess
+    import sys
+
+    from sitebuild import REPO
+    path = write_config(tmp_path, TEST_BRAND + NAMES)
+    done = subprocess.run([sys.executable, "-c", code, str(path)], input=line + "\n\nA calm sentence.\n",
+                          capture_output=True, text=True, cwd=REPO, timeout=90)
+    assert done.returncode == 0, done.stderr

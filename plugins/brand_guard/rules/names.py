@@ -17,17 +17,36 @@ from ..model import Term
 from ..patterns import END, START
 
 #: Legal-form suffixes: a word in capitals before one of these is a company's name, not shouting.
+#: Forms that are also everyday capitals words in English ("PC", "CV", "SL") are left out: "WE LOVE
+#: PC GAMING" must still shout.
 LEGAL_FORMS = (
     "AG", "AB", "ApS", "AS", "A/S", "ASA", "BV", "B.V.", "Bhd", "Co", "Co.", "Corp", "Corp.", "GIE", "GmbH",
     "Inc", "Inc.", "JSC", "KG", "KGaA", "KK", "K.K.", "Kft", "LLC", "LLP", "LP", "L.P.", "Ltd", "Ltd.",
     "Limited", "NV", "N.V.", "Oy", "Oyj", "PJSC", "PLC", "plc", "Pty", "SA", "S.A.", "SARL", "SAS",
     "SE", "SpA", "S.p.A.", "SRL", "S.r.l.", "Sp. z o.o.", "AD", "DD", "d.o.o.", "a.s.", "s.r.o.",
     "INC", "LTD", "CORP", "LIMITED", "GMBH",
+    # Luxembourg, France, Belgium; Spain and Latin America; Portugal and Brazil
+    "S.à r.l.", "S.à.r.l.", "Sàrl", "S.A.S.", "SASU", "EURL", "BVBA", "SPRL", "S.L.", "S.L.U.", "SLU",
+    "S.A.B.", "Cía.", "Ltda", "Ltda.", "LTDA", "Lda", "Lda.", "Ltée",
+    # Italy, Hungary, the Baltics, Poland, Turkey, Greece, Iceland, Russia and neighbours
+    "S.R.L.", "Srl", "S.a.s.", "Zrt", "Zrt.", "Nyrt", "Nyrt.", "Kft.", "Bt.", "UAB", "SIA", "OÜ",
+    "Sp.j.", "Sp. k.", "A.Ş.", "AŞ", "A.E.", "Α.Ε.", "ΑΕ", "ehf.", "hf.", "ООО", "ОАО", "ПАО", "ЗАО",
+    # Asia and Oceania
+    "Pte", "Pte.", "Sdn", "Sdn.", "Bhd.", "Pvt", "Pvt.", "Tbk", "G.K.", "Pty.",
+    # Germany, the United States
+    "e.V.", "eG", "PLLC", "P.C.",
 )
 _FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))
-#: A run of capitals words, then a legal form (the capitals words are the name).
+#: Every capital letter (Ő, Ş, Ū, Ł, Ё ...): a name may carry any of them, although only the
+#: Latin-1 capitals are judged as shouting.
+_CAPITAL = "".join(sorted({re.escape(chr(c)) for c in range(0x41, 0x2C00) if chr(c).isupper()}))
+_NAME_CHAR = rf"{_CAPITAL}0-9&'’\-"
+#: A run of capitals words, then a legal form (the capitals words are the name). It starts at a
+#: word's start and takes at most 15 words, so finding every name in a post is linear: an endless
+#: capitals line is not scanned to its end from each of its letters.
 LEGAL_NAME = re.compile(
-    rf"(?P<name>[A-ZÀ-ÖØ-Þ][A-ZÀ-ÖØ-Þ0-9&'’\-]+(?:[ \t]+[A-ZÀ-ÖØ-Þ0-9&][A-ZÀ-ÖØ-Þ0-9&'’\-]*)*)"
+    rf"(?<![{_NAME_CHAR}])"
+    rf"(?P<name>[{_CAPITAL}][{_NAME_CHAR}]+(?:[ \t]+[{_CAPITAL}0-9&][{_NAME_CHAR}]*){{0,14}})"
     rf",?[ \t]+(?:{_FORMS})(?![\w/])"
 )
 LEGAL_FORM_WORDS = frozenset(f for f in LEGAL_FORMS if f.isalpha())
