@@ -319,6 +319,16 @@ INLINE_CASES = [
     "Line  \nbreak, __strong__ _em_ ***both*** snake_case_name 2*3*4, ![img](a.png) [ref][1] [^1]\n\n"
     "[1]: https://example.com\n[^1]: A footnote -- with 'quotes'.",
     "\\*not em\\* and \\`not code\\` and [not a link] and a lone ] bracket",
+    # apostrophes only, double quotes only, both nested, quote sets, decades, quotes at the start
+    "Don't stop: the team's plan, the '80s, rock 'n' roll, O'Brien's ledger.",
+    '"Quoted" and "more" and "\'nested\'" and "\'80s"',
+    "'Tis \"'Quoted' words in a larger quote.\" and '\"set\"' and \"'\" and '\"' alone",
+    "'",
+    '"',
+    # text that looks like Markdown's own placeholders, other scripts, invisible characters
+    "klzzwxh:0 \x02klzzwxh:1\x03 wzxhzdk:2 -- it's",
+    "Привет 'мир' — «ёлки» -- 東京の'駅' ... \u200bit\u00ads \"zero\u200dwidth\"",
+    "*it's* _\"em\"_ `code's` [it's](https://example.com/it's) ![it's](x'y.png) <b>it's</b>",
 ]
 
 
