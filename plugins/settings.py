@@ -101,6 +101,7 @@ class Fast:
     writer_min_pool: int = _s("FAST_WRITER_MIN_POOL", "count", 32, "smaller batches never start a pool")
     prefilter: bool = _s("FAST_READER_PREFILTER", "bool", True, "skip inline patterns that cannot match")
     writer: bool = _s("FAST_WRITER", "bool", True, "render pages in a fork pool")
+    url_memo: bool = _s("FAST_URL_MEMO", "bool", True, "compute each post's url/save_as once per build")
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from plugins.fast_reader import plugin, prefilter, writer
 READER = "fast_reader's parallel reader: "
 WRITER = "fast_reader's parallel writer: "
 PREFILTER = "fast_reader's inline prefilter: "
+URLS = "fast_reader's URL memo: "
 CONVERTED = re.compile(r"fast_reader: converted \d+/\d+ files")
 RENDERED = re.compile(r"fast_reader: rendered \d+ pages")
 
@@ -48,11 +49,12 @@ def test_upgraded_pelican_builds_the_same_site_with_pelicans_reader_and_writer(t
     assert CONVERTED.search(fast.log) and RENDERED.search(fast.log)
     assert not CONVERTED.search(public.log) and not RENDERED.search(public.log)
     assert "fast path was proven" not in fast.log and "same output, slower" not in fast.log
-    for part in (READER, WRITER):
+    for part in (READER, WRITER, URLS):
         message = part + "pelican 4.13.0 is installed, but this fast path was proven on pelican 4.12.0 only"
         assert public.log.count(message) == 1, public.log[-3000:]
     assert public.log.count("PROVEN in plugins/fast_reader/plugin.py") == 1
     assert public.log.count("PROVEN in plugins/fast_reader/writer.py") == 1
+    assert public.log.count("PROVEN in plugins/fast_reader/urls.py") == 1
     assert PREFILTER not in public.log  # nothing was converted by fast_reader: no prefilter to check
 
 

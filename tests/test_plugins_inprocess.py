@@ -121,6 +121,62 @@ def test_brand_guard_reports_findings_and_strict_stops_on_a_code_name(tmp_path, 
 
 # ---------------------------------------------------------------- fast_reader
 
+
+def _rename_first_post(generators) -> None:
+    """all_generators_finalized: a plugin changes a post's address after Pelican computed it."""
+    for generator in generators:
+        for article in getattr(generator, "articles", []):
+            if article.slug == "post-0":
+                article.slug = "renamed-by-a-plugin"
+
+
+def test_url_memo_starts_after_the_last_change_and_ends_with_the_build(tmp_path):
+    from pelican import signals
+    from pelican.contents import Article
+
+    from plugins.fast_reader import urls
+
+    content = tmp_path / "content"
+    for number in range(3):
+        post(content, f"post-{number}", date=f"2026-03-0{number + 1} 08:30", title=f"Post {number}")
+    signals.all_generators_finalized.connect(_rename_first_post)
+    try:
+        site = build(tmp_path / "one", content)
+    finally:
+        signals.all_generators_finalized.disconnect(_rename_first_post)
+    assert urls.WIRE.get() is not None and Article.get_url_setting is urls._memo_get_url_setting
+    # the change made before writing is in every page and link (no URL remembered from before it)
+    assert (site.output / "posts/2026/renamed-by-a-plugin/index.html").exists()
+    assert not (site.output / "posts/2026/post-0").exists()
+    soup = BeautifulSoup(site.read("index.html"), "html.parser")
+    links = {a["href"] for a in soup.select("h2 a")}
+    assert f"{site.settings['SITEURL']}/posts/2026/renamed-by-a-plugin/" in links
+    # after the build nothing is remembered: an object changed later (a resident dev process) is
+    # answered anew, and the next build in this process starts from nothing
+    assert urls._MEMO[0] is None
+    article = Article("x", {"title": "T", "date": datetime(2026, 3, 1), "slug": "before"},
+                      settings=site.settings)
+    assert article.url == "posts/2026/before/"
+    article.slug = "after"
+    assert article.url == "posts/2026/after/" and article.save_as == "posts/2026/after/index.html"
+    post(content, "post-1", date="2026-03-02 08:30", title="Post 1", slug="moved")
+    again = build(tmp_path / "two", content)
+    assert (again.output / "posts/2026/moved/index.html").exists()
+    assert "posts/2026/post-1/" not in again.read("index.html")
+    assert (again.output / "posts/2026/post-0/index.html").exists()  # no rename this time
+
+
+def test_url_memo_off_builds_the_same_pages(tmp_path):
+    content = tmp_path / "content"
+    for number in range(3):
+        post(content, f"post-{number}", date=f"2026-03-0{number + 1} 08:30", title=f"Post “{number}”")
+    on = build(tmp_path / "on", content)
+    off = build(tmp_path / "off", content, FAST_URL_MEMO=False)
+    pages = {p.relative_to(on.output): p.read_bytes() for p in on.output.rglob("*.html")}
+    assert len(pages) > 3
+    assert pages == {p.relative_to(off.output): p.read_bytes() for p in off.output.rglob("*.html")}
+
+
 def test_fast_reader_in_process_build_is_identical_to_pelicans_reader(tmp_path):
     import pelicanconf
 

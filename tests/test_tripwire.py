@@ -106,7 +106,7 @@ def test_every_proven_table_matches_the_lock_file():
     import re
     from pathlib import Path
 
-    from plugins.fast_reader import plugin, prefilter, writer
+    from plugins.fast_reader import plugin, prefilter, urls, writer
     from publish import lengths
 
     lock = {}
@@ -114,7 +114,7 @@ def test_every_proven_table_matches_the_lock_file():
         name, sep, version = line.partition("==")
         if sep:
             lock[re.sub(r"[-_.]+", "-", name.strip()).lower()] = version.strip()
-    wires = [plugin.WIRE, writer.WIRE, prefilter.WIRE, lengths.X_WIRE, lengths.GRAPHEME_WIRE]
+    wires = [plugin.WIRE, writer.WIRE, prefilter.WIRE, urls.WIRE, lengths.X_WIRE, lengths.GRAPHEME_WIRE]
     for guard in wires:
         for dist, versions in guard.proven.items():
             proven = (versions,) if isinstance(versions, str) else versions

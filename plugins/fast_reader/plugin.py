@@ -18,7 +18,7 @@ from pelican.readers import MarkdownReader
 
 from plugins.tripwire import Tripwire
 
-from . import brand, convert, writer
+from . import brand, convert, urls, writer
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +205,4 @@ def register() -> None:
     signals.all_generators_finalized.connect(reset)
     signals.finalized.connect(finish)
     writer.register()
+    urls.register()
