@@ -37,7 +37,10 @@ THEME = os.path.join(_ROOT, "theme")
 # template this environment renders is HTML.
 from publish.text import plain_text  # noqa: E402
 
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True}
+# auto_reload off: a build never edits its templates, so Jinja need not stat each one at every
+# render, import and extends (a theme edit starts a new build, which makes a new environment).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "extensions": [], "autoescape": True,
+                     "auto_reload": False}
 JINJA_FILTERS = {"plain": plain_text}
 DEFAULT_PAGINATION = 6
 PAGINATION_PATTERNS = (

@@ -32,27 +32,34 @@ def write_feeds(generator, writer=None) -> None:
     internal = is_internal(settings)
     articles = [a for a in generator.articles
                 if is_feedable(a, now, settings.get("TIMEZONE"), internal_edition=internal)]
-    items = [feed_item(a, siteurl, output_path, static_root) for a in articles]
-
-    groups: dict[tuple[str, str], list[FeedItem]] = defaultdict(list)
+    # Group on the cheap facts first; a post's full feed item (its absolutized HTML) is made only
+    # if it is among the newest FEED_MAX_ITEMS of some feed, and once for all the feeds it is in.
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
-    for item, article in zip(items, articles, strict=True):
-        groups[("ALL", "")].append(item)
-        if item.category_slug:
-            groups[("CATEGORY", item.category_slug)].append(item)
-            names[("CATEGORY", item.category_slug)] = xml_safe(str(article.category))
-        for tag, slug in zip(getattr(article, "tags", []) or [], item.tag_slugs, strict=True):
-            groups[("TAG", slug)].append(item)
-            names[("TAG", slug)] = xml_safe(str(tag))
-        if item.author_slug:
-            groups[("AUTHOR", item.author_slug)].append(item)
-            names[("AUTHOR", item.author_slug)] = item.author
+    for index, article in enumerate(articles):
+        groups[("ALL", "")].append(index)
+        category = getattr(article, "category", None)
+        if category and category.slug:
+            groups[("CATEGORY", category.slug)].append(index)
+            names[("CATEGORY", category.slug)] = xml_safe(str(article.category))
+        for tag in getattr(article, "tags", []) or []:
+            groups[("TAG", tag.slug)].append(index)
+            names[("TAG", tag.slug)] = xml_safe(str(tag))
+        author = getattr(article, "author", None)
+        if author and author.slug:
+            groups[("AUTHOR", author.slug)].append(index)
+            names[("AUTHOR", author.slug)] = xml_safe(str(author))
 
     limit = settings.get("FEED_MAX_ITEMS") or None
     paths = read(settings, Feeds)
+    items: dict[int, FeedItem] = {}
     written = 0
     for (kind, slug), group in groups.items():
-        newest = sorted(group, key=lambda i: i.published, reverse=True)[:limit]
+        newest_first = sorted(group, key=lambda i: articles[i].date, reverse=True)[:limit]
+        for index in newest_first:
+            if index not in items:
+                items[index] = feed_item(articles[index], siteurl, output_path, static_root)
+        newest = [items[index] for index in newest_first]
         label = _label(kind, names.get((kind, slug), ""))
         for fmt in ("ATOM", "RSS"):
             pattern = paths.path(kind, fmt)
@@ -61,7 +68,7 @@ def write_feeds(generator, writer=None) -> None:
             rel = pattern.format(slug=slug)
             _write(settings, siteurl, rel, fmt, label, newest, output_path)
             written += 1
-    logger.info("feeds: wrote %d feeds for %d public posts", written, len(items))
+    logger.info("feeds: wrote %d feeds for %d public posts", written, len(articles))
 
 
 def _label(kind: str, name: str) -> str:

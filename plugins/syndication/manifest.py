@@ -66,10 +66,11 @@ def entry(article, settings: dict, finder=None) -> dict:
     channels = getattr(article, "channels", None)
     source = read_source(article)
     audience = getattr(article, "audience", None) or str(meta.get("audience", "public")).lower()
+    path = article.url  # a property Pelican recomputes at every access
     return {
         "slug": article.slug,
-        "url": f"{siteurl}/{article.url}",
-        "path": article.url,
+        "url": f"{siteurl}/{path}",
+        "path": path,
         "title": one_line(article.title),
         "summary": plain_text(getattr(article, "summary", "") or meta.get("summary")),
         "social": social,
