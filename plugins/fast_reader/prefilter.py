@@ -93,7 +93,7 @@ class FilteredInlineProcessor(InlineProcessor):
     """
 
     triggers: dict[int, tuple[str, ...]]
-    plans: dict[frozenset[str], tuple[tuple[int, object], ...]]
+    plans: dict[frozenset[str], tuple[tuple[int, object, tuple[str, ...] | None], ...]]
     patterns: tuple[object, ...]  # the registry's patterns in its order, snapshot at `speed_up`
     trigger_chars: frozenset[str]
 
@@ -107,9 +107,11 @@ class FilteredInlineProcessor(InlineProcessor):
             plan = self.plans.get(present)
             if plan is None:
                 plan = self.plans[present] = self._plan(present)
-            for index, pattern in plan:
+            for index, pattern, substrings in plan:
                 if index < first:
                     continue
+                if substrings is not None and not any(part in data for part in substrings):
+                    continue  # its characters are all there, but not side by side ("." is not "...")
                 matched, tries = True, 0
                 while matched:  # the original loop: re-apply a pattern while it matches, then the next
                     data, matched, start = apply(pattern, data, index, start)
@@ -120,14 +122,18 @@ class FilteredInlineProcessor(InlineProcessor):
             else:
                 return data
 
-    def _plan(self, present: frozenset[str]) -> tuple[tuple[int, object], ...]:
-        """(index, pattern) of every pattern that may match a text holding the trigger characters
-        `present`: unknown patterns always; known ones when all characters of one trigger are there."""
+    def _plan(self, present: frozenset[str]) -> tuple[tuple[int, object, tuple[str, ...] | None], ...]:
+        """(index, pattern, substrings) of every pattern that may match a text holding the trigger
+        characters `present`: unknown patterns always; known ones when all characters of one
+        trigger are there. `substrings`: the triggers to look for in the text itself before trying
+        the pattern, when one is longer than a character (None: the characters were enough)."""
         plan = []
         for index, pattern in enumerate(self.patterns):
             needed = self.triggers.get(id(pattern))
-            if needed is None or any(present.issuperset(part) for part in needed):
-                plan.append((index, pattern))
+            if needed is None:
+                plan.append((index, pattern, None))
+            elif any(present.issuperset(part) for part in needed):
+                plan.append((index, pattern, needed if any(len(part) > 1 for part in needed) else None))
         return tuple(plan)
 
 
