@@ -5,9 +5,9 @@ and settings, the site of the tree's `content/` and of the bench corpus (bench/c
 each with `pelicanconf.py` (dev) and `publishconf.py` (production), into a temporary folder, and
 compares every output file and the build folder (manifest, reports) byte for byte. What a build
 stamps with the clock (sitemap `<lastmod>` of generated pages, feed `<updated>`/`lastBuildDate`,
-the manifest's `generated`, the brand report's `built`) is masked first. Exit 0 when all four pairs are identical, 1 otherwise
-(the first differences are printed). Use a `git worktree` of the commit before the change as
-BASE_TREE.
+the manifest's `generated`, the brand report's `built`) is masked first. Exit 0 when all four
+pairs are identical, 1 otherwise (the first differences are printed). Use a `git worktree` of the
+commit before the change as BASE_TREE.
 """
 
 from __future__ import annotations
