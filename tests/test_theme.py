@@ -488,3 +488,19 @@ def test_external_reference_detector_catches_cdn_links():
     assert not external("data:image/png;base64,AAAA", "localhost:8000")
     css = "@import url('https://cdn.example.com/a.css'); b { background: url(/img/x.png) }"
     assert CSS_URL.findall(css) == ["https://cdn.example.com/a.css", "/img/x.png"]
+
+
+@pytest.mark.parametrize("minutes, seconds",
+                         [(0, 0), (0, 29), (0, 30), (1, 0), (3, 45), (2.0, 0), (0.5, 0), (12, 59)])
+def test_reading_minutes_is_what_the_max_filter_gave(minutes, seconds):
+    """The macro rounds without Jinja's `max` filter (a cost on every listing): same text."""
+    from types import SimpleNamespace
+
+    from jinja2 import Environment, FileSystemLoader
+
+    env = Environment(loader=FileSystemLoader(str(REPO / "theme" / "templates")), trim_blocks=True,
+                      lstrip_blocks=True, autoescape=True)
+    macros = env.get_template("_macros.html").module
+    old = env.from_string("{{ [mins + (1 if secs >= 30 else 0), 1]|max }}")
+    item = SimpleNamespace(readtime_with_seconds=(minutes, seconds))
+    assert str(macros.reading_minutes(item)) == old.render(mins=minutes, secs=seconds)
