@@ -32,6 +32,7 @@ MASKS = [
     (".xml", re.compile(r"<updated>[^<]*</updated>")),
     (".json", re.compile(r'"generated": "[^"]*"')),
     ("brand-report.html", re.compile(r"built \d{4}-\d\d-\d\d \d\d:\d\d")),
+    ("brand-report.html", re.compile(r'vscode://file/[^"]*/content/')),  # each tree's own absolute path
 ]
 
 
