@@ -67,12 +67,18 @@ class Item:
     since: str | None = None  # for reconcile: time of the pending record
     remote_url: str = ""
     warnings: list[str] = field(default_factory=list)  # brand warnings on `text` (never block)
+    #: What the post references, uploaded before the intent is recorded (e.g. LinkedIn's thumbnail
+    #: URN); recorded with `pending`, so a re-send is the same request. None: not prepared yet.
+    media: dict | None = None
 
 
 @dataclass(frozen=True)
 class Receipt:
     remote_id: str
     remote_url: str
+    #: True when the network only *accepted* the post for later processing (Teams Workflows answer
+    #: 202 before the flow runs): recorded as "accepted", never re-sent, but not known to be posted.
+    accepted: bool = False
 
 
 class ChannelError(Exception):
@@ -89,8 +95,22 @@ class RateLimited(ChannelError):
         self.reset = reset
 
 
+class Held(ChannelError):
+    """The channel would not send this item as composed, and sent nothing (e.g. a card image the
+    network cannot carry): recorded `not-sent` with the reason, shown as held, tried next run."""
+
+
+class ReadFailed(ChannelError):
+    """Reconcile could not read the network *for now* (rate limit, network error, timeout, 5xx).
+
+    Not an answer: the pair stays open and the next run reads again. Only `Unsettled` (the
+    network answered, and the answer cannot tell) makes a pair "needs attention".
+    """
+
+
 class Unsettled(Exception):
-    """Reconcile could not tell whether a pending post went out."""
+    """Reconcile read the network and still cannot tell whether a pending post went out (the post
+    is older than what can be read, the account's API tier cannot read timelines, a webhook)."""
 
 
 def load_manifest(path: str | Path, settings: dict | None = None,

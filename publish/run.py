@@ -17,10 +17,11 @@ from datetime import UTC, datetime
 from .compose import ComposeError, compose
 from .ledger import Ledger, Writer, in_flight, parse_time
 from .live import wait_all
-from .model import ChannelError, Item, Post, RateLimited, Unsettled
+from .model import ChannelError, Held, Item, Post, RateLimited, Unsettled
 from .redact import error_text
 from .settings import in_flight_window, live_wait
 from .settings import timeout as settings_timeout
+from .states import OPEN
 
 CRASH_ENV = "LECTERN_TEST_CRASH_AT"
 
@@ -45,7 +46,7 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
     now = now or now_utc()
     window = in_flight_window(settings)
     for pair in list(ledger.pairs().values()):
-        if pair.state not in ("pending", "uncertain") or pair.channel not in connections:
+        if pair.state not in OPEN or pair.channel not in connections:
             continue
         base = {"post": pair.post, "channel": pair.channel, "key": pair.key, "hash": pair.pending_hash}
         since = parse_time(pair.since)
@@ -85,8 +86,9 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
             continue
         item = Item(post=post, channel=pair.channel, status="reconcile", text=composed.text,
                     link=composed.link, payload=composed.payload, key=pair.key or "",
-                    since=pair.key_since or pair.since)
-        writer.append({**base, "event": "pending", "url": pair.url, "via": "reconcile"})
+                    since=pair.key_since or pair.since, media=pair.media)
+        again = {"media": pair.media} if pair.media else {}
+        writer.append({**base, "event": "pending", "url": pair.url, "via": "reconcile", **again})
         crash_point("reconcile-pending")
         try:
             receipt = connections[pair.channel].reconcile(item)
@@ -94,15 +96,17 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
             writer.append({**base, "event": "attention", "reason": error_text(redact, exc)})
             notes.append(f"{pair.post} → {pair.channel}: needs attention ({error_text(redact, exc)})")
             continue
-        except ChannelError as exc:  # network down, rate limited...: try again next run
-            notes.append(f"{pair.post} → {pair.channel}: still unsettled ({error_text(redact, exc)})")
+        except ChannelError as exc:  # rate limited, network down, 5xx: no answer yet, read again next run
+            notes.append(f"{pair.post} → {pair.channel}: still open, checked again next run "
+                         f"({error_text(redact, exc)})")
             continue
         if receipt is None:
             writer.append({**base, "event": "not-sent", "reason": "reconcile: not found on the network"})
             notes.append(f"{pair.post} → {pair.channel}: earlier attempt never arrived; will post")
         else:
+            flag = {"accepted": True} if receipt.accepted else {}
             writer.append({**base, "event": "posted", "remote_id": receipt.remote_id,
-                           "remote_url": receipt.remote_url, "url": pair.url, "via": "reconcile"})
+                           "remote_url": receipt.remote_url, "url": pair.url, "via": "reconcile", **flag})
             found = receipt.remote_url or "sent"
             notes.append(f"{pair.post} → {pair.channel}: earlier attempt found ({found})")
     return notes
@@ -153,12 +157,22 @@ def _checked_live(item: Item) -> bool:
 
 
 def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferred: dict[str, str]) -> None:
+    """Post one item: its media first (nothing is posted by that), then the intent with what the
+    post will reference (fsync), then the call, then its result."""
     item.key = uuid.uuid4().hex
     base = {"post": item.post.slug, "channel": item.channel, "key": item.key, "hash": item.post.hash}
-    writer.append({**base, "event": "pending", "url": item.link})
-    crash_point("after-pending")
     try:
+        prepare = getattr(conn, "prepare", None)
+        item.media = prepare(item) if prepare is not None else None
+        media = {"media": item.media} if item.media else {}
+        writer.append({**base, "event": "pending", "url": item.link, **media})
+        crash_point("after-pending")
         receipt = conn.post(item)
+    except Held as exc:
+        message = error_text(redact, exc)
+        writer.append({**base, "event": "not-sent", "reason": message})
+        item.status, item.reason = "held", message
+        return
     except RateLimited as exc:
         reset = exc.reset.astimezone(UTC).isoformat(timespec="seconds") if exc.reset else None
         writer.append({**base, "event": "not-sent", "reason": error_text(redact, exc)})
@@ -173,9 +187,13 @@ def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferre
         item.status, item.reason = "failed", message
         return
     crash_point("after-call")
+    flag = {"accepted": True} if receipt.accepted else {}
     writer.append({**base, "event": "posted", "remote_id": receipt.remote_id,
-                   "remote_url": receipt.remote_url, "url": item.link})
-    item.status, item.remote_url = "posted", receipt.remote_url
+                   "remote_url": receipt.remote_url, "url": item.link, **flag})
+    item.status, item.remote_url = ("accepted" if receipt.accepted else "posted"), receipt.remote_url
+    if receipt.accepted:
+        item.reason = (f"accepted by {conn.spec.label} (HTTP 202): its flow delivers the card later and "
+                       "cannot be asked whether it did — never re-sent")
 
 
 def mark_existing(writer: Writer, items: list[Item]) -> None:

@@ -7,8 +7,14 @@ default template and limit, environment variables). The module satisfies `Channe
   secret redaction);
 - `configured(env, settings) -> bool`: are the credentials present?
 - `connect(settings, env) -> Channel`: an object with `post(item) -> Receipt` and
-  `reconcile(item) -> Receipt | None` (None: proven not posted; raises `Unsettled` when it cannot
-  tell). Errors are `ChannelError` (`.uncertain` when the post may have gone out) or `RateLimited`.
+  `reconcile(item) -> Receipt | None` (None: proven not posted; raises `Unsettled` when the
+  network answered and the answer cannot tell, `ReadFailed`/`RateLimited` when it could not be read
+  for now — the pair then stays open). Errors are `ChannelError` (`.uncertain` when the post may
+  have gone out), `RateLimited`, or `Held` (nothing sent: the item cannot go as composed).
+  Optional: `prepare(item) -> dict` uploads what the post references before the intent is
+  recorded (kept with it, so a re-send is the same request); `notes`: what the operator should
+  know before anything is posted (shown by the CLI and the preview).
+- optional `warnings(settings, env) -> list[str]`: configuration warnings shown on every run.
 
 Importing this package is cheap (no network libraries): the modules load on first use.
 """
@@ -25,7 +31,7 @@ if TYPE_CHECKING:
     from ..model import Item, Receipt
 
 __all__ = ["CHANNELS", "IDS", "Channel", "ChannelModule", "ChannelSpec", "env_names", "label", "module",
-           "secret_env_names"]
+           "notes", "secret_env_names", "warnings"]
 
 
 @runtime_checkable
@@ -57,3 +63,18 @@ class ChannelModule(Protocol):
 def module(name: str) -> ModuleType:
     """The adapter module of channel `name` (KeyError for an id the registry does not know)."""
     return importlib.import_module(CHANNELS[name].module)
+
+
+def warnings(names, settings: dict, env: dict) -> list[str]:
+    """Every enabled channel's configuration warnings (module-level `warnings`, no network)."""
+    found: list[str] = []
+    for name in names:
+        check = getattr(module(name), "warnings", None)
+        if check is not None:
+            found += check(settings, env)
+    return found
+
+
+def notes(connection) -> list[str]:
+    """What a connected channel found out that the operator should know before posting."""
+    return list(getattr(connection, "notes", None) or [])

@@ -28,6 +28,20 @@ def session(timeout: float) -> requests.Session:
     adapter = TimeoutAdapter(timeout)
     s.mount("https://", adapter)
     s.mount("http://", adapter)
+    return default_timeout(s, timeout)
+
+
+def default_timeout(s: requests.Session, timeout: float) -> requests.Session:
+    """Give every request of `s` a timeout whatever adapter serves it (an SDK's own session, such
+    as tweepy's `Client.session`, may have other adapters mounted on more specific prefixes)."""
+    request = s.request
+
+    def timed(method, url, **kwargs):
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = timeout
+        return request(method, url, **kwargs)
+
+    s.request = timed  # an instance attribute: the SDK keeps its session object
     return s
 
 

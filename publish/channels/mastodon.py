@@ -22,7 +22,7 @@ from mastodon import (
 )
 
 from ..ledger import parse_time
-from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..model import ChannelError, Item, RateLimited, ReadFailed, Receipt, Unsettled
 from ..settings import timeout
 from .registry import CHANNELS
 
@@ -77,7 +77,7 @@ class MastodonChannel:
         since = parse_time(item.since)
         try:
             return self._find(item, since)
-        except Unsettled:
+        except (Unsettled, ReadFailed):
             if since and datetime.now(UTC) - since < KEY_LIFETIME:
                 return self.post(item)  # same key: Mastodon answers with the status it already made
             raise
@@ -86,6 +86,13 @@ class MastodonChannel:
         try:
             me = self.api.me()
             statuses = self.api.account_statuses(me["id"], limit=RECENT)
+        except MastodonRatelimitError:
+            reset = self.api.ratelimit_reset
+            raise RateLimited(f"{LABEL}: reading recent statuses is rate limited; checked again next run",
+                              datetime.fromtimestamp(reset, tz=UTC) if reset else None) from None
+        except (MastodonNetworkError, MastodonServerError) as exc:
+            raise ReadFailed(f"{LABEL}: could not read recent statuses for now ({type(exc).__name__}); "
+                             "checked again next run") from None
         except MastodonError as exc:
             raise Unsettled(f"{LABEL}: could not read recent statuses ({type(exc).__name__})") from None
         for status in statuses:
