@@ -16,7 +16,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
-from . import brand, channels, internal, preview
+from . import brand, channels, internal, preview, states
 from .channels.registry import label
 from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
@@ -113,14 +113,19 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
 
     connections: dict = {}
     broken: dict[str, str] = {}  # channel → why it could not connect
+    notices = channels.warnings(enabled, settings, env)  # every run, credentials or not
     if writer and not args.mark_existing:
         for name in live:
             module = channels.module(name)
             try:
                 connections[name] = module.connect(settings, env)
+                notices += channels.notes(connections[name])
             except Exception as exc:  # noqa: BLE001 - any connect failure must stop only this channel
                 broken[name] = error_text(redact, exc)
                 say(err, f"publish: {label(name)}: {broken[name]}")
+    for notice in notices:
+        say(err, f"publish: warning: {redact(notice)}")
+    if writer and not args.mark_existing:
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
             say(err, f"publish: reconcile: {note}")
@@ -135,7 +140,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     _hold_confidential(items)
     refill(items, 0 if args.mark_existing else settings["SYNDICATION_MAX_PER_RUN"])
     brand.add_warnings(items, settings)
-    show = {"settings": settings, "site": args.site, "content": args.content}
+    show = {"settings": settings, "site": args.site, "content": args.content, "notices": notices}
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)
 
     if args.preview_only:
@@ -160,7 +165,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     _table(out, items, connections, enabled, preview_only=False)
     _findings(err, items, redact, holds=False)  # the loop below reports every hold
     for item in items:
-        if item.status in ("failed", "held", "edited", "attention", "unsettled", "deferred", "not-live"):
+        if item.status in states.REPORTED:
             say(err, redact(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}"))
     if not connections and not args.mark_existing:
         say(err, f"publish: no channel credentials in the environment — preview only ({page})")
@@ -182,17 +187,10 @@ def _hold_confidential(items) -> None:
             item.reason = "brand guard: another channel's text for this post names a confidential term"
 
 
-#: Terminal table columns: (heading, statuses). "Skipped" is split into its causes.
-TABLE = (
-    ("now", ("planned", "posted", "preview-only")),
-    ("shared before", ("already-posted", "marked")),
-    ("capped", ("capped",)),
-    ("rate limited", ("deferred",)),
-    ("not live", ("not-live",)),
-    ("in flight", ("unsettled",)),
-    ("held", ("held", "attention", "edited")),
-    ("failed", ("failed",)),
-)
+#: Terminal table columns (publish.states): "skipped" is split into its causes; "accepted" counts
+#: what a webhook took for later delivery (Teams 202), which is not "posted".
+TABLE = tuple((column, tuple(s for s in states.STATUSES if states.summary_column(s) == column))
+              for column in states.COLUMNS)
 
 
 def _table(out: Console, items, connections, enabled, *, preview_only: bool) -> None:
@@ -205,8 +203,7 @@ def _table(out: Console, items, connections, enabled, *, preview_only: bool) -> 
     table.add_column("mode", no_wrap=True)
     for name in enabled:
         mine = [i for i in items if i.channel == name]
-        counts = [sum(1 for i in mine if i.status in statuses) for _, statuses in TABLE]
-        counts[-2] += sum(1 for i in mine if not any(i.status in s for _, s in TABLE))  # unknown: held
+        counts = [sum(1 for i in mine if states.summary_column(i.status) == column) for column, _ in TABLE]
         warnings = sum(len(i.warnings) for i in mine)
         mode = "preview only" if preview_only or name not in connections else "live"
         table.add_row(label(name), *(str(c) for c in counts), str(warnings), mode)

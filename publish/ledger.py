@@ -7,7 +7,11 @@ before each call and the *result* right after. Anything left `pending` without a
 
 One record per line, each a JSON object with at least `event`, `post`, `channel`, `time`:
 - `pending`   intent: `hash`, `key` (idempotency key), `url` (the link being shared)
-- `posted`    result: `remote_id`, `remote_url` (also written by reconcile and `--mark-existing`)
+- `pending`   … and `media` (what the post references, e.g. an uploaded thumbnail's URN, so a
+              re-send is the same request)
+- `posted`    result: `remote_id`, `remote_url` (also written by reconcile and `--mark-existing`);
+              `accepted: true` when the network only accepted it for later (Teams 202), `marked:
+              true` for `--mark-existing` (pair states in publish/states.py)
 - `failed`    result: `error`, `uncertain` (true when the network may have accepted the post)
 - `not-sent`  reconcile proved the pending call never reached the network
 - `attention` reconcile could not tell; not re-posted unless `--retry-attention`
@@ -37,6 +41,7 @@ from .channels.registry import IDS as CHANNEL_ORDER
 from .channels.registry import label
 from .records import Unreadable
 from .redact import scrub
+from .states import OPEN, state_of_posted
 
 #: Events that close a `pending` record.
 RESULTS = frozenset({"posted", "failed", "not-sent", "attention"})
@@ -66,7 +71,7 @@ class Pair:
 
     post: str
     channel: str
-    state: str = "new"  # new | pending | posted | failed | uncertain | not-sent | attention | marked
+    state: str = "new"  # one of publish.states.PAIR_STATES
     hash: str | None = None  # hash of the post when it was last shared
     pending_hash: str | None = None  # hash of the post in the open attempt
     key: str | None = None  # idempotency key of the open or last attempt
@@ -76,6 +81,7 @@ class Pair:
     remote_id: str | None = None
     remote_url: str | None = None
     error: str | None = None
+    media: dict | None = None  # what the open attempt's request references (recorded with `pending`)
 
 
 @dataclass
@@ -195,7 +201,7 @@ def in_flight(pair: Pair, now: datetime, window: timedelta) -> bool:
 
     False when the pair is not open or its pending time is unreadable (reconcile reports those).
     """
-    if pair.state not in ("pending", "uncertain"):
+    if pair.state not in OPEN:
         return False
     since = parse_time(pair.since)
     return since is not None and now - since < window
@@ -210,13 +216,16 @@ def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
             continue
         pair = pairs.setdefault((post, channel), Pair(post, channel))
         if event == "pending":
-            if rec.get("key") != pair.key or pair.key_since is None:  # a new attempt, not a re-check
+            if rec.get("key") != pair.key:  # a new attempt, not a re-check: its own media
+                pair.media = None
+            if rec.get("key") != pair.key or pair.key_since is None:
                 pair.key_since = rec.get("time")
+            pair.media = rec.get("media") or pair.media
             pair.state, pair.key, pair.since = "pending", rec.get("key"), rec.get("time")
             pair.url, pair.error = rec.get("url"), None
             pair.pending_hash = rec.get("hash")
         elif event == "posted":
-            pair.state = "marked" if rec.get("marked") else "posted"
+            pair.state = state_of_posted(rec)
             pair.hash = rec.get("hash") or pair.pending_hash
             pair.remote_id, pair.remote_url = rec.get("remote_id"), rec.get("remote_url")
             pair.url = rec.get("url") or pair.url

@@ -33,7 +33,8 @@ def message(before: bytes, after: bytes) -> str:
         except ValueError:
             continue
         if isinstance(record, dict) and record.get("event") == "posted":
-            done.append(f"- {record.get('post')} → {record.get('channel')}")
+            how = " (accepted, delivery not confirmed)" if record.get("accepted") else ""
+            done.append(f"- {record.get('post')} → {record.get('channel')}{how}")
     subject = "ledger: record this run's syndication (make publish)"
     return subject + ("\n\nShared:\n" + "\n".join(done) if done else "") + "\n"
 

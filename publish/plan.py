@@ -18,6 +18,7 @@ from .compose import ComposeError, compose
 from .ledger import Ledger, Pair, in_flight
 from .model import Item, Post
 from .settings import in_flight_window
+from .states import OPEN, SHARED, SHARED_BEFORE
 
 #: A brand check: (text, audience, channel) → list of error messages (empty: OK to send).
 BrandCheck = Callable[[str, str, str], list[str]]
@@ -88,7 +89,7 @@ def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], re
     item = Item(post=post, channel=channel, status="planned")
     if pair:
         item.since, item.key = pair.since, pair.key or ""
-    if state in ("posted", "marked"):
+    if state in SHARED:
         item.remote_url = pair.remote_url or ""
         if post.slug in reshare:
             item.reason = "reshare requested"
@@ -96,8 +97,11 @@ def decide(post: Post, channel: str, pair: Pair | None, *, reshare: set[str], re
             item.status = "edited"
             item.reason = "edited after it was shared; use --reshare SLUG to share again"
         else:
-            item.status = "already-posted" if state == "posted" else "marked"
-    elif state in ("pending", "uncertain"):
+            item.status = SHARED_BEFORE[state]
+            if state == "accepted":
+                item.reason = ("accepted by the webhook on an earlier run (delivery cannot be confirmed); "
+                               "never re-sent — check the channel, use --reshare SLUG to send again")
+    elif state in OPEN:
         item.status = "unsettled"
         item.reason = ("an earlier attempt has no result yet; it is reconciled when the credentials "
                        "are present")

@@ -25,16 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from . import states
 from .channels.registry import CHANNELS, label
 from .model import Item
 from .redact import scrub
 
-#: (group id, heading, statuses); every status not listed is shown as held.
-GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("now", "Goes out now", frozenset({"planned", "posted", "preview-only"})),
-    ("later", "Later", frozenset({"capped", "deferred", "not-live", "unsettled"})),
-    ("held", "Held", frozenset({"held", "attention", "edited", "failed"})),
-    ("shared", "Already shared", frozenset({"already-posted", "marked"})),
+#: (group id, heading, statuses) from publish.states; every status not listed is shown as held.
+GROUPS: tuple[tuple[str, str, frozenset[str]], ...] = tuple(
+    (name, heading, states.statuses_in_group(name))
+    for name, heading in (("now", "Goes out now"), ("later", "Later"), ("held", "Held"),
+                          ("shared", "Already shared"))
 )
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg"})
 
@@ -175,9 +175,11 @@ def local_image(image: str | None, roots: Sequence[Path], dest: Path, cache: dic
 
 
 def write(directory: str | Path, items: list[Item], redact=lambda s: s, *, settings: dict | None = None,
-          site: str | os.PathLike | None = None, content: str | os.PathLike | None = None) -> Path:
+          site: str | os.PathLike | None = None, content: str | os.PathLike | None = None,
+          notices: Sequence[str] = ()) -> Path:
     """Write plan.json and index.html; returns the HTML path. `site` and `content` are where card
-    images are looked up (the local build first)."""
+    images are looked up (the local build first); `notices` are the channels' warnings (an API
+    tier that cannot reconcile, an old LinkedIn-Version…), shown first."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(directory / "images", ignore_errors=True)
@@ -190,12 +192,12 @@ def write(directory: str | Path, items: list[Item], redact=lambda s: s, *, setti
     data = json.dumps(scrub(rows(items, cuts), redact), ensure_ascii=False, indent=2)
     (directory / "plan.json").write_text(data + "\n", encoding="utf-8")
     page = directory / "index.html"
-    page.write_text(redact(render(items, images, cuts)), encoding="utf-8")
+    page.write_text(redact(render(items, images, cuts, notices)), encoding="utf-8")
     return page
 
 
 def render(items: list[Item], images: dict[int, str | None] | None = None,
-           cuts: dict[int, Cut] | None = None) -> str:
+           cuts: dict[int, Cut] | None = None, notices: Sequence[str] = ()) -> str:
     e = html.escape
     images, cuts = images or {}, cuts or {}
     grouped: dict[str, list[Item]] = {name: [] for name, _, _ in GROUPS}
@@ -209,6 +211,10 @@ def render(items: list[Item], images: dict[int, str | None] | None = None,
     for name, heading, _ in GROUPS:
         parts.append(f'<li><a href="#{name}">{e(heading)}</a>: <strong>{len(grouped[name])}</strong></li>')
     parts.append("</ul>")
+    if notices:
+        parts.append('<section aria-labelledby="notices"><h2 id="notices">Before posting</h2><ul>')
+        parts += [f'<li class="reason">{e(notice)}</li>' for notice in notices]
+        parts.append("</ul></section>")
     if not items:
         parts.append("<p>Nothing to share: every published post is already syndicated.</p>")
     for name, heading, _ in GROUPS[:3]:
@@ -231,7 +237,9 @@ def render(items: list[Item], images: dict[int, str | None] | None = None,
         parts.append(f"<details><summary>{len(shared)} already shared — show the list</summary>"
                      '<ul class="shared">')
         parts += [f"<li>{e(i.post.slug if names_code_name(i) else i.post.title)} → {e(label(i.channel))}"
-                  f"{' (' + e(i.remote_url) + ')' if i.remote_url else ''}</li>" for i in shared]
+                  f"{' (' + e(i.remote_url) + ')' if i.remote_url else ''}"
+                  f"{' — accepted, delivery not confirmed' if i.status == 'already-accepted' else ''}</li>"
+                  for i in shared]
         parts.append("</ul></details>")
     parts.append("</section></main></body></html>\n")
     return "\n".join(parts)

@@ -18,7 +18,7 @@ EVENTS = frozenset({"pending", "posted", "failed", "not-sent", "attention", "def
 #: Optional fields and the JSON types they may hold (None means the key may be null).
 TEXT_FIELDS = ("time", "key", "hash", "url", "remote_id", "remote_url", "error", "reason", "via",
                "reset", "fragment")
-FLAG_FIELDS = ("uncertain", "marked")
+FLAG_FIELDS = ("uncertain", "marked", "accepted")
 _CHANNEL_IN_TEXT = re.compile(r'"channel"\s*:\s*"([^"\\]{1,40})"')
 
 
@@ -85,6 +85,13 @@ def problem(record: dict) -> str | None:
         value = record.get(name)
         if value is not None and not isinstance(value, str):
             return f"`{name}` is {_a(value)}, expected text"
+    media = record.get("media")
+    if media is not None:
+        if not isinstance(media, dict):
+            return f"`media` is {_a(media)}, expected an object"
+        for key, value in media.items():
+            if not isinstance(value, str):
+                return f"`media.{key[:40]}` is {_a(value)}, expected text"
     for name in FLAG_FIELDS:
         value = record.get(name)
         if value is not None and not isinstance(value, bool):
