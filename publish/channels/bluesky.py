@@ -1,18 +1,32 @@
-"""Bluesky via atproto: rich text facets, an external link card, and a reused session.
+"""Bluesky via atproto: rich text facets, an external link card, and a session that lasts.
 
-`createSession` is limited to 30 per 5 minutes and 300 a day per account, so we log in with a
-session string (BLUESKY_SESSION, or the file a first app-password login wrote) rather than per
-run. Bluesky builds no link preview itself: the card (title, description, thumbnail blob) is ours.
+`createSession` is limited to 30 per 5 minutes and 300 a day per account, so a run reuses the
+newest session it has. The PDS rotates refresh tokens: an access token lives 2 hours, a refresh
+token 90 days, and a refresh token that has been used dies 2 hours later (bluesky-social/atproto
+packages/pds/src/account-manager/helpers/auth.ts, `REFRESH_GRACE_MS`). So every refresh is
+written to the session file at once (`on_session_change`, events CREATE and REFRESH — an IMPORT is
+not news), and the sources are tried newest first: the session file, then `BLUESKY_SESSION` (a
+seed, dead 2 hours after its first refresh), then the app password — the fallback says so.
+`login(session_string=…)` sends no request, so each session is *verified* with a real call
+(`getSession`, which refreshes an expired access token first) before it is trusted.
+
+In CI the file lives in a cache between runs; with `BLUESKY_SESSION_KEY` set it is encrypted
+(Fernet, `cryptography`), so a cache that others can restore never holds a usable token.
+
+Bluesky builds no link preview itself: the card (title, description, thumbnail blob) is ours, and
+a card whose image cannot be sent is held with the reason, never posted without its thumbnail.
 There is no idempotency key; reconcile lists the account's recent post records for our link.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
 
-from atproto import Client, client_utils, models
+from atproto import Client, SessionEvent, client_utils, models
 from atproto_client.exceptions import (
     AtProtocolError,
     BadRequestError,
@@ -22,18 +36,21 @@ from atproto_client.exceptions import (
     RequestErrorBase,
     UnauthorizedError,
 )
+from atproto_client.request import Request
 
 from plugins.settings import value_of
 
 from ..ledger import parse_time
-from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..model import ChannelError, Held, Item, RateLimited, ReadFailed, Receipt, Unsettled
 from ..redact import remember
-from .local_image import local_image
+from ..settings import timeout
+from .local_image import card_image
 from .registry import CHANNELS
 
 SPEC = CHANNELS["bluesky"]
 LABEL, ENV = SPEC.label, SPEC.env
 RECENT = 30
+TRANSIENT = (RateLimitExceededError, NetworkError, InvokeTimeoutError)
 
 
 def configured(env: dict, settings: dict | None = None) -> bool:
@@ -41,7 +58,7 @@ def configured(env: dict, settings: dict | None = None) -> bool:
 
 
 def session_file(settings: dict, handle: str) -> Path:
-    """Where a session from an app-password login is kept: outside the repo, never committed."""
+    """Where the newest session is kept: outside the repo, never committed."""
     chosen = value_of(settings, "BLUESKY_SESSION_FILE")  # None when "" (the default)
     if chosen is not None:
         return chosen
@@ -53,6 +70,48 @@ def web_url(handle: str, at_uri: str) -> str:
     return f"https://bsky.app/profile/{handle}/post/{at_uri.rsplit('/', 1)[-1]}"
 
 
+class SessionStore:
+    """The session file: written 0600 on every new session; encrypted when a key is given."""
+
+    def __init__(self, path: Path, key: str | None):
+        self.path = path
+        self.fernet = None
+        if key:
+            from cryptography.fernet import Fernet
+
+            self.fernet = Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode("utf-8")).digest()))
+
+    def read(self) -> tuple[str | None, str]:
+        """(session string, "") or (None, why it cannot be used — "" when there is no file)."""
+        try:
+            raw = self.path.read_bytes().strip()
+        except OSError:
+            return None, ""
+        if not raw:
+            return None, ""
+        if self.fernet is None:
+            return raw.decode("utf-8", "replace"), ""
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self.fernet.decrypt(raw).decode("utf-8"), ""
+        except InvalidToken:
+            return None, "the session file was not encrypted with this BLUESKY_SESSION_KEY"
+
+    def write(self, session: str) -> None:
+        data = session.encode("utf-8")
+        if self.fernet is not None:
+            data = self.fernet.encrypt(data)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_name(self.path.name + ".tmp")
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, self.path)  # never a half-written session, even if killed here
+
+
 class Bluesky:
     spec = SPEC
 
@@ -60,16 +119,46 @@ class Bluesky:
         self.settings = settings
         self.lang = str(settings.get("DEFAULT_LANG") or "en")
         self.handle = env["BLUESKY_HANDLE"]
-        self.file = session_file(settings, self.handle)
-        self.client = Client(base_url=value_of(settings, "BLUESKY_API_BASE") or None)
+        self.store = SessionStore(session_file(settings, self.handle), env.get("BLUESKY_SESSION_KEY"))
+        #: What the operator should know (printed by the CLI, shown on the preview).
+        self.notes: list[str] = []
+        self.client = Client(base_url=value_of(settings, "BLUESKY_API_BASE") or None,
+                             request=Request(timeout=timeout(settings)))
         self.client.on_session_change(self._save)
         try:
             self._login(env)
+        except ChannelError:
+            raise
         except AtProtocolError as exc:
             raise ChannelError(f"{LABEL}: login failed ({_why(exc)}) — check BLUESKY_HANDLE and "
                                "BLUESKY_SESSION / BLUESKY_APP_PASSWORD") from None
         self.did = self.client._session.did if self.client._session else None
-        self._remember()
+
+    def _login(self, env: dict) -> None:
+        stored, unreadable = self.store.read()
+        dead = [unreadable] if unreadable else []
+        for name, session in (("the session file", stored), ("BLUESKY_SESSION", env.get("BLUESKY_SESSION"))):
+            if not session:
+                continue
+            try:
+                self.client.login(session_string=session, fetch_bsky_profile=False)  # sends nothing
+                self._remember()
+                self.client.com.atproto.server.get_session()  # a real call; refreshes first if due
+                return
+            except (UnauthorizedError, BadRequestError) as exc:  # expired, revoked, rotated away
+                dead.append(f"{name}: {_why(exc)}")
+            except ValueError:
+                dead.append(f"{name}: not a session string")
+        if not env.get("BLUESKY_APP_PASSWORD"):
+            if dead:
+                raise ChannelError(f"{LABEL}: the saved session no longer works ({'; '.join(dead)}) and "
+                                   "BLUESKY_APP_PASSWORD is not set — set it (the new session is then "
+                                   "saved) or export a fresh BLUESKY_SESSION")
+            raise UnauthorizedError()
+        self.client.login(self.handle, env["BLUESKY_APP_PASSWORD"], fetch_bsky_profile=False)
+        if dead:
+            self.notes.append(f"{LABEL}: the saved session no longer works ({'; '.join(dead)}); logged in "
+                              "with BLUESKY_APP_PASSWORD and saved the new session")
 
     def _remember(self) -> None:
         """The session's JWTs are credentials too: never let an echo write them anywhere."""
@@ -77,49 +166,33 @@ class Bluesky:
         if session is not None:
             remember(session.access_jwt, session.refresh_jwt)
 
-    def _login(self, env: dict) -> None:
-        for session in (env.get("BLUESKY_SESSION"), self._stored()):
-            if session:
-                try:
-                    self.client.login(session_string=session, fetch_bsky_profile=False)
-                    return
-                except (UnauthorizedError, BadRequestError, ValueError):
-                    continue  # expired refresh token: fall back to the app password
-        if not env.get("BLUESKY_APP_PASSWORD"):
-            raise UnauthorizedError()
-        self.client.login(self.handle, env["BLUESKY_APP_PASSWORD"], fetch_bsky_profile=False)
-
-    def _stored(self) -> str | None:
-        try:
-            return self.file.read_text(encoding="utf-8").strip() or None
-        except OSError:
-            return None
-
     def _save(self, event, session) -> None:
         remember(session.access_jwt, session.refresh_jwt)
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(session.export())
+        if event in (SessionEvent.CREATE, SessionEvent.REFRESH):  # an import is not newer than its source
+            self.store.write(session.export())
 
     def embed(self, item: Item):
+        """The link card; its thumbnail uploaded first. Nothing is posted when it cannot be."""
         card = item.payload["card"]
         thumb = None
-        data = local_image(card.get("thumb"), self.settings)
+        data, why = card_image(card.get("thumb"), self.settings)
+        if why:
+            raise Held(f"{LABEL}: {why}; nothing was posted (a card without its image is not sent)")
         if data is not None:
             try:
                 thumb = self.client.upload_blob(data).blob
-            except RateLimitExceededError:
-                raise
-            except AtProtocolError:
-                thumb = None  # a card without a thumbnail beats no post
+            except RateLimitExceededError as exc:
+                raise RateLimited(f"{LABEL}: rate limited (HTTP 429)", exc.reset_at) from None
+            except AtProtocolError as exc:
+                raise ChannelError(f"{LABEL}: the card image could not be uploaded ({_why(exc)}); "
+                                   "nothing was posted") from None
         return models.AppBskyEmbedExternal.Main(external=models.AppBskyEmbedExternal.External(
             uri=card["uri"], title=card["title"][:300], description=card["description"][:1000], thumb=thumb,
         ))
 
     def post(self, item: Item) -> Receipt:
+        embed = self.embed(item)
         try:
-            embed = self.embed(item)
             response = self.client.send_post(bluesky_builder(item.payload["segments"]),
                                              profile_identify=self.did, embed=embed, langs=[self.lang])
         except RateLimitExceededError as exc:
@@ -139,6 +212,17 @@ class Bluesky:
             listing = self.client.com.atproto.repo.list_records(models.ComAtprotoRepoListRecords.Params(
                 repo=self.did, collection="app.bsky.feed.post", limit=RECENT,
             ))
+        except RateLimitExceededError as exc:
+            raise RateLimited(f"{LABEL}: reading recent posts is rate limited; checked again next run",
+                              exc.reset_at) from None
+        except TRANSIENT as exc:
+            raise ReadFailed(f"{LABEL}: could not list recent posts for now ({_why(exc)}); "
+                             "checked again next run") from None
+        except RequestErrorBase as exc:
+            if exc.response is not None and exc.response.status_code >= 500:
+                raise ReadFailed(f"{LABEL}: could not list recent posts for now (HTTP "
+                                 f"{exc.response.status_code}); checked again next run") from None
+            raise Unsettled(f"{LABEL}: could not list recent posts ({_why(exc)})") from None
         except AtProtocolError as exc:
             raise Unsettled(f"{LABEL}: could not list recent posts ({_why(exc)})") from None
         created = []
@@ -150,6 +234,7 @@ class Bluesky:
             if stamp:
                 created.append(stamp)
         oldest = min(created, default=None)
+        # listRecords reads the repo directly: a page shorter than asked is the end of it.
         if len(listing.records) < RECENT or (since and oldest and oldest < since - timedelta(minutes=5)):
             return None
         raise Unsettled(f"{LABEL}: the pending post is older than the {RECENT} most recent posts")
@@ -180,10 +265,14 @@ def _links_to(value, link: str) -> bool:
 
 
 def _why(exc: Exception) -> str:
-    text = str(exc) or type(exc).__name__
-    return text  # clipped only after redaction (publish.redact.error_text)
+    """The XRPC error name and message (e.g. "ExpiredToken: Token has expired"); clipped only
+    after redaction (publish.redact.error_text)."""
+    content = getattr(getattr(exc, "response", None), "content", None)
+    error, message = getattr(content, "error", None), getattr(content, "message", None)
+    if error or message:
+        return ": ".join(str(x) for x in (error, message) if x)
+    return str(exc) or type(exc).__name__
 
 
 def connect(settings: dict, env: dict) -> Bluesky:
     return Bluesky(settings, env)
-

@@ -13,15 +13,25 @@ MAX_BYTES = 1_000_000  # Bluesky's blob limit for a link-card thumbnail; plenty 
 
 
 def local_image(url: str | None, settings: dict) -> bytes | None:
+    data, _ = card_image(url, settings)
+    return data
+
+
+def card_image(url: str | None, settings: dict, limit: int = MAX_BYTES) -> tuple[bytes | None, str]:
+    """(bytes, "") for a card image we can send, else (None, why not) — "" when there is no image."""
     if not url:
-        return None
+        return None, ""
     siteurl = str(settings.get("SITEURL", "")).rstrip("/")
     output = settings.get("OUTPUT_PATH")
     if not siteurl or not output or not url.startswith(siteurl + "/"):
-        return None
+        return None, f"the card image {url} is not under SITEURL, so it cannot be read from the built site"
     rel = unquote(urlsplit(url[len(siteurl):]).path).lstrip("/")
     root = Path(output).resolve()
     path = (root / rel).resolve()
-    if root not in path.parents or not path.is_file() or path.stat().st_size > MAX_BYTES:
-        return None
-    return path.read_bytes()
+    if root not in path.parents or not path.is_file():
+        return None, f"the card image {url} is not in the built site ({output}) — build the site first"
+    size = path.stat().st_size
+    if size > limit:
+        return None, (f"the card image {rel} is {size:,} bytes, over the {limit:,}-byte limit — "
+                      "use a smaller image")
+    return path.read_bytes(), ""

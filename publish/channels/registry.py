@@ -56,8 +56,8 @@ CHANNELS: dict[str, ChannelSpec] = {spec.id: spec for spec in (
     ),
     ChannelSpec(
         id="bluesky", label="Bluesky", audience="public",
-        env=("BLUESKY_HANDLE", "BLUESKY_SESSION", "BLUESKY_APP_PASSWORD"),
-        secret=("BLUESKY_SESSION", "BLUESKY_APP_PASSWORD"),
+        env=("BLUESKY_HANDLE", "BLUESKY_SESSION", "BLUESKY_APP_PASSWORD", "BLUESKY_SESSION_KEY"),
+        secret=("BLUESKY_SESSION", "BLUESKY_APP_PASSWORD", "BLUESKY_SESSION_KEY"),
         template="{text} {url}",  # the link is shown as a short label with a facet; card added too
         limit=300, counted="graphemes (link shown as a short label)", module="publish.channels.bluesky",
     ),
