@@ -1,9 +1,19 @@
 """X via tweepy's v2 `Client.create_tweet`, OAuth 1.0a user context (non-expiring user tokens).
 
 `wait_on_rate_limit` stays off: tweepy would sleep until the reset with no retry cap; we record
-the reset time and defer the channel instead. X has no idempotency key and its 403 "duplicate
-content" answer does not name the existing post, so reconcile reads the account's recent posts
-for our link (X expands t.co links in `entities.urls[].expanded_url`).
+the reset time and defer the channel instead. X counts two windows: 15 minutes
+(`x-rate-limit-*`) and, for posting, 24 hours per user and per app (`x-user-limit-24hour-*`,
+`x-app-limit-24hour-*`); a 429 waits for the reset of the window that is spent (`reset_time`).
+
+X has no idempotency key and its 403 "duplicate content" answer does not name the existing post,
+so reconcile reads the account's posts for our link (X expands t.co links in
+`entities.urls[].expanded_url`). A page of `GET /2/users/:id/tweets` may hold fewer than
+`max_results` posts even when more exist ("you may receive less than the max_results per
+page" — X API docs, Timelines › pagination), so we follow `meta.next_token` until we reach posts
+older than the pending record. Some API tiers cannot read timelines at all (403 with code 453,
+"You currently have access to a subset of X API V2 endpoints…", or `reason: client-not-enrolled`):
+`connect` finds that out with one small read, so the preview warns before anything is posted, and
+reconcile then says why it cannot tell instead of guessing.
 """
 
 from __future__ import annotations
@@ -15,14 +25,19 @@ import requests
 import tweepy
 
 from ..ledger import parse_time
-from ..model import ChannelError, Item, RateLimited, Receipt, Unsettled
+from ..model import ChannelError, Item, RateLimited, ReadFailed, Receipt, Unsettled
 from ..settings import timeout
-from .http import TimeoutAdapter
+from . import http
 from .registry import CHANNELS
 
 SPEC = CHANNELS["x"]
 LABEL, ENV = SPEC.label, SPEC.env
-RECENT = 20
+PAGE = 100  # the largest max_results GET /2/users/:id/tweets accepts
+MAX_PAGES = 10  # 1,000 posts back: beyond that, "cannot tell"
+MARGIN = timedelta(minutes=5)  # clock skew between us and X
+#: The rate-limit windows X reports, shortest first (header prefix, what it is called).
+WINDOWS = (("x-rate-limit", "15-minute"), ("x-user-limit-24hour", "24-hour per-user"),
+           ("x-app-limit-24hour", "24-hour per-app"))
 # tweepy logs request headers at DEBUG; keep that off whatever the root logger says.
 logging.getLogger("tweepy").setLevel(logging.WARNING)
 
@@ -44,24 +59,44 @@ class X:
             access_token=env["X_ACCESS_TOKEN"], access_token_secret=env["X_ACCESS_TOKEN_SECRET"],
             wait_on_rate_limit=False,
         )
-        self.client.session.mount("https://", TimeoutAdapter(timeout(settings)))
+        http.default_timeout(self.client.session, timeout(settings))
+        self.user_id: str | None = None
+        #: Why this account's API tier cannot read its timeline (None: it can, or not known yet).
+        self.cannot_read: str | None = None
+        self._notes: list[str] | None = None
+
+    @property
+    def notes(self) -> list[str]:
+        """What the operator should know before anything is posted (the CLI prints these and the
+        preview shows them). The first read makes one small timeline request: can this API tier
+        read the account's posts, i.e. can a lost result ever be reconciled?"""
+        if self._notes is None:
+            self._notes = []
+            try:
+                self.client.get_users_tweets(self._user(), max_results=5, user_auth=True)
+            except tweepy.Forbidden as exc:
+                if tier_refusal(exc):
+                    self.cannot_read = tier_refusal(exc)
+                    self._notes.append(f"{self.cannot_read} — posting works, but a post whose result is "
+                                       "lost (crash, timeout) will need attention")
+            except (tweepy.TweepyException, requests.RequestException):
+                pass  # unknown for now: reconcile reads again and says what it finds
+        return self._notes
+
+    def _user(self) -> str:
+        if self.user_id is None:
+            self.user_id = str(self.client.get_me(user_auth=True).data.id)
+        return self.user_id
 
     def post(self, item: Item) -> Receipt:
         try:
             response = self.client.create_tweet(text=item.text, user_auth=True)
         except tweepy.TooManyRequests as exc:
-            raise RateLimited(f"{LABEL}: rate limited (HTTP 429)", _reset(exc)) from None
+            when, window = reset_time(exc.response.headers)
+            raise RateLimited(f"{LABEL}: rate limited (HTTP 429, {window} limit)", when) from None
         except tweepy.Forbidden as exc:
             if any("duplicate" in str(m).lower() for m in exc.api_messages):
-                try:
-                    found = self._find(item)
-                except Unsettled as why:
-                    raise ChannelError(f"{LABEL}: refused as duplicate content; {why}",
-                                       uncertain=True) from None
-                if found:
-                    return found
-                raise ChannelError(f"{LABEL}: refused as duplicate content, and no recent post links "
-                                   "to this URL — check the account") from None
+                return self._duplicate(item)
             raise ChannelError(f"{LABEL}: forbidden ({_messages(exc)})") from None
         except tweepy.Unauthorized as exc:
             raise ChannelError(f"{LABEL}: not authorised ({_messages(exc)}) — check the X_* tokens") from None
@@ -78,35 +113,99 @@ class X:
         tweet_id = str(response.data["id"])
         return Receipt(tweet_id, post_url(tweet_id))
 
+    def _duplicate(self, item: Item) -> Receipt:
+        """X refused the text as a duplicate: an earlier post of ours may be it."""
+        try:
+            found = self._find(item)
+        except (Unsettled, ChannelError) as why:  # a read that failed is no answer: it may be posted
+            raise ChannelError(f"{LABEL}: refused as duplicate content; {why}", uncertain=True) from None
+        if found:
+            return found
+        raise ChannelError(f"{LABEL}: refused as duplicate content, and no recent post links "
+                           "to this URL — check the account") from None
+
     def reconcile(self, item: Item) -> Receipt | None:
-        since = parse_time(item.since)
-        found = self._find(item, since=since)
-        return found
+        return self._find(item, since=parse_time(item.since))
 
     def _find(self, item: Item, since: datetime | None = None) -> Receipt | None:
-        """Our link among the account's recent posts; None when proven absent; else Unsettled."""
+        """Our link among the account's posts back to `since`; None when proven absent.
+
+        Raises ReadFailed when X cannot be read for now (rate limit, network, 5xx: the pair stays
+        open) and Unsettled when X answered but the answer cannot tell.
+        """
+        if self.cannot_read:
+            raise Unsettled(self.cannot_read)
+        token = None
+        for _ in range(MAX_PAGES):
+            response = self._page(token)
+            tweets = response.data or []
+            for tweet in tweets:
+                urls = (tweet.entities or {}).get("urls", [])
+                if any(item.link in (u.get("expanded_url"), u.get("unwound_url")) for u in urls):
+                    return Receipt(str(tweet.id), post_url(str(tweet.id)))
+            if since and any(t.created_at and t.created_at < since - MARGIN for t in tweets):
+                return None  # we read back past the pending record
+            token = (response.meta or {}).get("next_token")
+            if not token:
+                return None  # the end of what X serves of the timeline
+        raise Unsettled(f"{LABEL}: the pending post is older than the {PAGE * MAX_PAGES} most recent posts")
+
+    def _page(self, token: str | None):
         try:
-            me = self.client.get_me(user_auth=True)
-            response = self.client.get_users_tweets(
-                me.data.id, max_results=RECENT, tweet_fields=["created_at", "entities"], user_auth=True,
+            return self.client.get_users_tweets(
+                self._user(), max_results=PAGE, pagination_token=token,
+                tweet_fields=["created_at", "entities"], user_auth=True,
             )
-        except (tweepy.TweepyException, requests.RequestException) as exc:
+        except tweepy.TooManyRequests as exc:
+            when, window = reset_time(exc.response.headers)
+            raise RateLimited(f"{LABEL}: reading recent posts is rate limited ({window} limit); "
+                              "checked again next run", when) from None
+        except tweepy.Forbidden as exc:
+            refusal = tier_refusal(exc)
+            if refusal:
+                self.cannot_read = refusal
+                raise Unsettled(refusal) from None
+            raise Unsettled(f"{LABEL}: could not read recent posts (forbidden: {_messages(exc)})") from None
+        except (tweepy.TwitterServerError, requests.RequestException) as exc:
+            raise ReadFailed(f"{LABEL}: could not read recent posts for now ({type(exc).__name__}); "
+                             "checked again next run") from None
+        except tweepy.TweepyException as exc:
             raise Unsettled(f"{LABEL}: could not read recent posts ({type(exc).__name__})") from None
-        tweets = response.data or []
-        for tweet in tweets:
-            urls = (tweet.entities or {}).get("urls", [])
-            if any(item.link in (u.get("expanded_url"), u.get("unwound_url")) for u in urls):
-                return Receipt(str(tweet.id), post_url(str(tweet.id)))
-        oldest = min((t.created_at for t in tweets if t.created_at), default=None)
-        margin = timedelta(minutes=5)  # clock skew between us and X
-        if len(tweets) < RECENT or (since and oldest and oldest < since - margin):
-            return None
-        raise Unsettled(f"{LABEL}: the pending post is older than the {RECENT} most recent posts")
 
 
-def _reset(exc: tweepy.TooManyRequests) -> datetime | None:
-    raw = exc.response.headers.get("x-rate-limit-reset")
-    return datetime.fromtimestamp(int(raw), tz=UTC) if raw and raw.isdigit() else None
+def tier_refusal(exc: tweepy.Forbidden) -> str | None:
+    """Why X refuses timeline reads to this app's access level, or None for any other 403.
+
+    X answers the Free tier's timeline reads with 403 and either a v1.1-style error code 453
+    ("You currently have access to a subset of X API V2 endpoints…") or a v2 problem with
+    `reason: client-not-enrolled` ("Appropriate Level of API Access").
+    """
+    try:
+        body = exc.response.text or ""
+    except Exception:  # noqa: BLE001 - a body that cannot be read is not a tier answer
+        body = ""
+    if 453 in exc.api_codes or "client-not-enrolled" in body or "subset of" in body:
+        return (f"{LABEL}: this app's API access level cannot read the account's posts (HTTP 403, "
+                "code 453 / client-not-enrolled): X's Free tier may post but not read timelines")
+    return None
+
+
+def reset_time(headers) -> tuple[datetime | None, str]:
+    """When to try again after a 429, and which window was spent.
+
+    X reports each window's `-remaining` and `-reset` (epoch seconds). The spent one (remaining 0)
+    decides; when none says so, the latest reset given (never retry early and hit 429 again).
+    """
+    found = []
+    for prefix, name in WINDOWS:
+        raw = (headers.get(f"{prefix}-reset") or "").strip()
+        if raw.isdigit():
+            found.append((headers.get(f"{prefix}-remaining", "").strip() == "0", int(raw), name))
+    spent = [f for f in found if f[0]] or found
+    if not spent:
+        return None, "15-minute"
+    _, reset, name = max(spent, key=lambda f: f[1])
+    return datetime.fromtimestamp(reset, tz=UTC), name
 
 
 def _messages(exc: tweepy.HTTPException) -> str:
