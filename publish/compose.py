@@ -12,11 +12,17 @@ template outside `{text}`:
   here as atproto's `TextBuilder` does; the SDK itself is imported only to send).
 - LinkedIn: "little text" — reserved characters are backslash-escaped, else LinkedIn silently
   truncates the post at the first one while answering 201.
-- Slack: Block Kit `mrkdwn`; Teams: an Adaptive Card.
+- Slack: Block Kit `mrkdwn`; the whole section — the `*<link|title>*` line and the text — fits
+  `SLACK_SECTION_CHARS` (Slack answers 400 `invalid_blocks` beyond), the title at most
+  `SLACK_TITLE_CHARS` (a header block's limit).
+- Teams: an Adaptive Card whose JSON body, as sent (`wire`), fits `TEAMS_CARD_BYTES`: a Workflows
+  webhook answers 202 before its flow runs, and the flow's "Post card in a chat or channel" drops a
+  larger card without telling anyone.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +37,9 @@ from .lengths import X_CONFIG, grapheme_length, x_length
 from .text import one_line, plain_text
 
 ELLIPSIS = "…"
+SLACK_SECTION_CHARS = 3000  # a section block's text (api.slack.com/reference/block-kit/blocks#section)
+SLACK_TITLE_CHARS = 150  # a header block's text; our title line is held to the same
+TEAMS_CARD_BYTES = 28_000  # the Workflows "Post card" action's limit is about 28 KB, byte-counted
 X_LIMIT = CHANNELS["x"].limit
 _URL = re.compile(r"https?://[^\s<>\"]+")
 _LITTLE_RESERVED = set("\\|{}@[]()<>#*_~")
@@ -156,10 +165,27 @@ def slack_heading(title: str, link: str) -> str:
     return f"*<{link}|{slack_escape(title)}>*" if link else f"*{slack_escape(title)}*"
 
 
+def wire(payload: dict) -> bytes:
+    """A webhook payload's body exactly as it is sent (UTF-8 JSON): what size limits count."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def slack_title(title: str) -> str:
+    """The title as the message's first line shows it: one line, at most SLACK_TITLE_CHARS."""
+    title = one_line(title)
+    if len(title) <= SLACK_TITLE_CHARS:
+        return title
+    return shorten(title, lambda t: len(t) <= SLACK_TITLE_CHARS)
+
+
+def slack_section(title: str, text: str, link: str) -> str:
+    """The section's mrkdwn: the linked title line, then the text (what Slack counts)."""
+    return f"{slack_heading(slack_title(title), link)}\n{slack_escape(text)}"
+
+
 def slack_payload(post, text: str, link: str) -> dict:
     title = one_line(post.title)
-    section = {"type": "section", "text": {"type": "mrkdwn",
-                                           "text": f"{slack_heading(title, link)}\n{slack_escape(text)}"}}
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": slack_section(title, text, link)}}
     if post.image:
         section["accessory"] = {"type": "image", "image_url": post.image, "alt_text": title[:2000]}
     byline = " · ".join(x for x in (post.author, post.category) if x)
@@ -282,14 +308,27 @@ def compose(post, channel: str, settings: dict) -> Composed:
         return Composed(text, link, len(escape_little(text)), limit,
                         {"commentary": escape_little(text), "article": article, "thumb": post.image})
     if channel == "slack":
-        limit = limits.get("slack", default)
-        text = _fit(template, source, link, post, lambda s: len(slack_escape(s)) <= limit)
-        return Composed(text, link, len(slack_escape(text)), limit, slack_payload(post, text, link))
+        limit = min(limits.get("slack", default), SLACK_SECTION_CHARS)
+        title = one_line(post.title)
+        text = _fit(template, source, link, post, lambda s: len(slack_section(title, s, link)) <= limit)
+        return Composed(text, link, len(slack_section(title, text, link)), limit,
+                        slack_payload(post, text, link))
     if channel == "teams":
         limit = limits.get("teams", default)
-        text = _fit(template, source, link, post, lambda s: len(s) <= limit)
+        text = _fit(template, source, link, post,
+                    lambda s: len(s) <= limit and teams_fits(post, s, link), teams_too_big)
         return Composed(text, link, len(text), limit, teams_payload(post, text, link))
     raise ComposeError(f"unknown channel {channel!r}")
+
+
+def teams_fits(post, text: str, link: str) -> bool:
+    return len(wire(teams_payload(post, text, link))) <= TEAMS_CARD_BYTES
+
+
+def teams_too_big() -> ComposeError:
+    return ComposeError(f"the Teams card is over {TEAMS_CARD_BYTES:,} bytes even without its text (the "
+                        "title, author or image address is too long) — shorten them; a larger card is "
+                        "accepted by the webhook and then dropped by its flow")
 
 
 def _unlinked(post, channel: str, spec, settings: dict) -> Composed:
@@ -299,14 +338,23 @@ def _unlinked(post, channel: str, spec, settings: dict) -> Composed:
     source = one_line(post.text) or source_text(post, channel)
     if channel == "slack":
         # The whole section (title line included) must fit Slack's limit.
-        heading = slack_heading(one_line(post.title), "") + "\n"
-        text = shorten(source, lambda s: len(heading) + len(slack_escape(s)) <= limit)
-        length = len(heading) + len(slack_escape(text))
-        return Composed(text, "", length, limit, slack_payload(post, text, ""))
-    text = shorten(source, lambda s: len(s) <= limit)
+        title = one_line(post.title)
+        limit = min(limit, SLACK_SECTION_CHARS)
+        text = shorten(source, lambda s: len(slack_section(title, s, "")) <= limit)
+        return Composed(text, "", len(slack_section(title, text, "")), limit, slack_payload(post, text, ""))
+    try:
+        text = shorten(source, lambda s: len(s) <= limit and teams_fits(post, s, ""))
+    except ComposeError:
+        raise teams_too_big() from None
     return Composed(text, "", len(text), limit, teams_payload(post, text, ""))
 
 
-def _fit(template: str, source: str, link: str, post, fits: Callable[[str], bool]) -> str:
-    body = shorten(source, lambda body: fits(render(template, body, link, post)))
+def _fit(template: str, source: str, link: str, post, fits: Callable[[str], bool],
+         too_big: Callable[[], ComposeError] | None = None) -> str:
+    try:
+        body = shorten(source, lambda body: fits(render(template, body, link, post)))
+    except ComposeError:
+        if too_big is None:
+            raise
+        raise too_big() from None
     return render(template, body, link, post)

@@ -2,7 +2,8 @@
 
 Webhooks cannot be read back, so a post whose result was lost cannot be reconciled: it becomes
 "needs attention" and is re-sent only with `--retry-attention`. Each channel module supplies only
-its name, its environment variable and how to read the answer.
+its name, its environment variable, how to read the answer and, optionally, a last look at the
+payload before it leaves (`Prepare`).
 """
 
 from __future__ import annotations
@@ -11,27 +12,38 @@ from collections.abc import Callable
 
 import requests
 
+from ..compose import wire
 from ..model import Item, Receipt, Unsettled
 from ..settings import timeout
 from . import http
 from .registry import ChannelSpec
 
-#: Reads a webhook's answer: return normally when the post is in, raise a ChannelError otherwise.
-Check = Callable[[requests.Response], None]
+#: Reads a webhook's answer: return True when the network only *accepted* the message for later
+#: delivery (recorded "accepted"), False when it is in; raise a ChannelError otherwise.
+Check = Callable[[requests.Response], bool]
+#: (payload, session, item) → the payload to send (may raise Held: nothing is sent).
+Prepare = Callable[[dict, requests.Session, Item], dict]
 
 
 class Webhook:
-    def __init__(self, spec: ChannelSpec, url: str, settings: dict, check: Check):
-        self.spec, self.label, self.url, self.check = spec, spec.label, url, check
+    def __init__(self, spec: ChannelSpec, url: str, settings: dict, check: Check,
+                 before: Prepare | None = None):
+        self.spec, self.label, self.url, self.check, self.before = spec, spec.label, url, check, before
         self.session = http.session(timeout(settings))
 
-    def post(self, item: Item) -> Receipt:
+    def send(self, payload: dict) -> bool:
+        """POST one payload; True when it was only accepted for later delivery. Public so other
+        senders (e.g. an "amplify" message) reuse the transport, checks and error mapping."""
         try:
-            response = self.session.post(self.url, json=item.payload)
+            response = self.session.post(self.url, data=wire(payload),
+                                         headers={"Content-Type": "application/json"})
         except requests.RequestException as exc:
             raise http.transport_error(exc, self.label) from None
-        self.check(response)
-        return Receipt(remote_id="", remote_url="")
+        return self.check(response)
+
+    def post(self, item: Item) -> Receipt:
+        payload = self.before(item.payload, self.session, item) if self.before else item.payload
+        return Receipt(remote_id="", remote_url="", accepted=self.send(payload))
 
     def reconcile(self, item: Item) -> Receipt | None:
         raise Unsettled(f"{self.label} webhooks cannot be read back — check the channel, then use "
