@@ -140,7 +140,7 @@ class Syndication:
 class Networks:
     linkedin_api_base: str = _s("LINKEDIN_API_BASE", "text", "https://api.linkedin.com/rest", "")
     linkedin_version: str = _s("LINKEDIN_VERSION", "text", "202610",
-                               "LinkedIn-Version header (YYYYMM); LinkedIn retires versions after ~1 year")
+                               "LinkedIn-Version header (YYYYMM); over ten months old: a warning every run")
     mastodon_api_base: str = _s("MASTODON_API_BASE", "text", "",
                                 'e.g. "https://social.example" (or env MASTODON_API_BASE)')
     mastodon_max_chars: int = _s("MASTODON_MAX_CHARS", "count", channel_registry.CHANNELS["mastodon"].limit,
