@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from urllib.parse import quote
 
 from werkzeug import Request, Response
@@ -31,6 +32,14 @@ class Fake:
         self.errors: list[str] = []
         self.queued: list[str] = []
         self.calls: list[Request] = []
+        #: Seconds every posting call takes before it is answered (a slow server: timeouts);
+        #: `release` ends the wait early (a test's cleanup, so the next test finds the server free).
+        self.delay = 0.0
+        self.release = threading.Event()
+
+    def slow(self) -> None:
+        if self.delay:
+            self.release.wait(self.delay)
 
     def fail_next(self, *kinds: str) -> None:
         """Answer the next posting calls with these real error responses (e.g. "429", "500")."""

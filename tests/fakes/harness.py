@@ -21,7 +21,16 @@ from .x import XFake
 
 REPO = Path(__file__).resolve().parents[2]
 SITE = "https://insights.example.com"
-LINKEDIN_VERSION = "202610"
+def _current_linkedin_version() -> str:
+    """Last month's version, as the run's warning would advise: the tests never age into a 426."""
+    from datetime import UTC, datetime
+
+    from publish.channels.linkedin import suggested_version
+
+    return suggested_version(datetime.now(UTC).date())
+
+
+LINKEDIN_VERSION = _current_linkedin_version()
 # Recognisable secret values: tests assert none of them ever appears in output, ledger or preview.
 SECRETS = {
     "X_CONSUMER_KEY": "xck-SECRET-4f1c2a",

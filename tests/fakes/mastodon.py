@@ -1,4 +1,9 @@
-"""Fake Mastodon: POST /api/v1/statuses (Idempotency-Key honoured), verify_credentials, account statuses."""
+"""Fake Mastodon: POST /api/v1/statuses (Idempotency-Key honoured), verify_credentials, account statuses.
+
+Follows mastodon/documentation: methods/statuses.md (`Idempotency-Key`, "stored for up to 1 hour",
+stored once the status exists), methods/accounts.md (verify_credentials, statuses newest first,
+`limit`), api/rate-limits.md (429 with `X-RateLimit-*`, reset as an ISO time).
+"""
 
 from __future__ import annotations
 
@@ -47,7 +52,7 @@ class MastodonFake(Fake):
         self.waiting = 0
         self.statuses: list[dict] = []
         self.reads: list[float] = []  # time.monotonic() of each verify_credentials (reconcile starts)
-        self.fail_reads = False  # answer reads of the account with 503 (timeline unavailable)
+        self.fail_reads: bool | str = False  # answer reads of the account with 503 (or this FAILURES kind)
         self.by_key: dict[str, dict] = {}
         httpserver.expect_request("/api/v1/statuses", method="POST").respond_with_handler(self.create)
         httpserver.expect_request("/api/v1/accounts/verify_credentials").respond_with_handler(self.me)
@@ -79,8 +84,7 @@ class MastodonFake(Fake):
             return reply(*self.FAILURES["422"])
         if key in self.by_key:  # Mastodon answers a repeated key with the status it already made
             return reply(200, self.by_key[key])
-        if self.delay:
-            time.sleep(self.delay)
+        self.slow()
         if not self.gate.is_set():
             self.waiting += 1
             self.gate.wait(120)
@@ -105,8 +109,11 @@ class MastodonFake(Fake):
         self.reads.append(time.monotonic())
         if (bad := self._auth(request)) is not None:
             return bad
-        if self.fail_reads:
-            return reply(503, {"error": "Service unavailable"})
+        if self.fail_reads:  # True: 503; or a FAILURES kind ("429", "500")
+            if self.fail_reads is True:
+                return reply(503, {"error": "Service unavailable"})
+            status, body, headers = self.FAILURES[self.fail_reads]
+            return reply(status, body, {k: v() if callable(v) else v for k, v in headers.items()})
         return reply(200, ACCOUNT)
 
     def list(self, request: Request):

@@ -1,9 +1,22 @@
-"""Fake Slack incoming webhook and Teams Workflows webhook."""
+"""Fake Slack incoming webhook and Teams Workflows webhook.
+
+Slack (docs.slack.dev "Sending messages using incoming webhooks", its error list
+api.slack.com/changelog/2016-05-17-changes-to-errors-for-incoming-webhooks, Block Kit reference):
+answers `200 ok`; a section's text over 3,000 characters or a header over 150 is 400
+`invalid_blocks`; an image accessory is downloaded when the message is sent, and one that does
+not answer 200 fails the message (400 `invalid_blocks`, "downloading image failed").
+
+Teams Workflows (learn.microsoft.com "Create incoming webhooks with Workflows for Microsoft Teams";
+the flow's "Post card in a chat or channel" action): Adaptive Cards only; the trigger answers
+`202 Accepted` *before* the flow runs, so a card the flow then refuses (over about 28 KB) is
+answered 202 all the same and never appears — it lands in `dropped`, not in `messages`.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import quote
 
+import requests
 from werkzeug import Request
 
 from .base import Fake, reply
@@ -27,6 +40,7 @@ class SlackFake(Fake):
     def __init__(self, httpserver):
         super().__init__(httpserver)
         self.messages: list[dict] = []
+        self.failed_images: list[str] = []
         httpserver.expect_request(SLACK_PATH, method="POST").respond_with_handler(self.receive)
 
     @property
@@ -43,10 +57,26 @@ class SlackFake(Fake):
         for block in body["blocks"]:
             if block.get("type") == "section" and len(block["text"]["text"]) > 3000:
                 return self.reject("section text over 3000", 400, "invalid_blocks")
+            if block.get("type") == "header" and len(block["text"]["text"]) > 150:
+                return self.reject("header text over 150", 400, "invalid_blocks")
         if (forced := self.forced(request)) is not None:
             return forced
+        self.slow()
+        for block in body["blocks"]:
+            image = (block.get("accessory") or {}).get("image_url")
+            if image and not self.downloads(image):
+                self.failed_images.append(image)
+                return reply(400, "invalid_blocks")
         self.messages.append(body)
         return reply(200, "ok")
+
+    @staticmethod
+    def downloads(url: str) -> bool:
+        """Slack fetches the image as the message is sent (the test serves it from another server)."""
+        try:
+            return requests.get(url, timeout=3).status_code == 200
+        except requests.RequestException:
+            return False
 
 
 class TeamsFake(Fake):
@@ -64,6 +94,7 @@ class TeamsFake(Fake):
     def __init__(self, httpserver):
         super().__init__(httpserver)
         self.messages: list[dict] = []
+        self.dropped: list[dict] = []  # accepted (202), then refused by the flow: never posted
         self.sig = TEAMS_SIG  # a test may set one with characters that URL-encoding changes
         httpserver.expect_request(TEAMS_PATH, method="POST").respond_with_handler(self.receive)
 
@@ -86,9 +117,11 @@ class TeamsFake(Fake):
             or card.get("content", {}).get("type") != "AdaptiveCard"
         ):
             return self.reject("Workflows accepts Adaptive Cards only", 400)
-        if len(request.get_data()) > 28_000:
-            return reply(*self.FAILURES["413"])
         if (forced := self.forced(request)) is not None:
             return forced
-        self.messages.append(body)
+        self.slow()
+        if len(request.get_data()) > 28_000:  # the flow runs after the answer, and fails
+            self.dropped.append(body)
+        else:
+            self.messages.append(body)
         return reply(202, "")
