@@ -517,3 +517,14 @@ def test_the_ledger_commit_message_says_accepted():
              + json.dumps({"event": "posted", "post": "a", "channel": "slack"}) + "\n").encode()
     assert message(b"", after).splitlines()[-2:] == ["- a → teams (accepted, delivery not confirmed)",
                                                      "- a → slack"]
+
+
+def test_the_report_history_says_accepted(tmp_path):
+    from publish.report.history import history
+
+    path = tmp_path / "ledger.jsonl"
+    path.write_text(json.dumps({"event": "posted", "post": "a", "channel": "teams", "accepted": True,
+                                "time": "2026-11-01T10:00:00+00:00"}) + "\n", encoding="utf-8")
+    story, _ = history(path, {}, [], datetime.now(UTC))
+    (shared,) = story.shared
+    assert shared.accepted and not shared.marked

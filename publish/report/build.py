@@ -105,6 +105,7 @@ def gather(settings: dict, content: Path, now: datetime, logs: Sequence[Path] = 
                 "time": _iso(s.time),
                 "remote_url": s.remote_url,
                 "marked": s.marked,
+                "accepted": s.accepted,
             }
             for s in story.shared
         ],

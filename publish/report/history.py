@@ -23,6 +23,7 @@ class Shared:
     time: datetime | None  # when the `posted` record was written (the share time)
     remote_url: str
     marked: bool  # recorded by --mark-existing (shared before Lectern kept a ledger)
+    accepted: bool = False  # a webhook took it for later delivery (Teams 202): not known delivered
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,7 @@ def history(ledger_path: Path, settings: dict, posts_manifest: list, now: dateti
                     parse_time(rec.get("time")),
                     remote if remote.lower().startswith(("https://", "http://")) else "",
                     bool(rec.get("marked")),
+                    bool(rec.get("accepted")),
                 )
             )
     shared.sort(key=lambda s: (s.time is None, s.time or now), reverse=False)

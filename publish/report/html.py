@@ -306,7 +306,8 @@ def _history(data: dict) -> str:
                 s["title"],
                 s["channel_label"],
                 Raw(f'<a href="{_e(s["remote_url"])}">view</a>') if s["remote_url"] else "—",
-                "recorded as shared before Lectern" if s["marked"] else "",
+                "recorded as shared before Lectern" if s["marked"] else
+                "accepted by the webhook, delivery not confirmed" if s.get("accepted") else "",
             ]
             for s in data["shared"]
         ]
