@@ -220,7 +220,8 @@ def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
                 pair.media = None
             if rec.get("key") != pair.key or pair.key_since is None:
                 pair.key_since = rec.get("time")
-            pair.media = rec.get("media") or pair.media
+            if isinstance(rec.get("media"), dict):  # even {}: "uploaded nothing" must be repeated too
+                pair.media = rec["media"]
             pair.state, pair.key, pair.since = "pending", rec.get("key"), rec.get("time")
             pair.url, pair.error = rec.get("url"), None
             pair.pending_hash = rec.get("hash")

@@ -87,7 +87,7 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
         item = Item(post=post, channel=pair.channel, status="reconcile", text=composed.text,
                     link=composed.link, payload=composed.payload, key=pair.key or "",
                     since=pair.key_since or pair.since, media=pair.media)
-        again = {"media": pair.media} if pair.media else {}
+        again = {"media": pair.media} if pair.media is not None else {}
         writer.append({**base, "event": "pending", "url": pair.url, "via": "reconcile", **again})
         crash_point("reconcile-pending")
         try:
@@ -164,7 +164,7 @@ def send(writer: Writer, item: Item, conn, redact: Callable[[str], str], deferre
     try:
         prepare = getattr(conn, "prepare", None)
         item.media = prepare(item) if prepare is not None else None
-        media = {"media": item.media} if item.media else {}
+        media = {"media": item.media} if item.media is not None else {}
         writer.append({**base, "event": "pending", "url": item.link, **media})
         crash_point("after-pending")
         receipt = conn.post(item)

@@ -497,6 +497,8 @@ def test_accepted_and_media_survive_the_ledger_reader():
          "media": {"thumbnail": "urn:li:image:1"}},
         {"event": "pending", "post": "a", "channel": "linkedin", "key": "k", "via": "reconcile"},
         {"event": "pending", "post": "b", "channel": "teams", "key": "t"},
+        {"event": "pending", "post": "c", "channel": "linkedin", "key": "n", "media": {}},  # no thumbnail
+        {"event": "pending", "post": "c", "channel": "linkedin", "key": "n", "via": "reconcile"},
         {"event": "posted", "post": "b", "channel": "teams", "key": "t", "accepted": True},
     ]
     ledger = parse("".join(json.dumps(line) + "\n" for line in lines))
@@ -504,6 +506,7 @@ def test_accepted_and_media_survive_the_ledger_reader():
     pairs = ledger.pairs()
     assert pairs[("a", "linkedin")].media == {"thumbnail": "urn:li:image:1"}
     assert pairs[("b", "teams")].state == "accepted"
+    assert pairs[("c", "linkedin")].media == {}  # a re-send uploads nothing either
     bad = parse(b'{"event": "pending", "post": "a", "channel": "linkedin", "media": {"thumbnail": 5}}\n'
                 b'{"event": "posted", "post": "b", "channel": "teams", "accepted": "yes"}\n')
     assert [p.message.split(" — ")[0] for p in bad.problems] == [

@@ -31,9 +31,16 @@ class Webhook:
         self.spec, self.label, self.url, self.check, self.before = spec, spec.label, url, check, before
         self.session = http.session(timeout(settings))
 
+    def deliver(self, payload: dict, item: Item | None = None) -> bool:
+        """Check and send any message for this channel (a post, or e.g. an "amplify" message built
+        elsewhere): the channel's last look (`before`: size and block limits, image check), then
+        the POST. True when it was only accepted for later delivery; raises ChannelError/Held."""
+        if self.before is not None:
+            payload = self.before(payload, self.session, item)
+        return self.send(payload)
+
     def send(self, payload: dict) -> bool:
-        """POST one payload; True when it was only accepted for later delivery. Public so other
-        senders (e.g. an "amplify" message) reuse the transport, checks and error mapping."""
+        """POST one payload as it is (no checks); True when only accepted for later delivery."""
         try:
             response = self.session.post(self.url, data=wire(payload),
                                          headers={"Content-Type": "application/json"})
@@ -42,8 +49,7 @@ class Webhook:
         return self.check(response)
 
     def post(self, item: Item) -> Receipt:
-        payload = self.before(item.payload, self.session, item) if self.before else item.payload
-        return Receipt(remote_id="", remote_url="", accepted=self.send(payload))
+        return Receipt(remote_id="", remote_url="", accepted=self.deliver(item.payload, item))
 
     def reconcile(self, item: Item) -> Receipt | None:
         raise Unsettled(f"{self.label} webhooks cannot be read back — check the channel, then use "
