@@ -288,6 +288,18 @@ def test_x_spent_24_hour_cap_defers_until_its_own_reset(settings, fakes):  # noq
     assert "24-hour per-user" in str(info.value)
 
 
+def test_x_user_id_comes_from_the_access_token_when_it_carries_one(settings, fakes):  # noqa: F811
+    from fakes.x import USER_ID, redirect
+
+    conn = x.connect(settings, {**fakes.env("x"), "X_ACCESS_TOKEN": f"{USER_ID}-xat-SECRET"})
+    redirect(conn.client, fakes.x)
+    item = item_for("x", settings)
+    item.since = datetime.now(UTC).isoformat()
+    assert conn.notes == [] and conn.reconcile(item) is None
+    assert fakes.x.me_calls == 0 and fakes.x.reads == 2
+    assert connected("x", settings, fakes).reconcile(item) is None and fakes.x.me_calls == 1  # other tokens
+
+
 def test_x_reset_time_reads_the_window_that_is_spent():
     now = int(datetime.now(UTC).timestamp())
     headers = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": str(now + 900),

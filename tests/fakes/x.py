@@ -91,6 +91,7 @@ class XFake(Fake):
         self.day_started = time.time()
         self.fail_reads: list[str] = []  # FAILURES kinds answered to the next timeline reads
         self.reads = 0
+        self.me_calls = 0
         httpserver.expect_request("/2/tweets", method="POST").respond_with_handler(self.create)
         httpserver.expect_request("/2/users/me", method="GET").respond_with_handler(self.me)
         httpserver.expect_request(f"/2/users/{USER_ID}/tweets", method="GET").respond_with_handler(
@@ -175,6 +176,7 @@ class XFake(Fake):
         }
 
     def me(self, request: Request):
+        self.me_calls += 1
         if (bad := self._auth(request)) is not None:
             return bad
         return reply(200, {"data": {"id": USER_ID, "name": "Northwind", "username": "northwindledger"}})
