@@ -131,3 +131,52 @@ def test_mojibake_fragments_do_not_make_a_sentence_long():
     mangled_text = clean.replace("“", mangled("“")).replace("”", mangled("”", ""))
     assert long_sentences(clean, 12) == [] and long_sentences(mangled_text, 12) == []
     assert len(long_sentences(clean.replace("word", "word more", 1), 12)) == 1
+
+
+@pytest.mark.parametrize("text", ["ÅBENRÅ’s harbour", "the IRMÃ’s shop", "MAÇÃ’S", "SKÅ's team",
+                                  "VÅ’s, PÃ’s"])
+def test_an_all_caps_name_before_a_possessive_is_left_alone(text):
+    """'Å’' is also 'Œ' mangled; after a capitals word and before "s" it is an English possessive
+    ("ÅBENRÅ’s"), and a certain fix would have rewritten it to "ÅBENRŒs"."""
+    assert found(text) == []
+
+
+def test_a_mangled_possessive_after_a_lower_case_word_is_still_found():
+    assert found("the company" + mangled("’") + "s plan") == [(mangled("’"), "’", "’")]
+    assert found("C" + mangled("Œ") + "UR") == [(mangled("Œ"), "Œ", "Œ")]
+
+
+def test_a_long_mangled_run_is_one_finding_built_once():
+    """Joining adjacent hits pairwise copied the run for each character: a 50,000-character line of
+    mangled Cyrillic without spaces took minutes. Now one finding, its parts joined once."""
+    word = "Привет"
+    assert found(mangled(word) * 300) == [(mangled(word) * 300, word * 300, word * 300)]
+    lossy = mangled(word) + mangled("”", "") + mangled(word)  # an unsure part: no replacement
+    [(seen, meant, replacement)] = found(lossy)
+    assert seen == lossy and meant.startswith(word) and replacement is None
+
+
+def run_child(code: str, text: str) -> str:
+    """`code` over `text` in a child process with a generous limit: a hang fails, nothing is timed."""
+    import subprocess
+    import sys
+
+    from sitebuild import REPO
+    done = subprocess.run([sys.executable, "-c", code], input=text, capture_output=True, text=True,
+                          cwd=REPO, timeout=90, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize("text", [
+    mangled("Привет") * 9000,  # mangled Cyrillic without a space
+    "Ã©" * 25_000,  # every letter of a long line mangled
+    "“" * 50_000,  # opening quotes that never close (the closing one lost in a conversion)
+    ("He said “no " * 5000) + "\n\n" + "«" * 30_000 + '"' * 30_001,
+])
+def test_hostile_lines_are_checked_in_linear_time(text):
+    code = ("import sys; from plugins.brand_guard.core import check_source, load_config; "
+            "cfg = load_config('tests/data/brand_eval/brand.yml'); "
+            "r = check_source('x.md', 'Title: t\\nDate: 2024-01-01\\n\\n' + sys.stdin.read(), cfg); "
+            "print(len(r.findings))")
+    assert int(run_child(code, text)) >= 0

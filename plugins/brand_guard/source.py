@@ -14,6 +14,7 @@ paragraph. `tests/test_brand_source.py` checks the view against Python-Markdown'
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -72,9 +73,9 @@ _DOMAIN = re.compile(
     r"(?<![\w@.-])(?:[A-Za-z0-9][\w-]*\.)+[a-z]{2,24}(?![\w@-])(?:/[^\s<>]*[^\s<>.,;:!?)\]'\"])?"
 )
 _SOCIAL_TOKENS = re.compile(r"(?<![\w&])#[^\W_][\w]*|(?<![\w@])@\w+(?:@[\w.-]+\w)?")
-_QUOTED = re.compile(
-    r"\"(?:[^\"\n]|\n(?![ \t\r]*\n))*?\"|“(?:[^”\n]|\n(?![ \t\r]*\n))*?”|«[^»\n]*»"
-)
+#: Opening quotation marks and their closing ones ("…" and “…” within a paragraph, «…» within a line).
+_OPENERS = re.compile("[\"“«]")
+_CLOSER = {'"': '"', "“": "”", "«": "»"}
 _BLANK_LINE = re.compile(r"\n[ \t\r]*\n")
 
 
@@ -131,8 +132,34 @@ def _mask_inline(view: str) -> str:
 
 
 def quoted_spans(view: str) -> list[tuple[int, int]]:
-    """Spans inside quotation marks ("…", “…”, «…») within a paragraph of a prose view."""
-    return [m.span() for m in _QUOTED.finditer(view)]
+    """Spans inside quotation marks ("…", “…”, «…») within a paragraph of a prose view.
+
+    One pass: each opening mark looks for its closing mark up to the paragraph's end (a line's end
+    for «), and once a kind has none there, its later openings in that stretch are skipped — a
+    regex retried the whole paragraph from every unclosed quote (a post whose closing quotes were
+    lost in a conversion took minutes)."""
+    spans: list[tuple[int, int]] = []
+    blanks = [m.start() for m in _BLANK_LINE.finditer(view)]
+    hopeless: dict[str, int] = {}  # opening mark -> where the stretch without its closing mark ends
+    at = 0
+    while (match := _OPENERS.search(view, at)) is not None:
+        start, mark = match.start(), match.group()
+        at = start + 1
+        if start < hopeless.get(mark, -1):
+            continue
+        if mark == "«":
+            limit = view.find("\n", at)
+            limit = len(view) if limit < 0 else limit
+        else:
+            index = bisect.bisect_left(blanks, at)
+            limit = blanks[index] if index < len(blanks) else len(view)
+        close = view.find(_CLOSER[mark], at, limit)
+        if close < 0:
+            hopeless[mark] = limit
+            continue
+        spans.append((start, close + 1))
+        at = close + 1
+    return spans
 
 
 def inline_view(text: str, *, social: bool = False) -> str:
