@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> int:
         say("devserver: stopped")
     finally:
         loop.stop.set()
+        site.close()
         if server is not None:
             server.shutdown()
             server.server_close()

@@ -118,6 +118,7 @@ class Site:
         self.built: Built | None = None
         self.builds = 0
         self.last_timing: dict[str, float] = {}  # of the last render_first, for the console line
+        self._scratch: Path | None = None
         _connect()
         self._remove_leftovers()
 
@@ -252,9 +253,15 @@ class Site:
 
     def _write(self, built: Built, generator, attr: str, new: Content) -> list[str]:
         """Write `new` the way its generator writes that list, into a scratch folder, then move
-        the file into output/ (atomic for the server, skipped when the bytes are unchanged)."""
+        the file into output/ (atomic for the server, skipped when the bytes are unchanged).
+
+        The scratch folder is kept between edits: on some file systems creating and removing a
+        post's folders costs more than rendering its page."""
         settings = built.settings
-        scratch = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.first-", dir=self.output.parent))
+        if self._scratch is None or not self._scratch.is_dir():
+            prefix = f".{self.output.name}.first-"
+            self._scratch = Path(tempfile.mkdtemp(prefix=prefix, dir=self.output.parent))
+        scratch = self._scratch
         try:
             writer = Writer(str(scratch), settings=settings)
             template = generator.get_template(new.template)
@@ -275,8 +282,15 @@ class Site:
                                       category=getattr(new, "category", None), blog=True,
                                       relative_urls=settings["RELATIVE_URLS"], **common)
             return sync_tree(scratch, self.output, delete=False)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+        except BaseException:
+            self.close()  # nothing half-written may be moved into output/ by the next edit
+            raise
+
+    def close(self) -> None:
+        """Remove the scratch folder (the dev server stops)."""
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
 
 def _memoized_caches() -> list[dict]:

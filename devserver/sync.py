@@ -50,6 +50,7 @@ def sync_tree(src: Path, dest: Path, *, delete: bool = True) -> list[str]:
             seen.add(rel)
             target = dest / rel
             if _same(path, str(target)):
+                os.unlink(path)  # consumed: a kept scratch folder must not offer it again later
                 continue
             if not target.parent.is_dir() or target.is_dir():
                 changed += _clear_way(target, dest)

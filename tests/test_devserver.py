@@ -128,6 +128,14 @@ def test_sync_replaces_only_what_differs_and_removes_what_a_clean_build_lacks(tm
                                                                               "same.css"]
     assert (dest / "a" / "index.html").read_text(encoding="utf-8") == "new"
     assert (dest / "same.css").stat().st_mtime_ns == before  # untouched
+    assert [p for p in src.rglob("*") if p.is_file()] == []  # consumed, identical files too
+    (dest / "b").unlink()
+    (dest / "b").write_text("a file where a folder goes", encoding="utf-8")
+    (src / "b" / "index.html").parent.mkdir(parents=True)
+    (src / "b" / "index.html").write_text("page", encoding="utf-8")
+    assert sync_tree(src, dest, delete=False) == ["b", "b/index.html"]
+    assert (dest / "b" / "index.html").read_text(encoding="utf-8") == "page"
+    assert (dest / "a" / "index.html").is_file()  # delete=False keeps what src lacks
 
 
 @pytest.mark.parametrize(("before", "after", "same"), [
