@@ -185,8 +185,8 @@ test: $(DEVSTAMP) $(NODESTAMP) chromium rsync-tool ## Install test needs (incl. 
 lint: $(DEVSTAMP) ## Run ruff over the code
 	@$(VENV)/bin/ruff check .
 
-bench: $(DEVSTAMP) ## Benchmark against vanilla Pelican: [N=1000] [PROFILE=1]
-	@$(VPY) bench/run.py --posts $(N) $(if $(filter 1,$(PROFILE)),--profile,)
+bench: $(DEVSTAMP) ## Benchmark against vanilla Pelican: [N=1000] [PROFILE=1] [EDITS=5] (EDITS=0: no edit-to-page row)
+	@$(VPY) bench/run.py --posts $(N) $(if $(filter 1,$(PROFILE)),--profile,) $(if $(EDITS),--edits $(EDITS),)
 
 help: ## List the targets
 	@echo 'Lectern — make targets (variables: PY PELICAN INPUTDIR OUTPUTDIR CONFFILE PUBLISHCONF PORT DEBUG RELATIVE)'

@@ -202,6 +202,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--edits", type=int, default=5,
                         help='edits timed per tool in the "edit to page, dev server" row (0: skip it)')
     parser.add_argument("--edit-only", action="store_true", help='only the "edit to page" row')
+    parser.add_argument("--edit-tools", default=",".join(editloop.TOOLS),
+                        help=f"tools of that row, comma-separated (default {','.join(editloop.TOOLS)})")
     parser.add_argument("--scratch", type=Path, help="work folder (default bench/scratch/n<N>)")
     parser.add_argument("--results", type=Path, default=BENCH / "results", help="folder for the JSON")
     args = parser.parse_args(argv)
@@ -221,7 +223,11 @@ def main(argv: list[str] | None = None) -> int:
             result["rows"]["logs"] = logbench.run(args.log_mb or min(1024, args.posts), args.repeats)
     if args.edits > 0:
         content = prepare_corpus(args.posts, scratch).content
-        result["edit"] = editloop.measure(content, args.posts, scratch, edits=args.edits)
+        tools = tuple(t.strip() for t in args.edit_tools.split(",") if t.strip())
+        unknown = set(tools) - set(editloop.TOOLS)
+        if unknown:
+            parser.error(f"--edit-tools: unknown {', '.join(sorted(unknown))}")
+        result["edit"] = editloop.measure(content, args.posts, scratch, edits=args.edits, tools=tools)
     if args.profile:
         result["profile"] = profile(args.posts, scratch)
     args.results.mkdir(parents=True, exist_ok=True)
