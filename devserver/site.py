@@ -14,6 +14,7 @@ new body alone. Listings and feeds that quote the body (summaries) catch up in t
 from __future__ import annotations
 
 import copy
+import gc
 import logging
 import os
 import shutil
@@ -151,6 +152,7 @@ class Site:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{self.output.name}.devserver-", dir=self.output.parent))
         headers = self._headers()
+        gc.unfreeze()  # the last build's objects may go now
         _reset_process_state()
         _HOOK.update(generators=None, abort=abort, thread=threading.get_ident())
         try:
@@ -166,7 +168,33 @@ class Site:
         self.built = Built(settings, generators or [], headers=headers)
         self._index(self.built)
         self.builds += 1
+        # The site in memory is hundreds of thousands of objects that live until the next build:
+        # out of the collector's sight, a collection during the next edit's render cannot take
+        # a tenth of a second walking them.
+        self._warm(self.built)
+        gc.collect()
+        gc.freeze()
         return changed
+
+    @staticmethod
+    def _warm(built: Built) -> None:
+        """Render one post's template and throw the result away: the build rendered its pages in
+        fork workers, so this process has not compiled the templates the article page imports
+        (base, macros) — the writer's next edit would wait for that."""
+        for generator in built.generators:
+            for attr in ("articles", "pages"):
+                items = getattr(generator, attr, None) or []
+                if not items or not isinstance(generator, (ArticlesGenerator, PagesGenerator)):
+                    continue
+                item = items[0]
+                context = {**generator.context, "output_file": item.save_as, "url": item.url,
+                           "localsiteurl": generator.context.get("localsiteurl")}
+                context["article" if attr == "articles" else "page"] = item
+                context["category"] = getattr(item, "category", None)
+                try:
+                    generator.get_template(item.template).render(context)
+                except Exception:  # noqa: BLE001 — only a warm-up; the real render reports errors
+                    logger.debug("devserver: warm-up render failed", exc_info=True)
 
     def _headers(self) -> dict[str, bytes]:
         """The header of every Markdown file, read before the build reads them (a later edit is
@@ -216,11 +244,17 @@ class Site:
             return None
         generator, attr, old = built.sources[source]
         started = time.perf_counter()
-        new = self._reread(generator, attr, old)
-        if new is None:
-            return None
-        read = time.perf_counter()
-        written = self._write(built, generator, attr, new)
+        collecting = gc.isenabled()
+        gc.disable()  # a few thousand short-lived objects: collected after the page is out
+        try:
+            new = self._reread(generator, attr, old)
+            if new is None:
+                return None
+            read = time.perf_counter()
+            written = self._write(built, generator, attr, new)
+        finally:
+            if collecting:
+                gc.enable()
         self.last_timing = {"read": read - started, "render+write": time.perf_counter() - read}
         return written
 
