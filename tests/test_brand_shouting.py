@@ -149,3 +149,46 @@ def test_an_endless_capitals_line_is_checked_in_linear_time(tmp_path, line):
     done = subprocess.run([sys.executable, "-c", code, str(path)], input=line + "\n\nA calm sentence.\n",
                           capture_output=True, text=True, cwd=REPO, timeout=90)
     assert done.returncode == 0, done.stderr
+
+
+@pytest.mark.parametrize("name", ["SPEDITION GRÖßMANN GmbH & Co. KG", "STRAßENBAU MEIER GmbH",
+                                  "GROßHANDEL WEIß AG"])
+def test_a_german_name_in_capitals_keeps_its_sharp_s(cfg, name):
+    """All-caps German keeps 'ß' (the capital ẞ is rare): the name before the legal form still
+    counts as one name, so 'SPEDITION' is not shouting."""
+    assert caps(cfg, f"We ship through {name} every week.\n") == []
+
+
+@pytest.mark.parametrize("body", [
+    "Customers listed on the NYSE such as F, GM and CAT pay in dollars.\n",
+    "We compare ourselves with ITW, SFS or ALL every quarter.\n",
+    "The index holds CAT, DE and GE.\n",
+    "Peers: BIG/NVDA and ASML.\n",
+])
+def test_a_ticker_that_is_a_common_word_is_not_shouting_in_a_list_of_tickers(cfg, body):
+    assert caps(cfg, body) == []
+
+
+def test_common_capitals_words_listed_together_still_shout(cfg):
+    assert caps(cfg, "It is FREE, FAST and NEW for all.\n") == [
+        ("FREE", "free"), ("FAST", "fast"), ("NEW", "new")]
+    assert caps(cfg, "The CAT sat on the mat.\n") == [("CAT", "cat")]
+
+
+def cta(cfg, body: str) -> list[str]:
+    return [f.message.split("'")[1] for f in find(cfg, post(FILLER * 30 + body), "hype")
+            if "call to action" in f.message]
+
+
+@pytest.mark.parametrize("body", [
+    "None of that changes what we book today.\n", "The revenue they book today is tomorrow's cash.\n",
+    "It is the order that I register today.\n", "Parts which we order today arrive on Friday.\n",
+])
+def test_a_verb_with_its_subject_is_a_description_not_a_call_to_action(cfg, body):
+    """'what we book today' is accounting, not an advert: a call to action is an imperative,
+    and an imperative has no subject before it."""
+    assert cta(cfg, body) == []
+
+
+def test_imperative_calls_to_action_are_still_found(cfg):
+    assert cta(cfg, "Book today. And buy now, or order today!\n") == ["Book today", "buy now", "order today"]

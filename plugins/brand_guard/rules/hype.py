@@ -112,6 +112,8 @@ def check_hype(
     if vocabulary and matcher.anchors.present(text, low, found):
         for m in matcher.words.finditer(text):
             kind = "cta" if key(m.group()) in _CTA_KEYS else "word"
+            if kind == "cta" and _has_subject(text, m.start()):
+                continue  # "what we book today" describes; a call to action is an imperative
             if kind == "cta" or not _negated(text, m.start()):
                 matches.append((m, kind))
     for run in _CAPS.finditer(text):
@@ -217,6 +219,8 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
             loud.append(word)
     if not loud:
         return None
+    if len(words) == 1 and not emphasis and _in_ticker_list(text, start, run.end(), matcher):
+        return None  # "F, GM and CAT": Caterpillar's ticker among others, not a shout
     legal = LEGAL_NAME.match(text, start)  # "STRABAG SE", "ACME Inc.": the name and its form
     legal_end = legal.end() if legal else start
     post_names = _post_names(text if source is None else source)
@@ -230,6 +234,31 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
     if _SENTENCE_START.search(text, max(0, first - 10), first) or first == 0:
         said = said[:1].upper() + said[1:]
     return first, last, said
+
+
+#: Words that make a call-to-action verb a description: "what we book today", "parts which we order".
+_SUBJECTS = frozenset("i we they he she it who which that".split())
+_LAST_WORD = re.compile(r"([^\W\d_]+)[ \t]+$")
+
+
+def _has_subject(text: str, start: int) -> bool:
+    before = _LAST_WORD.search(text, max(0, start - 20), start)
+    return before is not None and before.group(1).lower() in _SUBJECTS
+
+
+#: A neighbouring item of a list ("F, GM and CAT", "BIG/NVDA"): a capitals token, its separator.
+_ITEM_BEFORE = re.compile(rf"(?<![\w.])([{_UPPER}][{_UPPER}0-9.]*)(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|/)$")
+_ITEM_AFTER = re.compile(rf"(?:,[ \t]*|[ \t]+(?:and|or|&)[ \t]+|/)([{_UPPER}][{_UPPER}0-9.]*)(?!\w)")
+
+
+def _in_ticker_list(text: str, start: int, end: int, matcher: HypeMatcher) -> bool:
+    """Whether a lone capitals word stands in a list next to a ticker or acronym (a capitals token
+    that is not a common word), as tickers that are words ("CAT", "ALL", "BIG") do."""
+    def ticker(token: str) -> bool:
+        return token not in COMMON or token in matcher.acronyms or token in matcher.names
+    before = _ITEM_BEFORE.search(text, max(0, start - 24), start)
+    after = _ITEM_AFTER.match(text, end)
+    return bool(before and ticker(before.group(1)) or after and ticker(after.group(1)))
 
 
 #: Words that deny what follows in the same clause: "there is no magic", "nothing revolutionary",

@@ -40,7 +40,7 @@ _FORMS = "|".join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=Tru
 #: Every capital letter (Ő, Ş, Ū, Ł, Ё ...): a name may carry any of them, although only the
 #: Latin-1 capitals are judged as shouting.
 _CAPITAL = "".join(sorted({re.escape(chr(c)) for c in range(0x41, 0x2C00) if chr(c).isupper()}))
-_NAME_CHAR = rf"{_CAPITAL}0-9&'’\-"
+_NAME_CHAR = rf"{_CAPITAL}ß0-9&'’\-"  # all-caps German keeps ß: "SPEDITION GRÖßMANN GmbH"
 #: A run of capitals words, then a legal form (the capitals words are the name). It starts at a
 #: word's start and takes at most 15 words, so finding every name in a post is linear: an endless
 #: capitals line is not scanned to its end from each of its letters.
