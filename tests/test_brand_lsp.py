@@ -311,3 +311,40 @@ def test_utf8_positions_when_the_client_prefers_them(start, root):
     text = "Title: x\n\n😀 é Linkedin\n"
     (found,) = client.diagnostics(client.open(root / "content" / "p.md", text), 1)
     assert found["range"]["start"] == {"line": 2, "character": 4 + 1 + 2 + 1}
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+def test_a_batch_of_changes_around_emoji_then_close_and_reopen(start, root, encoding):
+    """Several incremental changes in one didChange, each against the text the previous one left,
+    with positions after emoji (two UTF-16 units, four UTF-8 bytes); closing clears the file's
+    diagnostics and reopening it checks it again."""
+    client = start(capabilities={"general": {"positionEncodings": [encoding]}})
+
+    def units(s: str) -> int:
+        return len(s.encode("utf-16-le")) // 2 if encoding == "utf-16" else len(s.encode("utf-8"))
+
+    text = "Title: x\n\n👩‍👩‍👧 🇩🇪 We use it.\n"
+    path = root / "content" / "p.md"
+    uri = client.open(path, text)
+    assert client.diagnostics(uri, 1) == []
+    head = "👩‍👩‍👧 🇩🇪 We use "
+    at = {"line": 2, "character": units(head)}
+    changes = [
+        {"range": {"start": at, "end": {"line": 2, "character": units(head + "it")}}, "text": "Linkedin"},
+        {"range": {"start": {"line": 2, "character": 0}, "end": {"line": 2, "character": 0}}, "text": "😀"},
+        {"range": {"start": {"line": 2, "character": units("😀" + head + "Linkedin.")},
+                   "end": {"line": 2, "character": units("😀" + head + "Linkedin.")}},
+         "text": " Itâ€™s NorthwindLedger."},
+    ]
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": changes})
+    text = "Title: x\n\n😀" + head + "Linkedin. Itâ€™s NorthwindLedger.\n"
+    found = client.diagnostics(uri, 2)
+    line = text.split("\n")[2]
+    starts = sorted(d["range"]["start"]["character"] for d in found)
+    assert starts == sorted(units(line[:line.index(w)]) for w in ("Linkedin", "â€™", "NorthwindLedger"))
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+    cleared = client.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri)
+    assert cleared["diagnostics"] == []
+    uri = client.open(path, text, version=7)
+    assert len(client.diagnostics(uri, 7)) == 3
