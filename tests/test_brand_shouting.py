@@ -192,3 +192,12 @@ def test_a_verb_with_its_subject_is_a_description_not_a_call_to_action(cfg, body
 
 def test_imperative_calls_to_action_are_still_found(cfg):
     assert cta(cfg, "Book today. And buy now, or order today!\n") == ["Book today", "buy now", "order today"]
+
+
+def test_capitals_in_a_table_are_labels_and_data_not_shouting(cfg):
+    """Header cells in capitals ("| TICKER | CHANGE |") and tickers in cells are a table's labels and
+    data; the same words in a sentence below the table still shout."""
+    table = ("| TICKER | PRICE | CHANGE |\n|---|:---:|--:|\n| NVDA | 120 | +3% |\n| CAT | 340 | FREE |\n\n"
+             "TICKER | NOTE\n--- | ---\nCAT | HUGE\n\n")
+    assert caps(cfg, table + "It is FREE and the news is HUGE.\n") == [("FREE", "free"), ("HUGE", "huge")]
+    assert caps(cfg, "A line with a | pipe that is NOT a table.\n") == [("NOT", "not")]

@@ -219,6 +219,8 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
             loud.append(word)
     if not loud:
         return None
+    if "|" in text and _in_table(text, start):
+        return None  # "| TICKER | CHANGE |": a table's labels and data
     if len(words) == 1 and not emphasis and _in_ticker_list(text, start, run.end(), matcher):
         return None  # "F, GM and CAT": Caterpillar's ticker among others, not a shout
     legal = LEGAL_NAME.match(text, start)  # "STRABAG SE", "ACME Inc.": the name and its form
@@ -234,6 +236,48 @@ def _shouting_span(text: str, run: re.Match, matcher: HypeMatcher,
     if _SENTENCE_START.search(text, max(0, first - 10), first) or first == 0:
         said = said[:1].upper() + said[1:]
     return first, last, said
+
+
+#: A Markdown table's delimiter row ("|---|:--:|", "--- | ---"; the prose view masks it whole).
+_TABLE_RULE = re.compile(
+    r"^[ \t]*(?:\x00+|\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?)[ \t]*$", re.M)
+_TABLES: tuple = (None, [], [])  # the last text's table spans (its title, summary and body alternate)
+
+
+def _table_spans(text: str) -> tuple[list[int], list[int]]:
+    """Start and end offsets of the tables in `text`: from the header row above a delimiter row to
+    the last row with a "|" before a blank line. Found once per text, so a long table costs one pass."""
+    global _TABLES
+    last = _TABLES
+    if last[0] is text:
+        return last[1], last[2]
+    starts, ends = [], []
+    at = 0
+    for rule in _TABLE_RULE.finditer(text):
+        if rule.start() < at:
+            continue
+        head = text.rfind("\n", 0, max(rule.start() - 1, 0)) + 1
+        if "|" not in text[head:rule.start()]:
+            continue  # a rule under a line without cells: a heading's underline, not a table
+        end = rule.end()
+        while end < len(text):
+            nxt = text.find("\n", end + 1)
+            nxt = len(text) if nxt < 0 else nxt
+            row = text[end + 1:nxt]
+            if "|" not in row or not row.strip():
+                break
+            end = nxt
+        starts.append(head)
+        ends.append(end)
+        at = end
+    _TABLES = (text, starts, ends)
+    return starts, ends
+
+
+def _in_table(text: str, offset: int) -> bool:
+    starts, ends = _table_spans(text)
+    index = bisect.bisect_right(starts, offset) - 1
+    return index >= 0 and offset < ends[index]
 
 
 #: Words that make a call-to-action verb a description: "what we book today", "parts which we order".
