@@ -110,7 +110,7 @@ serve: html ## Build, then serve output/ at http://localhost:$(PORT)
 serve-global: html ## Serve on all interfaces ($(SERVER))
 	@"$(PELICAN)" -l "$(INPUTDIR)" -o "$(OUTPUTDIR)" -s "$(CONFFILE)" $(PELICANOPTS) -p $(PORT) -b $(SERVER)
 
-devserver: $(STAMP) ## Serve at http://$(BIND):$(PORT), rebuild on every change; the open page reloads itself
+devserver: $(STAMP) ## Serve on 127.0.0.1:PORT (BIND to change), rebuild on every change; the open page reloads itself
 	@$(DEVSERVER) --port $(PORT) --bind $(BIND)
 
 devserver-global: $(STAMP) ## devserver on all interfaces
