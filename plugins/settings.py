@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 BASE = Path(__file__).resolve().parent.parent
 #: Keys starting with these are ours: an unknown one is a typo or a setting that no longer exists.
 PREFIXES = ("LECTERN_", "BRAND_", "SYNDICATION_", "FAST_", "DEPLOY_", "INTERNAL_", "WEBSUB_",
-            "LINKEDIN_", "MASTODON_", "BLUESKY_", "CADENCE_")
+            "LINKEDIN_", "MASTODON_", "BLUESKY_", "CADENCE_", "AMPLIFY_")
 
 
 class SettingsError(ValueError):
@@ -194,7 +194,29 @@ class Report:
                            "flag an author whose last post is more than this many days old")
 
 
-AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub, Internal, Report)
+@dataclass(frozen=True)
+class Amplify:
+    """The employee share kit (publish/amplify/): suggested texts and share links for colleagues."""
+
+    channels: tuple[str, ...] = _s("AMPLIFY_CHANNELS", "channel list", channel_registry.INTERNAL,
+                                   "internal channels that get one 'amplify' message per new public post "
+                                   "(() turns the messages off)")
+    networks: tuple[str, ...] = _s("AMPLIFY_NETWORKS", "channel list", channel_registry.PUBLIC,
+                                   "public networks the kit suggests a text and a share link for")
+    teams: tuple[str, ...] = _s("AMPLIFY_TEAMS", "text list", (),
+                                "one kit per team, its links tagged utm_content=<team> (): one kit, no tag")
+    mastodon_instance: str = _s("AMPLIFY_MASTODON_INSTANCE", "text", "mastodon.social",
+                                "the Mastodon server whose /share page the kit's Mastodon link opens")
+    directory: Path | None = _s("AMPLIFY_DIR", "optional path", None,
+                                "where `make publish` writes the kit pages, <slug>/index.html, never "
+                                "deployed (default: LECTERN_BUILD_DIR/amplify)")
+    page_url: str = _s("AMPLIFY_PAGE_URL", "text", "",
+                       "where AMPLIFY_DIR is served (e.g. the intranet): the message links <url>/<slug>/ "
+                       "('' : the message carries the texts and share links itself)")
+
+
+AREAS: tuple[type, ...] = (Build, Feeds, Brand, Fast, Syndication, Networks, Deploy, WebSub, Internal, Report,
+                           Amplify)
 #: Every declared setting: name → (area, dataclass field).
 DECLARED: dict[str, tuple[type, Any]] = {
     f.metadata["name"]: (area, f) for area in AREAS for f in fields(area)}
@@ -253,6 +275,9 @@ def _check(kind: str, value: Any) -> str | None:
         return None if ok else "must be a file or folder path"
     if kind == "optional path":
         return None if value is None or isinstance(value, (str, os.PathLike)) else 'must be a path, or ""'
+    if kind == "text list":
+        ok = isinstance(value, (list, tuple)) and all(isinstance(v, str) and v.strip() for v in value)
+        return None if ok else 'must be a list of names in quotes, e.g. ["sales", "engineering"]'
     if kind == "channel list":
         if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
             return "must be a list of channel ids"
@@ -276,7 +301,7 @@ def _convert(kind: str, value: Any, default: Any) -> Any:
         return _path(value) if value not in (None, "") else None
     if kind in ("seconds", "seconds or 0"):
         return float(value)
-    if kind == "channel list":
+    if kind in ("channel list", "text list"):
         return tuple(value)
     if kind in ("text per channel", "count per channel"):
         return {**default, **value}  # a setting lists only the channels that differ
@@ -308,6 +333,8 @@ def value_of(settings: dict, name: str) -> Any:
     value = _convert(kind, raw, default)
     if name == "SYNDICATION_MANIFEST" and value is None:
         value = value_of(settings, "LECTERN_BUILD_DIR") / "manifest.json"
+    if name == "AMPLIFY_DIR" and value is None:
+        value = value_of(settings, "LECTERN_BUILD_DIR") / "amplify"
     return value
 
 

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, Progress, TextColumn
 from rich.table import Table
 
 from . import brand, channels, internal, preview, states
+from .amplify import send as amplify
 from .channels.registry import label
 from .ledger import LedgerLocked, Writer
 from .ledger import read as read_ledger
@@ -129,6 +130,8 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
         by_slug = {p.slug: p for p in posts}
         for note in reconcile_open(writer, ledger, connections, by_slug, settings, redact):
             say(err, f"publish: reconcile: {note}")
+        for note in amplify.reconcile(writer, writer.read(), connections, settings, now_utc()):
+            say(err, f"publish: reconcile: {note}")
         ledger = writer.read()
 
     items = plan(posts, ledger, settings, now=now_utc(), reshare=args.reshare,
@@ -140,8 +143,9 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     _hold_confidential(items)
     refill(items, 0 if args.mark_existing else settings["SYNDICATION_MAX_PER_RUN"])
     brand.add_warnings(items, settings)
+    shares = _amplify(args, posts, items, ledger, settings, check, err, redact)
     show = {"settings": settings, "site": args.site, "content": args.content, "notices": notices}
-    page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)
+    page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, shares=shares, **show)
 
     if args.preview_only:
         say(err, f"publish: preview written to {page} (nothing posted)")
@@ -153,6 +157,7 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
             item.status, item.reason = "failed", broken[item.channel]
     if args.mark_existing:
         mark_existing(writer, items)
+        amplify.mark_existing(writer, shares)
     else:
         todo = sum(1 for i in items if i.status == "planned" and i.channel in connections)
         columns = (TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"))
@@ -161,15 +166,37 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
             post_items(writer, items, connections, settings, redact,
                        progress=lambda item: bar.update(task, advance=1,
                                                         description=f"{item.channel}: {item.post.slug}"))
-    preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, **show)
+        amplify.post(writer, shares, connections, redact)
+    preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, shares=shares, **show)
     _table(out, items, connections, enabled, preview_only=False)
     _findings(err, items, redact, holds=False)  # the loop below reports every hold
-    for item in items:
+    for item in items + shares:
         if item.status in states.REPORTED:
-            say(err, redact(f"publish: {item.post.slug} → {item.channel}: {item.status}: {item.reason}"))
+            what = f"{item.channel} (amplify)" if item.kind else item.channel
+            say(err, redact(f"publish: {item.post.slug} → {what}: {item.status}: {item.reason}"))
+        elif item.kind and item.status == "posted":
+            say(err, redact(f"publish: {item.post.slug} → {item.channel} (amplify): sent"))
     if not connections and not args.mark_existing:
         say(err, f"publish: no channel credentials in the environment — preview only ({page})")
-    return 1 if failed or broken or any(i.status == "failed" for i in items) else 0
+    return 1 if failed or broken or any(i.status == "failed" for i in items + shares) else 0
+
+
+def _amplify(args, posts, items, ledger, settings, check, err: Console, redact) -> list:
+    """The share kits and their amplify messages (publish/amplify/): planned, composed, passed
+    through the same last gate as every outgoing text, and the kit pages written."""
+    shares, kits = amplify.plan(posts, items, ledger, settings, check, now_utc(),
+                                retry_attention=args.retry_attention)
+    amplify.compose(shares, kits, settings)
+    brand.hold_leaks(shares, settings)
+    for item in shares:
+        if item.status == "held":
+            kits.pop(item.post.slug, None)
+    for item in shares:  # a kit dropped by the gate on one channel is held on the others too
+        if item.status in brand.OUTGOING and item.post.slug not in kits:
+            item.status, item.reason = "held", "share kit: held on another channel by the brand guard"
+    for path in amplify.write_pages(kits, settings, redact):
+        say(err, f"publish: share kit written to {path}")
+    return shares
 
 
 def say(console: Console, message: str) -> None:

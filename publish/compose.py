@@ -63,12 +63,15 @@ class Composed:
 
 
 # ---------------------------------------------------------------- links
-def add_utm(url: str, channel: str, slug: str, medium: str = "social") -> str:
-    """Add lowercase UTM tags; tags already on the URL are kept, never overwritten."""
+def add_utm(url: str, channel: str, slug: str, medium: str = "social", content: str = "") -> str:
+    """Add lowercase UTM tags; tags already on the URL are kept, never overwritten.
+    `content` (utm_content) is added only when given (the share kit's team)."""
     parts = urlsplit(url)
     query = parse_qsl(parts.query, keep_blank_values=True)
     present = {key.lower() for key, _ in query}
     tags = {"utm_source": channel, "utm_medium": medium, "utm_campaign": slug}
+    if content:
+        tags["utm_content"] = content
     query += [(key, value.lower()) for key, value in tags.items() if key not in present]
     return urlunsplit(parts._replace(query=urlencode(query)))
 

@@ -93,8 +93,8 @@ class Ledger:
     #: Lines skipped as unreadable (not torn): the posts they may concern are held (see `held`).
     unreadable: list[Unreadable] = field(default_factory=list)
 
-    def pairs(self) -> dict[tuple[str, str], Pair]:
-        return fold(self.records)
+    def pairs(self, kind: str = "") -> dict[tuple[str, str], Pair]:
+        return fold(self.records, kind)
 
     def deferred_until(self, channel: str, now: datetime) -> datetime | None:
         """The latest rate-limit reset recorded for `channel`, if still in the future."""
@@ -207,12 +207,15 @@ def in_flight(pair: Pair, now: datetime, window: timedelta) -> bool:
     return since is not None and now - since < window
 
 
-def fold(records: Iterable[dict]) -> dict[tuple[str, str], Pair]:
-    """Replay records into the current state of every (post, channel)."""
+def fold(records: Iterable[dict], kind: str = "") -> dict[tuple[str, str], Pair]:
+    """Replay records into the current state of every (post, channel).
+
+    `kind` picks one family of pairs: "" the company's own posts; "amplify" the share-kit messages
+    (publish.amplify), so a public post's Slack amplify message never looks like a Slack post."""
     pairs: dict[tuple[str, str], Pair] = {}
     for rec in records:
         post, channel, event = rec.get("post"), rec.get("channel"), rec.get("event")
-        if not post or not channel or event in ("deferred", "torn"):
+        if not post or not channel or event in ("deferred", "torn") or (rec.get("kind") or "") != kind:
             continue
         pair = pairs.setdefault((post, channel), Pair(post, channel))
         if event == "pending":

@@ -70,6 +70,7 @@ class Item:
     #: What the post references, uploaded before the intent is recorded (e.g. LinkedIn's thumbnail
     #: URN); recorded with `pending`, so a re-send is the same request. None: not prepared yet.
     media: dict | None = None
+    kind: str = ""  # "" a company post; "amplify" the share-kit message to colleagues (publish.amplify)
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ def rows(items: Iterable[Item], cuts: dict[int, Cut] | None = None) -> list[dict
             "text": "" if names_code_name(item) else item.text, "length": item.length,
             "limit": item.limit, "status": item.status,
             "reason": item.reason, "audience": item.post.audience, "group": group_of(item),
+            "kind": item.kind,
             "warnings": [] if names_code_name(item) else list(item.warnings),
             "cut": {"original": cut.original, "limit": cut.limit, "removed": cut.removed} if cut else None,
         })
@@ -176,10 +177,11 @@ def local_image(image: str | None, roots: Sequence[Path], dest: Path, cache: dic
 
 def write(directory: str | Path, items: list[Item], redact=lambda s: s, *, settings: dict | None = None,
           site: str | os.PathLike | None = None, content: str | os.PathLike | None = None,
-          notices: Sequence[str] = ()) -> Path:
+          notices: Sequence[str] = (), shares: Sequence[Item] = ()) -> Path:
     """Write plan.json and index.html; returns the HTML path. `site` and `content` are where card
     images are looked up (the local build first); `notices` are the channels' warnings (an API
-    tier that cannot reconcile, an old LinkedIn-Version…), shown first."""
+    tier that cannot reconcile, an old LinkedIn-Version…), shown first. `shares` are the amplify
+    messages (share kit, publish/amplify/): listed in amplify.json and in their own section."""
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     shutil.rmtree(directory / "images", ignore_errors=True)
@@ -191,13 +193,16 @@ def write(directory: str | Path, items: list[Item], redact=lambda s: s, *, setti
     cuts = {id(i): c for i in items if not names_code_name(i) and (c := shortening(i, settings))}
     data = json.dumps(scrub(rows(items, cuts), redact), ensure_ascii=False, indent=2)
     (directory / "plan.json").write_text(data + "\n", encoding="utf-8")
+    data = json.dumps(scrub(rows(shares), redact), ensure_ascii=False, indent=2)
+    (directory / "amplify.json").write_text(data + "\n", encoding="utf-8")
     page = directory / "index.html"
-    page.write_text(redact(render(items, images, cuts, notices)), encoding="utf-8")
+    page.write_text(redact(render(items, images, cuts, notices, shares)), encoding="utf-8")
     return page
 
 
 def render(items: list[Item], images: dict[int, str | None] | None = None,
-           cuts: dict[int, Cut] | None = None, notices: Sequence[str] = ()) -> str:
+           cuts: dict[int, Cut] | None = None, notices: Sequence[str] = (),
+           shares: Sequence[Item] = ()) -> str:
     e = html.escape
     images, cuts = images or {}, cuts or {}
     grouped: dict[str, list[Item]] = {name: [] for name, _, _ in GROUPS}
@@ -241,14 +246,35 @@ def render(items: list[Item], images: dict[int, str | None] | None = None,
                   f"{' — accepted, delivery not confirmed' if i.status == 'already-accepted' else ''}</li>"
                   for i in shared]
         parts.append("</ul></details>")
-    parts.append("</section></main></body></html>\n")
+    parts.append("</section>")
+    if shares:
+        parts.append(amplify_section(shares))
+    parts.append("</main></body></html>\n")
+    return "\n".join(parts)
+
+
+def amplify_section(shares: Sequence[Item]) -> str:
+    """The amplify messages (one per new public post and internal channel) with their status."""
+    e = html.escape
+    parts = ['<section aria-labelledby="amplify"><h2 id="amplify">Amplify messages to colleagues '
+             f"({len(shares)})</h2>"]
+    for item in shares:
+        if group_of(item) == "shared":
+            continue
+        parts.append(f'<h3>{e(item.post.slug if names_code_name(item) else item.post.title)}</h3>')
+        parts.append(entry(item, None, None))
+    done = sum(1 for item in shares if group_of(item) == "shared")
+    if done:
+        parts.append(f'<p class="meta">{done} already sent.</p>')
+    parts.append("</section>")
     return "\n".join(parts)
 
 
 def entry(item: Item, image: str | None, cut: Cut | None) -> str:
     e = html.escape
     over = bool(item.limit and item.length > item.limit)
-    side = [f'<p class="meta">{e(label(item.channel))} · <strong>{e(item.status)}</strong> · '
+    what = label(item.channel) + (" · amplify message (share kit for colleagues)" if item.kind else "")
+    side = [f'<p class="meta">{e(what)} · <strong>{e(item.status)}</strong> · '
             f'<span class="{"over" if over else "ok"}">{item.length} / {item.limit}</span></p>']
     if item.reason:
         side.append(f'<p class="reason">{e(item.reason)}</p>')

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 EVENTS = frozenset({"pending", "posted", "failed", "not-sent", "attention", "deferred", "torn"})
 #: Optional fields and the JSON types they may hold (None means the key may be null).
 TEXT_FIELDS = ("time", "key", "hash", "url", "remote_id", "remote_url", "error", "reason", "via",
-               "reset", "fragment")
+               "reset", "fragment", "kind")
 FLAG_FIELDS = ("uncertain", "marked", "accepted")
 _CHANNEL_IN_TEXT = re.compile(r'"channel"\s*:\s*"([^"\\]{1,40})"')
 

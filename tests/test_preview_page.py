@@ -117,13 +117,22 @@ def test_groups_and_counts_from_a_real_preview(run):
     assert len({r["post"] for r in now}) >= 2 and brand_slug not in {r["post"] for r in now + capped}
 
     soup = BeautifulSoup(run["html"], "html.parser")
-    assert [h["id"] for h in soup.find_all("h2")] == ["now", "later", "held", "shared"]
+    assert [h["id"] for h in soup.find_all("h2")] == ["now", "later", "held", "shared", "amplify"]
     section = soup.find("h2", id="shared").parent
     details = section.find("details")
     assert details is not None and not details.has_attr("open")
     assert f"{len(shared)} already shared" in details.summary.get_text()
     assert section.find("article") is None  # a count and a list, not empty cards
-    assert len(soup.find_all("article")) == len(rows) - len(shared)
+    amplify = soup.find("h2", id="amplify").parent
+    assert len([a for a in soup.find_all("article") if amplify not in a.parents]) == len(rows) - len(shared)
+    # The share kit's amplify messages (publish/amplify/): one per new public post and internal
+    # channel; the post with a brand error gets none (held with the reason), the others are planned.
+    shares = json.loads((run["tmp"] / "preview" / "amplify.json").read_text(encoding="utf-8"))
+    assert {r["kind"] for r in shares} == {"amplify"} and {r["channel"] for r in shares} <= set(INTERNAL)
+    assert all(r["status"] == "held" for r in shares if r["post"] == brand_slug)
+    assert any(r["post"] == brand_slug for r in shares)
+    assert any(r["status"] == "planned" and "Please share" in r["text"] for r in shares)
+    assert "Please share" in amplify.get_text()
     held_section = soup.find("h2", id="held").parent
     assert "error terms" in held_section.get_text() and "make publish" in held_section.get_text()
 

@@ -47,7 +47,7 @@ def shared_times(ledger: Ledger) -> dict[tuple[str, str], datetime]:
     """(post, channel) → the first time it was posted (for first-visit delays)."""
     first: dict[tuple[str, str], datetime] = {}
     for rec in ledger.records:
-        if rec.get("event") == "posted" and not rec.get("marked"):
+        if rec.get("event") == "posted" and not rec.get("marked") and not rec.get("kind"):
             when = parse_time(rec.get("time"))
             key = (rec["post"], rec["channel"])
             if when and (key not in first or when < first[key]):
@@ -66,7 +66,7 @@ def history(ledger_path: Path, settings: dict, posts_manifest: list, now: dateti
             shared.append(
                 Shared(
                     rec["post"],
-                    rec["channel"],
+                    rec["channel"] + (f" ({rec['kind']})" if rec.get("kind") else ""),  # amplify messages
                     parse_time(rec.get("time")),
                     remote if remote.lower().startswith(("https://", "http://")) else "",
                     bool(rec.get("marked")),

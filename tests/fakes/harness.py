@@ -183,6 +183,9 @@ def settings_for(tmp: Path, fakes: Fakes | None = None, **over) -> dict:
         # (with_defaults now fills in every declared setting, the dev defaults included).
         "LECTERN_STRICT": True,
         "BRAND_STRICT": True,
+        # The share kit's amplify messages (publish/amplify/) have their own tests
+        # (tests/test_amplify.py); here Slack and Teams carry the company's internal posts only.
+        "AMPLIFY_CHANNELS": (),
     }
     if fakes is not None:
         base.update(LINKEDIN_API_BASE=fakes.linkedin.url + "/rest", BLUESKY_API_BASE=fakes.bluesky.url)
@@ -218,6 +221,10 @@ def write_conf(tmp: Path, settings: dict, conf: str = "publishconf") -> Path:
         "SYNDICATION_CHANNELS",
         "LECTERN_STRICT",
         "BRAND_STRICT",
+        "AMPLIFY_CHANNELS",
+        "AMPLIFY_TEAMS",
+        "AMPLIFY_PAGE_URL",
+        "AMPLIFY_MASTODON_INSTANCE",
     )
     lines += [f"{key} = {settings[key]!r}" for key in keys if key in settings]
     path = tmp / "publishtest.py"
