@@ -28,6 +28,7 @@ STATIC_PATHS = [p for p in STATIC_PATHS if p != "extra/robots.txt"]  # noqa: F40
 EXTRA_PATH_METADATA = {k: v for k, v in EXTRA_PATH_METADATA.items() if k != "extra/robots.txt"}  # noqa: F405
 # plugins.edition before fast_reader, which must stay last.
 _LAST = [p for p in _public.PLUGINS if p == "plugins.fast_reader"]
-PLUGINS = [*(p for p in _public.PLUGINS if p not in _LAST), "plugins.edition", *_LAST]
+# plugins.amplify: the share kit's pages at amplify/<slug>/ (publish/amplify/), internal edition only.
+PLUGINS = [*(p for p in _public.PLUGINS if p not in _LAST), "plugins.edition", "plugins.amplify", *_LAST]
 # Internal feeds name no WebSub hub: a public hub cannot read them, and should not learn their URLs.
 WEBSUB_HUB = ""

@@ -143,7 +143,8 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     _hold_confidential(items)
     refill(items, 0 if args.mark_existing else settings["SYNDICATION_MAX_PER_RUN"])
     brand.add_warnings(items, settings)
-    shares = _amplify(args, posts, items, ledger, settings, check, err, redact)
+    shares = _amplify(args, posts, items, ledger, settings, check, err, redact,
+                      internal.internal_siteurl(settings, env))
     show = {"settings": settings, "site": args.site, "content": args.content, "notices": notices}
     page = preview.write(settings["SYNDICATION_PREVIEW_DIR"], items, redact, shares=shares, **show)
 
@@ -181,12 +182,12 @@ def _run(args, env, settings, posts, writer, redact, out, err, enabled, live) ->
     return 1 if failed or broken or any(i.status == "failed" for i in items + shares) else 0
 
 
-def _amplify(args, posts, items, ledger, settings, check, err: Console, redact) -> list:
+def _amplify(args, posts, items, ledger, settings, check, err: Console, redact, edition: str) -> list:
     """The share kits and their amplify messages (publish/amplify/): planned, composed, passed
     through the same last gate as every outgoing text, and the kit pages written."""
     shares, kits = amplify.plan(posts, items, ledger, settings, check, now_utc(),
                                 retry_attention=args.retry_attention)
-    amplify.compose(shares, kits, settings)
+    amplify.compose(shares, kits, settings, edition)
     brand.hold_leaks(shares, settings)
     for item in shares:
         if item.status == "held":

@@ -285,3 +285,17 @@ def test_referrals_count_a_kit_link_as_an_employee_share(tmp_path, check, settin
     visits = referrals.posts["integrations"]
     assert visits.kinds["employee"] == 1 and visits.kinds["company"] == 0
     assert visits.utm["linkedin / employee"] == 1
+
+
+def test_message_links_the_kit_page_in_the_internal_edition(setup, fakes):  # noqa: F811
+    settings, conf = setup
+    env = {**fakes.env("slack", "teams"), "INTERNAL_SITEURL": "https://staff.example/insights/"}
+    assert main(["--settings", str(conf)], env=env) == 0
+    kit = "https://staff.example/insights/amplify/integrations/"
+    slack = next(m for m in fakes.slack.messages if "Please share" in json.dumps(m) and "/integrations/" in
+                 json.dumps(m))
+    assert f"<{kit}|Open the share kit>" in slack["blocks"][0]["text"]["text"]
+    teams = next(m for m in fakes.teams.messages if "Please share" in json.dumps(m) and "/integrations/" in
+                 json.dumps(m))
+    actions = teams["attachments"][0]["content"]["actions"]
+    assert actions[0] == {"type": "Action.OpenUrl", "title": "Open the share kit", "url": kit}

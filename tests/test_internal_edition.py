@@ -118,6 +118,21 @@ def test_no_draft_or_scheduled_post_in_either_edition(editions):
                 assert HIDDEN_MARKERS[kind].encode() not in data, (kind, path)
 
 
+def test_share_kit_pages_only_in_the_internal_edition(editions):
+    """plugins.amplify: a kit page per public post (the amplify message links there), none for the
+    internal, draft or scheduled post, and no kit anywhere on the public site."""
+    _, _, public, internal = editions
+    pages = sorted((internal / "amplify").glob("*/index.html"))
+    assert len(pages) >= 5 and not (public / "amplify").exists()
+    assert not (internal / "amplify" / Path(INTERNAL_PATH).name).exists()
+    for page in pages:
+        data = page.read_bytes()
+        assert all(marker.encode() not in data for marker in HIDDEN_MARKERS.values()), page
+        assert b"utm_medium%3Demployee" in data and b"Project Bluefin" not in data
+    for path, data in all_output_bytes(public).items():
+        assert b"utm_medium=employee" not in data and b"utm_medium%3Demployee" not in data, path
+
+
 def test_banner_and_noindex_on_every_internal_page_and_none_on_the_public_site(editions):
     _, _, public, internal = editions
     pages = html_pages(internal)
@@ -154,6 +169,8 @@ def test_internal_feeds_have_internal_urls_and_the_internal_post(editions):
     assert (internal / "feeds" / "tag" / "all-hands.atom.xml").is_file()
     assert not (public / "feeds" / "tag" / "all-hands.atom.xml").exists()
     for path, data in all_output_bytes(internal).items():  # nothing in it points at the public site
+        if path.relative_to(internal).parts[0] == "amplify":
+            continue  # except the share kit (issue 13), whose links share the public page by design
         assert PUBLIC_SITE.encode() not in data, path
 
 

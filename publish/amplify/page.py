@@ -22,6 +22,7 @@ h1{font-size:1.5rem}h2{font-size:1.2rem;margin-top:2rem;border-top:2px solid #cc
 .net{border:1px solid #cfd4dc;border-radius:10px;padding:.8rem 1rem;margin:1rem 0}
 .text{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f7fa;padding:.6rem;border-radius:6px}
 .meta{font-size:.85rem;color:#4a5263}a.share{font-weight:700}
+.internal-banner{background:#fff4e5;color:#5c2c00;padding:.4rem .6rem;border-radius:4px}
 """
 
 
@@ -39,9 +40,10 @@ def render(kits: list[Kit]) -> str:
     title = one_line(post.title)
     parts = [
         "<!doctype html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
-        '<meta name="robots" content="noindex,nofollow">',
+        '<meta name="robots" content="noindex, nofollow">',
         '<meta name="viewport" content="width=device-width,initial-scale=1">',
         f"<title>Share kit: {esc(title)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+        '<p class="internal-banner">Internal: a share kit for colleagues — please do not forward</p>',
         f"<h1>Share kit: {esc(title)}</h1>",
         f'<p>Share <a href="{esc(post.url)}">the post</a> from your own account: pick a network, '
         "check the suggested text and click its share link.</p>",

@@ -114,19 +114,22 @@ def plan(posts: Iterable[Post], items: list[Item], ledger: Ledger, settings: dic
     return out, kits
 
 
-def page_url(post: Post, settings: dict) -> str:
-    """Where colleagues open the kit: AMPLIFY_PAGE_URL/<slug>/ when the kit pages are served."""
+def page_url(post: Post, settings: dict, internal: str = "") -> str:
+    """Where colleagues open the kit: AMPLIFY_PAGE_URL/<slug>/ when AMPLIFY_DIR is served, else the
+    internal edition's amplify/<slug>/ (plugins.amplify writes it there), else nowhere ("")."""
     base = value_of(settings, "AMPLIFY_PAGE_URL").strip().rstrip("/")
+    if not base and internal:
+        base = f"{internal.rstrip('/')}/amplify"
     return f"{base}/{page_mod.folder_name(post.slug)}/" if base else ""
 
 
-def compose(items: list[Item], kits: dict[str, list[Kit]], settings: dict) -> None:
+def compose(items: list[Item], kits: dict[str, list[Kit]], settings: dict, internal: str = "") -> None:
     """Fill each amplify item's text and payload (Slack Block Kit / Teams Adaptive Card)."""
     for item in items:
         post_kits = kits.get(item.post.slug)
         if not post_kits:
             continue
-        url = page_url(item.post, settings)
+        url = page_url(item.post, settings, internal)
         item.link = url or item.post.url
         item.text = message_text(post_kits, url)
         item.length, item.limit = len(item.text), CHANNELS[item.channel].limit
