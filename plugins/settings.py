@@ -102,6 +102,7 @@ class Fast:
     prefilter: bool = _s("FAST_READER_PREFILTER", "bool", True, "skip inline patterns that cannot match")
     writer: bool = _s("FAST_WRITER", "bool", True, "render pages in a fork pool")
     url_memo: bool = _s("FAST_URL_MEMO", "bool", True, "compute each post's url/save_as once per build")
+    fragment_memo: bool = _s("FAST_FRAGMENT_MEMO", "bool", True, "render each listing card once per build")
 
 
 @dataclass(frozen=True)

@@ -193,3 +193,25 @@ def test_fast_reader_in_process_build_is_identical_to_pelicans_reader(tmp_path):
 
     assert len(pages(fast.output)) > 4
     assert pages(fast.output) == pages(slow.output)
+
+
+def test_listing_card_memo_gives_the_cards_rendered_each_time(tmp_path):
+    """fast_reader's `lectern_fragment` renders a post's card once per build: the listings are the
+    pages rendered without it, and nothing is remembered once the build is over."""
+    from plugins.fast_reader import fragments
+
+    content = tmp_path / "content"
+    for number in range(8):  # two listing pages, tag and category pages repeat the same cards
+        post(content, f"post-{number}", date=f"2026-03-0{number + 1} 08:30", title=f"Post “{number}” & <i>")
+    on = build(tmp_path / "on", content, DEFAULT_PAGINATION=3)
+    assert fragments._MEMO[0] is None
+    off = build(tmp_path / "off", content, DEFAULT_PAGINATION=3, FAST_FRAGMENT_MEMO=False)
+    relative = build(tmp_path / "relative", content, DEFAULT_PAGINATION=3, RELATIVE_URLS=True)
+    relative_off = build(tmp_path / "relative-off", content, DEFAULT_PAGINATION=3, RELATIVE_URLS=True,
+                         FAST_FRAGMENT_MEMO=False)
+    for memo, plain in ((on, off), (relative, relative_off)):
+        pages = {p.relative_to(memo.output): p.read_bytes() for p in memo.output.rglob("*.html")}
+        assert len([name for name in pages if "page/2" in str(name)]) >= 2
+        assert pages == {p.relative_to(plain.output): p.read_bytes() for p in plain.output.rglob("*.html")}
+    cards = BeautifulSoup(relative.read("tag/close/page/2/index.html"), "html.parser").select("article.card")
+    assert cards and all(a["href"].startswith("../../../../") for c in cards for a in c.select("a"))

@@ -17,10 +17,13 @@ tests/test_fast_reader.py:
   results persist in CACHE_PATH, keyed by the post's bytes, brand.yml and the guard's own source.
 - `writer`: page renders are queued by Pelican's own Writer and run in a fork pool when a
   generator has finished writing.
+- `urls` + `fragments`: while pages are written (every post final), each post's `url`/`save_as`
+  is computed once and its listing card (the theme's `post_card`) rendered once per build.
 
 Settings: `FAST_READER_PROCESSES` (default: usable CPUs; 1 does everything in-process),
 `FAST_READER_MIN_POOL` / `FAST_WRITER_MIN_POOL` (smaller batches never start a pool),
-`FAST_READER_PREFILTER` and `FAST_WRITER` (True; False falls back to Pelican's behaviour).
+`FAST_READER_PREFILTER`, `FAST_WRITER`, `FAST_URL_MEMO` and `FAST_FRAGMENT_MEMO` (True; False falls back
+to Pelican's behaviour).
 Fork is required for the pools (Linux, macOS); without it everything runs in-process.
 `plugin`, `writer` and `prefilter` reach into Pelican's and Python-Markdown's private internals, so
 each runs only on the versions in its `PROVEN` table; on any other, a tripwire (plugins/tripwire.py)

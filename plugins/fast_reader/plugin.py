@@ -18,7 +18,7 @@ from pelican.readers import MarkdownReader
 
 from plugins.tripwire import Tripwire
 
-from . import brand, convert, urls, writer
+from . import brand, convert, fragments, urls, writer
 
 logger = logging.getLogger(__name__)
 
@@ -206,3 +206,4 @@ def register() -> None:
     signals.finalized.connect(finish)
     writer.register()
     urls.register()
+    fragments.register()

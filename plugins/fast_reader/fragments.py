@@ -1,0 +1,65 @@
+"""A post's listing card rendered once per build, not once per listing page that shows it.
+
+With 6 posts a page, the home, category, tag and author listings show every post about six times,
+and each card is several macro calls (byline, reading time, tags). The theme's `post_card` asks the
+Jinja global `lectern_fragment(macro, post, *args)`: while pages are written (from `get_writer`, when
+every post is final, to `finalized` — the window of `urls`), the first render of a card is kept and
+given again for the same post, arguments and page base (SITEURL, Pelican's `localsiteurl`: relative
+URLs give each folder depth its own). Outside the window, or without this plugin (the theme checks
+`lectern_fragment is defined`), the macro simply runs. Forked render workers each keep their own.
+
+A memoized macro's output may depend only on its arguments and those two values; the identity tests
+(tests/test_fast_reader.py builds with and without fast_reader) catch one that does not.
+`FAST_FRAGMENT_MEMO = False` turns it off. Public Jinja and Pelican API only: no tripwire.
+"""
+
+from __future__ import annotations
+
+from jinja2 import pass_context
+from pelican import signals
+
+from plugins.settings import value_of
+
+GLOBAL = "lectern_fragment"
+#: (macro name, id(post), args, page base) → (post, output) while a build writes; None outside. The
+#: entry holds the post, so its id cannot be reused by another object while the memo lives.
+_MEMO: list[dict | None] = [None]
+
+
+@pass_context
+def fragment(context, macro, subject, *args):
+    """`macro(subject, *args)`, remembered for this build's writing phase."""
+    memo = _MEMO[0]
+    if memo is None:
+        return macro(subject, *args)
+    key = (macro.name, id(subject), args, context.get("SITEURL"), context.get("localsiteurl"))
+    try:
+        hit = memo.get(key)
+    except TypeError:  # an argument that cannot be a key: render every time
+        return macro(subject, *args)
+    if hit is None:
+        hit = memo[key] = (subject, macro(subject, *args))
+    return hit[1]
+
+
+def add_global(generator) -> None:
+    """generator_init: offer `lectern_fragment` to the theme (unless FAST_FRAGMENT_MEMO is off)."""
+    if value_of(generator.settings, "FAST_FRAGMENT_MEMO"):
+        generator.env.globals[GLOBAL] = fragment
+
+
+def start_writing(_pelican) -> None:
+    """get_writer: every post is final; an empty memo for this build."""
+    _MEMO[0] = {}
+
+
+def stop(*_args, **_kwargs) -> None:
+    """initialized / finalized: no memo (a resident dev process changes posts between builds)."""
+    _MEMO[0] = None
+
+
+def register() -> None:
+    signals.initialized.connect(stop)
+    signals.generator_init.connect(add_global)
+    signals.get_writer.connect(start_writing)
+    signals.finalized.connect(stop)
