@@ -48,10 +48,17 @@ UNDEFINED = frozenset(range(0x80, 0xA0)) - frozenset(_CP1252)
 
 
 def _decoder(undefined: str | None):
-    """Bytes -> text as Windows-1252, an undefined byte becoming `undefined` (None: its C1 control)."""
+    """Bytes -> text as Windows-1252, an undefined byte becoming `undefined` (None: its C1 control).
+
+    Latin-1 gives every byte its own code point; a translation table then turns 80-9F into
+    Windows-1252's characters, in C: the table is derived on every brand.yml load (its specs hold
+    mojibake), and a per-byte Python loop made that a quarter second of each `make brand`."""
+    mapping: dict[int, str | None] = {b: _CP1252[b] for b in range(0x80, 0xA0) if b in _CP1252}
+    if undefined is not None:
+        mapping.update(dict.fromkeys(UNDEFINED, undefined or None))  # None deletes
+
     def decode(data: bytes) -> str:
-        return "".join(_CP1252.get(b, chr(b) if undefined is None else undefined) if b >= 0x80 else chr(b)
-                       for b in data)
+        return data.decode("latin-1").translate(mapping)
     return decode
 
 
