@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -22,10 +19,10 @@ from test_browser import (
     AXE,
     CHROMIUM,
     LAUNCH_ARGS,
-    QuietHandler,
     open_page,
     require,
     serious_axe_violations,
+    serve_folder,
 )
 
 from plugins.brand_guard.html_report import editor_link, plural, worst_first
@@ -144,10 +141,8 @@ def test_report_passes_axe_and_renders_worst_first_in_chromium(built):
     from playwright.sync_api import sync_playwright
 
     build, _, _ = built
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(build.build_dir)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/brand-report.html"
-    try:
+    with serve_folder(build.build_dir) as base:
+        url = f"{base}/brand-report.html"
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
             try:
@@ -168,9 +163,6 @@ def test_report_passes_axe_and_renders_worst_first_in_chromium(built):
                         context.close()
             finally:
                 browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def test_worst_first_orders_errors_then_warnings_then_score():

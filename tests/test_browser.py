@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -46,6 +48,19 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+@contextmanager
+def serve_folder(directory: Path) -> Iterator[str]:
+    """Serve `directory` on 127.0.0.1 (a free port) in a thread; yields the base URL. The folder
+    need not exist yet, so a build can take the server's address as its SITEURL."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory, marked_content):
     """Serve a build whose SITEURL is the server's own address, so every absolute URL resolves."""
@@ -53,8 +68,12 @@ def site_url(tmp_path_factory, marked_content):
     require(AXE, "axe-core (npm)")
     tmp = tmp_path_factory.mktemp("browser")
     output = tmp / "output"
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(output)))
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    with serve_folder(output) as base:
+        yield build_served_site(tmp, marked_content, output, base)
+
+
+def build_served_site(tmp: Path, marked_content: Path, output: Path, base: str) -> str:
+    """The marked site built with the server's address as SITEURL, the draft given brand findings."""
     content = tmp / "content"
     shutil.copytree(marked_content, content)
     draft = content / "posts" / HIDDEN_POSTS["draft"]
@@ -64,11 +83,7 @@ def site_url(tmp_path_factory, marked_content):
     assert build.returncode == 0, build.log
     page = output / PAGES["draft"].strip("/") / "index.html"
     assert 'class="brand-panel"' in page.read_text(encoding="utf-8")
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base
-    server.shutdown()
-    server.server_close()
+    return base
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,6 @@ violations in the light and dark scheme; screenshots go to tests/artifacts/repor
 from __future__ import annotations
 
 import gzip
-import threading
-from functools import partial
-from http.server import ThreadingHTTPServer
 
 import pytest
 from reportsite import content, ledger, settings_file
@@ -16,10 +13,10 @@ from test_browser import (
     AXE,
     CHROMIUM,
     LAUNCH_ARGS,
-    QuietHandler,
     open_page,
     require,
     serious_axe_violations,
+    serve_folder,
 )
 from test_report import run_report
 
@@ -63,12 +60,8 @@ def report_url(tmp_path_factory):
     access_log(tmp / "access.log.1.gz")
     done = run_report(conf, "--logs", str(tmp / "access.log*"))
     assert done.returncode == 0, done.stderr
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(QuietHandler, directory=str(tmp / "build")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/report.html"
-    server.shutdown()
-    server.server_close()
+    with serve_folder(tmp / "build") as base:
+        yield f"{base}/report.html"
 
 
 @pytest.fixture(scope="module")
