@@ -130,8 +130,8 @@ new: $(STAMP) ## Scaffold a post: make new TITLE="..." [AUTHOR="..."]
 	@$(VPY) -m plugins.post_contract.new --title "$(TITLE)" --author "$(AUTHOR)" --content "$(INPUTDIR)"
 
 # ---------------------------------------------------------------- brand & publish
-brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github] [FIX=1|diff]
-	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(filter diff,$(FIX)),--fix diff,$(if $(filter 1 yes true write,$(FIX)),--fix write)) $(if $(FILES),$(FILES),$(INPUTDIR))
+brand: $(STAMP) ## Check posts against brand.yml: [FILES="a.md b.md"] [FORMAT=text|json|github] [FIX=1|diff] [JOBS=n]
+	@$(VPY) -m plugins.brand_guard --format $(FORMAT) $(if $(JOBS),--jobs $(JOBS)) $(if $(filter diff,$(FIX)),--fix diff,$(if $(filter 1 yes true write,$(FIX)),--fix write)) $(if $(FILES),$(FILES),$(INPUTDIR))
 
 brand-eval: $(STAMP) ## Precision and recall of each brand rule on the labeled set tests/data/brand_eval
 	@$(VPY) bench/brand_eval.py

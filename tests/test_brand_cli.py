@@ -125,3 +125,32 @@ def test_importing_the_guard_is_cheap_and_never_imports_pelican():
                           env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin"})
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
+
+
+def test_parallel_jobs_give_the_same_report_in_the_same_order(site):
+    """`--jobs N` forks N checkers over the files: the report (every finding, score, count and
+    the exit status) must be exactly the serial one, whatever file finished first."""
+    tmp, brand = site
+    posts = tmp / "content" / "posts"
+    for i in range(90):  # enough files for several processes (MIN_FILES_PER_JOB each)
+        kind = i % 5
+        body = {0: ON_BRAND, 1: ON_BRAND + f"Some synergy {i}.\n", 2: FILLER + "Project Bluefin ships.\n",
+                3: ON_BRAND + "Itâ€™s a â€œbigâ€ day.\n", 4: FILLER}[kind]
+        status = "Status: draft\n" if i % 7 == 0 else ""
+        (posts / f"p{i:03}.md").write_text(f"Title: Post {i} <&>\n{status}\n{body}", encoding="utf-8")
+    (posts / "latin1.md").write_bytes("Title: Caf\xe9\n\nCaf\xe9 au lait.\n".encode("latin-1"))
+    outputs = {}
+    for jobs in ("1", "2", "3"):
+        for fmt in ("json", "text"):
+            proc = run(str(tmp / "content"), "--config", str(brand), "--format", fmt, "--jobs", jobs)
+            outputs[jobs, fmt] = (proc.returncode, proc.stdout)
+    for fmt in ("json", "text"):
+        assert outputs["1", fmt] == outputs["2", fmt] == outputs["3", fmt]
+    code, document = outputs["1", "json"]
+    data = json.loads(document)
+    assert code == 1 and data["files"] == 93 and len(data["scores"]) == 93
+    rules = {f["rule"] for f in data["findings"]}
+    assert {"avoid", "confidential", "encoding"} <= rules
+    for bad in ("-1", "two"):
+        proc = run(str(tmp / "content"), "--config", str(brand), "--jobs", bad)
+        assert proc.returncode == 2 and "number of processes" in proc.stderr

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from .config import BrandConfigError
-from .core import check_paths, load_config
+from .core import check_paths, load_config, usable_cpus
 from .findings import SEVERITIES
 
 REPO_CONFIG = Path(__file__).resolve().parents[2] / "brand.yml"
@@ -53,10 +53,22 @@ def build_parser() -> argparse.ArgumentParser:
                         help="hide findings below this level (errors always count for the exit status)")
     parser.add_argument("--html", metavar="PATH", help="also write the HTML report to PATH")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    parser.add_argument("--jobs", type=_jobs, default=0, metavar="N",
+                        help="processes checking files in parallel (default: every usable CPU; 1: none)")
     parser.add_argument("--fix", choices=("write", "diff"),
                         help="apply the unambiguous fixes in place (write) or only print them (diff), "
                              "as a unified diff on standard output")
     return parser
+
+
+def _jobs(value: str) -> int:
+    try:
+        jobs = int(value)
+    except ValueError:
+        jobs = -1
+    if jobs < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes (0: every usable CPU)")
+    return jobs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -77,7 +89,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"brand: {exc}", file=sys.stderr)
             return 2
     try:
-        report = check_paths(args.paths, cfg, timezone=site_timezone(args.settings))
+        report = check_paths(args.paths, cfg, timezone=site_timezone(args.settings),
+                             jobs=args.jobs or usable_cpus())
     except OSError as exc:  # a missing or unreadable path is a usage error, not a brand finding
         print(f"brand: {exc}", file=sys.stderr)
         return 2
