@@ -115,7 +115,6 @@ def reconcile_open(writer: Writer, ledger: Ledger, connections: dict, posts: dic
 def post_items(writer: Writer, items: list[Item], connections: dict, settings: dict,
                redact: Callable[[str], str], progress: Callable[[Item], None] = lambda item: None) -> None:
     """Post every planned item whose channel is connected; update each item's status in place."""
-    deferred: dict[str, str] = {}
     live: dict[str, tuple[bool, str]] = {}
     if settings.get("SYNDICATION_REQUIRE_LIVE"):
         # Every page about to be shared is waited for first (bounded), so no POST leaves before
@@ -127,6 +126,25 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
             print(f"publish: checking that {len(urls)} page(s) answer 200 before sharing them "
                   f"(waiting up to {wait:g} s)", file=sys.stderr, flush=True)
         live = wait_all(urls, timeout=wait, interval=interval, request_timeout=settings_timeout(settings))
+
+    def not_live(item: Item) -> str:
+        if not (settings.get("SYNDICATION_REQUIRE_LIVE") and _checked_live(item)):
+            return ""
+        ok, why = live.get(item.post.url, (False, "not checked"))
+        return "" if ok else (f"not live yet, will retry next run ({item.post.url} did not answer 200 "
+                              f"within {live_wait(settings)[0]:g} s; last answer: {why})")
+
+    dispatch(writer, items, connections, redact, progress=progress, not_live=not_live)
+
+
+def dispatch(writer: Writer, items: list[Item], connections: dict, redact: Callable[[str], str], *,
+             progress: Callable[[Item], None] = lambda item: None,
+             not_live: Callable[[Item], str] = lambda item: "") -> None:
+    """The one dispatch loop for company posts and amplify messages alike: a planned item without
+    credentials stays preview-only, one on a channel that rate-limited us this run is deferred, one
+    whose page is not live yet (`not_live` gives why) waits; every other one goes through `send`
+    (intent fsynced first). `progress` hears of each item that reached a connected channel."""
+    deferred: dict[str, str] = {}
     for item in items:
         if item.status != "planned":
             continue
@@ -138,14 +156,11 @@ def post_items(writer: Writer, items: list[Item], connections: dict, settings: d
             item.status, item.reason = "deferred", deferred[item.channel]
             progress(item)
             continue
-        if settings.get("SYNDICATION_REQUIRE_LIVE") and _checked_live(item):
-            ok, why = live.get(item.post.url, (False, "not checked"))
-            if not ok:
-                item.status = "not-live"
-                item.reason = (f"not live yet, will retry next run ({item.post.url} did not answer 200 "
-                               f"within {live_wait(settings)[0]:g} s; last answer: {why})")
-                progress(item)
-                continue
+        why = not_live(item)
+        if why:
+            item.status, item.reason = "not-live", why
+            progress(item)
+            continue
         send(writer, item, conn, redact, deferred)
         progress(item)
 

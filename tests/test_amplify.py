@@ -213,6 +213,28 @@ def test_kit_page_escapes_and_links(setup, fakes):  # noqa: F811
     assert not soup.find_all("script") and "http-equiv" not in str(soup)
 
 
+
+def test_rate_limit_defers_the_other_amplify_messages_without_a_call(tmp_path, fakes):  # noqa: F811
+    """Amplify messages go through run.dispatch, the company posts' loop: a 429 on the first message
+    records not-sent + deferred and the next message on that channel is deferred with no request;
+    a channel without credentials stays preview-only (nothing recorded)."""
+    settings = settings_for(tmp_path, fakes, SYNDICATION_CHANNELS=("slack",), **AMPLIFY)
+    write_manifest(Path(settings["SYNDICATION_MANIFEST"]), [
+        post("integrations", date="2026-04-15T09:00:00+00:00"), post("trust-beats-tooling")])
+    conf = write_conf(tmp_path, settings)
+    fakes.slack.fail_next("429")
+    assert main(["--settings", str(conf)], env=fakes.env("slack")) == 0
+    assert len(fakes.slack.calls) == 1 and fakes.slack.messages == []
+    records = [r for r in ledger_records(settings) if r.get("kind") == "amplify"]
+    assert [r["event"] for r in records] == ["pending", "not-sent"]  # one request, for the first message only
+    assert records[0]["post"] == records[1]["post"]
+    assert any(r["event"] == "deferred" and r["channel"] == "slack" for r in ledger_records(settings))
+    preview = json.loads((Path(settings["SYNDICATION_PREVIEW_DIR"]) / "amplify.json").read_text())
+    status = {(r["post"], r["channel"]): r["status"] for r in preview}
+    assert status[("integrations", "slack")] == status[("trust-beats-tooling", "slack")] == "deferred"
+    assert status[("integrations", "teams")] == status[("trust-beats-tooling", "teams")] == "preview-only"
+    assert not any(r["channel"] == "teams" for r in ledger_records(settings))
+
 @pytest.mark.parametrize("point", ["after-pending", "after-call"])
 def test_crash_between_send_and_record_is_attention_not_a_repeat(tmp_path, fakes, point):  # noqa: F811
     settings = settings_for(tmp_path, fakes, SYNDICATION_CHANNELS=("slack",), **AMPLIFY)

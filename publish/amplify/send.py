@@ -24,7 +24,7 @@ from ..compose import shorten, slack_escape
 from ..ledger import Ledger, Writer, in_flight
 from ..model import Item, Post
 from ..plan import confidential_reason, decide, placeholder_reason, publishable, unnamed, unreadable_reason
-from ..run import send
+from ..run import dispatch
 from ..settings import in_flight_window
 from ..states import SHARED_BEFORE
 from ..text import one_line
@@ -224,20 +224,9 @@ def reconcile(writer: Writer, ledger: Ledger, connections: dict, settings: dict,
 
 
 def post(writer: Writer, items: list[Item], connections: dict, redact: Callable[[str], str]) -> None:
-    """Send every planned amplify message whose channel is connected (run.send: intent first)."""
-    stamped = KindWriter(writer)
-    deferred: dict[str, str] = {}
-    for item in items:
-        if item.status != "planned":
-            continue
-        conn = connections.get(item.channel)
-        if conn is None:
-            item.status, item.reason = "preview-only", "no credentials for this channel"
-            continue
-        if item.channel in deferred:
-            item.status, item.reason = "deferred", deferred[item.channel]
-            continue
-        send(stamped, item, conn, redact, deferred)
+    """Send every planned amplify message whose channel is connected (run.dispatch, the same loop
+    and intent-first protocol as the company's posts; each record stamped `kind: "amplify"`)."""
+    dispatch(KindWriter(writer), items, connections, redact)
 
 
 def mark_existing(writer: Writer, items: list[Item]) -> None:
