@@ -289,16 +289,23 @@ _ANY_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")
 _ANY_PERCENT = re.compile(r"%[0-9a-fA-F]{2}(?:%[0-9a-fA-F]{2})*")
 
 
-def quick(text: str) -> str:
+def quick(text: str, low: str | None = None) -> str:
     """The text `view` produces, up to the order of segments, without an offset map.
 
     For large volumes (the last gate reads a whole site): C-level substitutions and one
     `str.replace` per *distinct* entity or non-ASCII character, so a page full of tags and
     entities costs a few passes instead of a Python step per tag. Use it to decide *whether* a
-    text names a code name; `view` then says where.
+    text names a code name; `view` then says where. (`low`: `text.lower()`, if the caller has it.)
     """
+    cut = ""
+    if "&" in text and _REF_THEN_CUT.search(text):
+        # `Blue&#x75<b>e</b>fin`: cutting the tag first would make `&#x75e` of it. A character
+        # the text does not hold ends each such reference until references are decoded.
+        cut = next((c for c in _ENDS if c not in text), "")
+        if cut:
+            text, low = _REF_THEN_CUT.sub(r"\g<0>" + cut, text), None
     if "<" in text:
-        text = _untag(text)
+        text = _untag(text, low=low)
     if "\\" in text:
         text = _ANY_BACKSLASH.sub("", text)
     for mark in "*_~`[]":  # before decoding: `&#42;` shows a real asterisk
@@ -306,26 +313,33 @@ def quick(text: str) -> str:
             text = text.replace(mark, "")
     if "&" in text:
         text = _replace_each(text, _ANY_REF, "ref")
+    if cut:
+        text = text.replace(cut, "")
     if "\\u" in text:
         text = _replace_each(text, _ANY_ESCAPE, "esc")
     if "%" in text:
         text = _replace_each(text, _ANY_PERCENT, "pct")
     if not text.isascii():
-        for char in set("".join(_WIDE_RUN.findall(text))):
+        for char in set(_ASCII_RUN.sub("", text)):
             folded = fold_char(char)
             if folded != char:
                 text = text.replace(char, folded)
     return text
 
 
-_WIDE_RUN = re.compile(r"[^\x00-\x7f]+")
+_ASCII_RUN = re.compile(r"[\x00-\x7f]+")
+#: A reference without its `;` right before what `quick` cuts out ahead of decoding (a tag, a mark,
+#: a backslash), and control characters (not white space) to end it with.
+_REF_THEN_CUT = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31})"
+                           r"(?=[<\\*_~`\[\]])")
+_ENDS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10"
 
 
-def _untag(text: str, depth: int = 2) -> str:
+def _untag(text: str, depth: int = 2, low: str | None = None) -> str:
     """Tags and comments out of the running text, their insides appended (a comment's inside
     may hold tags of its own: one level more)."""
     hidden: list[str] = []
-    if "hidden" in text or "none" in text or "<r" in text.lower():
+    if _may_hide(text, text.lower() if low is None else low):
         text = _HIDDEN_ELEMENT.sub(lambda m: hidden.append(m.group()[1:]) or "", text)
     inside = "\n".join([*hidden, *(a or b for a, b in _TAG_OR_COMMENT.findall(text))])
     if depth > 1 and "<" in inside:
@@ -341,3 +355,121 @@ def _replace_each(text: str, pattern: re.Pattern, kind: str) -> str:
         if decoded != token:
             text = text.replace(token, decoded)
     return text
+
+
+
+# ---------------------------------------------------------------- proof that `view` shows no word
+
+#: `_SPECIAL` reduced to tags, Markdown marks and backslash escapes, for a text without `<!--` and
+#: without a hidden element (`_may_hide`), whose other alternatives could not match in it. Every
+#: other alternative starts at a character (`&`, `%`, a backslash before `u`, non-ASCII) at which
+#: none of these can start, so what these match is exactly what `view` matches with them.
+_SKELETON = re.compile(
+    r"[<*_~`\[\]\\](?:(?<=<)(?P<tag>/?[A-Za-z][^<>]*>)|" + _BACKSLASH
+    + r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*))",
+    re.DOTALL,
+)
+_SKELETON_IN_TAG = re.compile(r"[\\*_~`\[\]](?:" + _BACKSLASH + r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*))")
+#: The escapes `view` decodes, starting at every position (a look-ahead: overlapping matches).
+_ESCAPES_ANYWHERE = re.compile(r"(?=(\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?))")
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none")
+_VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
+#: Characters that lower-case to, or match case-insensitively in `re`, an ASCII letter
+#: (dotless ı, dotted İ, long ſ, Kelvin K).
+_CASE_TWINS = "\u0131\u0130\u017f\u212a"
+
+
+def skeletons(text: str, alphabet: frozenset[str], low: str | None = None) -> tuple[str, str] | None:
+    """Two lower-case strings holding every run of `alphabet` characters of `view(text).lower()`,
+    or None.
+
+    For the last gate: most pages of a site name no code name, and `view`/`quick` cost a dozen
+    passes over each. Here: a word made of `alphabet` characters (the anchor words of the code
+    names) that is in `view(text).lower()` is in `running` or in `inside` (`low`: `text.lower()`).
+
+    Why. `view` cuts the text into pieces: copied characters, and matches replaced by an output.
+    References, JSON escapes and URL escapes are kept here as they are written, so each must show
+    as written or as something non-empty without an `alphabet` character (checked; else None): a
+    word of the view then never includes one, and no empty one joins two parts of a word.
+    Non-ASCII characters are replaced by what `view` shows for them. Tags, marks and backslash
+    escapes are cut exactly where `view` cuts them (`_SKELETON`; comments and hidden elements,
+    which it does not know, give None) and deleted — `view` replaces a tag by "" or a line break,
+    never by a letter. So the characters of a word of the view are here, in the same order, and
+    nothing is left between two of them that the view does not show between them: `running`
+    for the running text; `inside`, with every tag kept, for a tag's inside, which no piece
+    crosses (no reference, escape, mark or non-ASCII character contains `<` or `>`). Deleting a
+    tag or a non-empty output only joins more characters: a superset, never a miss. All of it is
+    done on the lower-cased text, whose ASCII letters are where the text's are (checked).
+    """
+    low = text.lower() if low is None else low
+    if len(low) != len(text) or "<!--" in text or ("<" in text and _may_hide(text, low)):
+        return None
+    if "&" in text and not all(_shows_apart("ref", t, alphabet) for t in set(_ANY_REF.findall(text))):
+        return None
+    if "\\u" in text and not all(_shows_apart("esc", t, alphabet)
+                                 for t in set(_ESCAPES_ANYWHERE.findall(text))):
+        return None
+    if "%" in text and not all(_shows_apart("pct", t, alphabet) for t in _percent_tokens(text)):
+        return None
+    changed: dict[str, str] = {}
+    if not text.isascii():
+        shown: dict[str, str] = {}
+        for char in set(_ASCII_RUN.sub("", text)):
+            out = fold_char(char).lower()
+            lowered = char.lower()  # where `char` is in `low` (one character: the lengths match)
+            if lowered.isascii() or shown.setdefault(lowered, out) != out:
+                return None  # Kelvin K, or two characters lower-cased alike that fold apart
+        changed = {char: out for char, out in shown.items() if out != char}
+        if any(c in changed for out in changed.values() for c in out):
+            return None  # an output that would be replaced again
+    running = _SKELETON.sub("", low)
+    inside = _SKELETON_IN_TAG.sub("", low)
+    for char, out in changed.items():
+        running = running.replace(char, out)
+        inside = inside.replace(char, out)
+    return running, inside
+
+
+def _percent_tokens(text: str) -> set[str]:
+    """Every run of URL escapes `view` may decode: from each `%` of each run to the run's end."""
+    out = set()
+    for run in set(_ANY_PERCENT.findall(text)):
+        out.update(run[i:] for i in range(0, len(run), 3))
+    return out
+
+
+def _may_hide(text: str, low: str) -> bool:
+    """Could `_HIDDEN` match in `text`? (`low`: `text.lower()`.) It needs `<rt`, `<rp`, a white
+    space before "hidden", or an inline style hiding: searched in `low` with `str` methods, or,
+    when `text` holds a character `re` matches to an ASCII letter without lower-casing to it,
+    with `re` itself."""
+    if not text.isascii() and any(c in text for c in _CASE_TWINS):
+        return re.search(r"<r[tp]|\shidden|display\s*:\s*none|visibility\s*:\s*hidden", text,
+                         re.IGNORECASE) is not None
+    if "<rt" in low or "<rp" in low:
+        return True
+    if "display" in low and _DISPLAY_NONE.search(low):
+        return True
+    if "visibility" in low and _VISIBILITY_HIDDEN.search(low):
+        return True
+    if low.count("hidden") == low.count("-hidden"):  # aria-hidden, in every themed page
+        return False
+    at = low.find("hidden")
+    while at >= 0:
+        if at and low[at - 1].isspace():
+            return True
+        at = low.find("hidden", at + 1)
+    return False
+
+
+@lru_cache(maxsize=65536)
+def _shows_apart(kind: str, token: str, alphabet: frozenset[str]) -> bool:
+    """Does `view` show this reference or escape as written, or as something non-empty that no
+    word of `alphabet` characters can include?"""
+    out = "".join(c if c.isascii() else fold_char(c) for c in _decode(kind, token))
+    return out == token or (out != "" and not any(_twins(c) & alphabet for c in out))
+
+
+def _twins(char: str) -> set[str]:
+    """The characters `char` may stand for in a case-insensitive search."""
+    return {*char, *char.lower(), *char.upper().lower(), *char.casefold()}

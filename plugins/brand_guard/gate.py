@@ -19,9 +19,11 @@ import json
 import os
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from . import fold
+from .patterns import Anchors
 from .rules.confidential import LeakMatcher, leak_spans, name_of, raw_leaky
 
 
@@ -61,16 +63,66 @@ def leaks_in_text(text: str, matcher: LeakMatcher, *, nested: bool = True) -> li
 
 def might_leak(text: str, matcher: LeakMatcher, *, nested: bool = True) -> bool:
     """Fast: could `text` name a code name, raw, normalised once or (`nested`) twice? A yes is
-    then located exactly by `fold.view`, which has the last word."""
-    if raw_leaky(text, matcher):
+    then located exactly by `fold.view`, which has the last word.
+
+    A page (not `nested`) is first cleared, where it can be, by `fold.skeletons`: when no anchor
+    word of any code name is in them, none is in `fold.view(text)` either, and the dozen passes of
+    `fold.quick` are not needed (most pages of a site; see `_clear`).
+    """
+    if matcher.regex is None:
+        return False
+    low = text.lower()
+    if _raw_leaky(text, low, matcher):
         return True
-    once = fold.quick(text)
-    if once != text and raw_leaky(once, matcher):
+    if not nested and _clear(text, low, matcher):
+        return False
+    once = fold.quick(text, low)
+    if once == text:
+        return False
+    once_low = once.lower()
+    if _raw_leaky(once, once_low, matcher):
         return True
     if nested:
-        twice = fold.quick(once)
-        return twice != once and raw_leaky(twice, matcher)
+        twice = fold.quick(once, once_low)
+        return twice != once and _raw_leaky(twice, twice.lower(), matcher)
     return False
+
+
+def _raw_leaky(text: str, low: str, matcher: LeakMatcher) -> bool:
+    """`raw_leaky` with the lower-cased text made once by the caller; a few anchor words are
+    looked up with `str.__contains__` (C, no Python step per occurrence)."""
+    anchors = matcher.anchors
+    if len(anchors.folded) > _FEW or anchors.always or anchors.exact:
+        return raw_leaky(text, matcher)
+    if not any(all(word in low for word in entry) for entry in anchors.folded):
+        return False
+    return matcher.regex.search(text) is not None
+
+
+_FEW = 16  # more code names than this: one Aho-Corasick pass (`Anchors.present`) beats `in` per word
+
+
+def _clear(text: str, low: str, matcher: LeakMatcher) -> bool:
+    """True when `fold.view(text)` provably holds no code name: every match of a code name holds
+    its entry's longest anchor word, and `fold.skeletons` holds every such word of the view.
+    False: not proven (a comment, a hidden element, an escape that decodes to a letter of a code
+    name, an anchor word in a skeleton, an unusual code name) — the text is then read in full."""
+    words = _anchor_words(matcher.anchors)
+    if not words:
+        return False
+    found = fold.skeletons(text, frozenset("".join(words)), low)
+    if found is None:
+        return False
+    return not any(word in skeleton for skeleton in found for word in words)
+
+
+@lru_cache(maxsize=16)
+def _anchor_words(anchors: Anchors) -> tuple[str, ...]:
+    """The longest word of each code name when all are letters and digits (else (): no proof)."""
+    if anchors.always or anchors.exact or not anchors.folded:
+        return ()
+    words = tuple(entry[0] for entry in anchors.folded)
+    return words if all(word and word.isalnum() and word == word.lower() for word in words) else ()
 
 
 def scan_bytes(shown: str, data: bytes, matcher: LeakMatcher) -> list[Leak]:
