@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import json
+import multiprocessing
 import os
 import re
 from dataclasses import dataclass
@@ -151,22 +152,48 @@ def scan_bytes(shown: str, data: bytes, matcher: LeakMatcher) -> list[Leak]:
     return out
 
 
-def scan_tree(root: str | os.PathLike, matcher: LeakMatcher, shown_root: str | None = None) -> list[Leak]:
-    """Every file under `root` (the output folder), in path order."""
+def scan_tree(root: str | os.PathLike, matcher: LeakMatcher, shown_root: str | None = None,
+              processes: int = 1) -> list[Leak]:
+    """Every file under `root` (the output folder), in path order.
+
+    `processes` > 1: the files are read by that many forked processes (the matcher is inherited,
+    not sent); the leaks come back in the same order as read in one process.
+    """
     root = Path(root)
     shown_root = shown_root if shown_root is not None else str(root)
-    leaks: list[Leak] = []
+    paths: list[str] = []
     for directory, dirs, files in os.walk(root):
         dirs.sort()
-        for name in sorted(files):
-            path = Path(directory) / name
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            shown = os.path.join(shown_root, str(path.relative_to(root)))
-            leaks += scan_bytes(shown, data, matcher)
-    return leaks
+        paths += [os.path.join(directory, name) for name in sorted(files)]
+    jobs = [(path, os.path.join(shown_root, os.path.relpath(path, root))) for path in paths]
+    if processes > 1 and len(jobs) >= _MIN_POOL and "fork" in multiprocessing.get_all_start_methods():
+        _WORK[:] = [jobs, matcher]
+        try:
+            chunk = max(1, len(jobs) // (processes * 8))
+            with multiprocessing.get_context("fork").Pool(min(processes, len(jobs))) as pool:
+                found = pool.map(_scan_inherited, range(len(jobs)), chunksize=chunk)
+        finally:
+            _WORK.clear()
+    else:
+        found = [_scan_file(path, shown, matcher) for path, shown in jobs]
+    return [leak for leaks in found for leak in leaks]
+
+
+_MIN_POOL = 64  # fewer files: forking costs more than it saves
+_WORK: list = []  # (jobs, matcher), set just before forking; workers read it from inherited memory
+
+
+def _scan_inherited(index: int) -> list[Leak]:
+    jobs, matcher = _WORK
+    return _scan_file(*jobs[index], matcher)
+
+
+def _scan_file(path: str, shown: str, matcher: LeakMatcher) -> list[Leak]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        return []
+    return scan_bytes(shown, data, matcher)
 
 
 def scan_manifest(path: str | os.PathLike, matcher: LeakMatcher, shown: str | None = None) -> list[Leak]:

@@ -98,7 +98,8 @@ def last_gate(pelican) -> None:
     _STATE["gate_config"] = None
     started = time.perf_counter()
     output = getattr(pelican, "output_path", None) or settings.get("OUTPUT_PATH", "output")
-    leaks = gate.scan_tree(output, cfg.leak_matcher, display_path(str(output)))
+    leaks = gate.scan_tree(output, cfg.leak_matcher, display_path(str(output)),
+                           processes=_processes(settings))
     manifest = value_of(settings, "SYNDICATION_MANIFEST")
     leaks += gate.scan_manifest(manifest, cfg.leak_matcher, display_path(str(manifest)))
     logger.info("brand guard: last gate read the output and the manifest in %.2fs: %d code %s",
@@ -117,6 +118,14 @@ def last_gate(pelican) -> None:
                  "publish (listed above); nothing from this build may be deployed or shared.",
                  len(leaks), "name" if len(leaks) == 1 else "names")
     raise SystemExit(1)
+
+
+def _processes(settings) -> int:
+    """The gate reads the output in as many forked processes as the fast reader uses."""
+    processes = value_of(settings, "FAST_READER_PROCESSES")
+    if processes is None:
+        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return processes
 
 
 def _config(settings) -> BrandConfig | None:
