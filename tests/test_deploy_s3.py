@@ -4,7 +4,9 @@ CloudFront invalidation, dev builds refused, and credentials never printed."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -43,12 +45,14 @@ def settings_of(build_root: Path, **extra) -> dict:
     return {**load(build_root / "testconf.py"), **extra}
 
 
-def objects(client, bucket: str, prefix: str = "") -> dict[str, str]:
-    """key (below prefix) → ETag, for "nothing changed on the server" comparisons."""
+def objects(client, bucket: str, prefix: str = "", *, with_state: bool = False) -> dict[str, str]:
+    """key (below prefix) → ETag, for "nothing changed on the server" comparisons (the deploy's
+    own record of headers, s3.STATE_KEY, only when asked)."""
     found = {}
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for obj in page.get("Contents", ()):
-            found[obj["Key"][len(prefix):]] = obj["ETag"] + obj["LastModified"].isoformat()
+            if obj["Key"] != prefix + s3.STATE_KEY or with_state:
+                found[obj["Key"][len(prefix):]] = obj["ETag"] + obj["LastModified"].isoformat()
     return found
 
 
@@ -214,6 +218,9 @@ def test_upload_order_keeps_readers_safe(site, moto):
     recorded = moto.stop_recording()
     writes = [(r["method"], r["url"].split("/order", 1)[1].split("?")[0].lstrip("/"), r["url"])
               for r in recorded if r["method"] in ("PUT", "POST", "DELETE")]
+    # The deploy's record of headers is written last, once every upload and delete is done.
+    assert writes[-1][:2] == ("PUT", s3.STATE_KEY)
+    writes = writes[:-1]
     puts = [key for method, key, _ in writes if method == "PUT"]
     assert len(puts) == len(local_md5(build.output))
     tiers = [files.tier(key) for key in puts]
@@ -426,3 +433,112 @@ def test_keys_with_spaces_plus_and_other_scripts(site, moto, tmp_path):
     (copy / odd[1]).unlink()
     third = run(copy, "s3://names/pre fix", settings, moto)
     assert third.deleted == [odd[1]] and third.uploaded == []
+
+
+# ------------------------------------------------------------------ headers count as much as bytes
+
+def head_headers(client, bucket_name: str, key: str) -> tuple[str, str]:
+    answer = client.head_object(Bucket=bucket_name, Key=key)
+    return answer["ContentType"], answer["CacheControl"]
+
+
+def state_of(client, bucket_name: str) -> dict:
+    body = client.get_object(Bucket=bucket_name, Key=s3.STATE_KEY)["Body"].read()
+    return json.loads(body)["files"]
+
+
+def test_a_cache_control_change_uploads_exactly_the_files_it_changes(site, moto):
+    """hugo deploy compares bytes only (a new header needs --force); here a file whose headers
+    would change is uploaded again, with the reason, and the next deploy is quiet again."""
+    root, _, build = site
+    client = bucket(moto, "restyle")
+    run(build.output, "s3://restyle", settings_of(root / "b"), moto)
+    local = local_md5(build.output)
+    assert set(state_of(client, "restyle")) == set(local)
+    before = objects(client, "restyle", with_state=True)
+
+    immutable = "public, max-age=31536000, immutable"
+    rules = [("theme/*", immutable), ("feeds/*.atom.xml", "public, max-age=60")]
+    settings = settings_of(root / "b", DEPLOY_CACHE_CONTROL=rules)
+    dry = run(build.output, "s3://restyle", settings, moto, lines := [], dry_run=True)
+    expected = sorted(k for k in local if k.startswith("theme/") or
+                      (k.startswith("feeds/") and k.endswith(".atom.xml")))
+    assert sorted(dry.uploaded) == expected and not dry.deleted
+    assert any(f"would upload {expected[0]} (headers changed" in str(line) for line in lines)
+    assert objects(client, "restyle", with_state=True) == before  # a dry run writes nothing
+
+    done = run(build.output, "s3://restyle", settings, moto, lines := [])
+    assert sorted(done.uploaded) == expected and done.unchanged == len(local) - len(expected)
+    assert any("(headers changed, " in str(line) for line in lines)
+    css = next(k for k in expected if k.endswith(".css"))
+    assert head_headers(client, "restyle", css) == ("text/css; charset=utf-8", immutable)
+    assert head_headers(client, "restyle", "feeds/all.atom.xml")[1] == "public, max-age=60"
+    assert head_headers(client, "restyle", "feeds/all.rss.xml")[1] == "public, max-age=300"
+    assert state_of(client, "restyle")[css] == ["text/css; charset=utf-8", immutable]
+
+    quiet = objects(client, "restyle", with_state=True)
+    again = run(build.output, "s3://restyle", settings, moto)
+    assert again.uploaded == [] and objects(client, "restyle", with_state=True) == quiet
+    back = run(build.output, "s3://restyle", settings_of(root / "b"), moto)  # rules removed again
+    assert sorted(back.uploaded) == expected
+
+
+@pytest.mark.parametrize("record", ["missing", "garbage", "other-format", "partial"])
+def test_without_a_trustworthy_record_each_file_is_asked_with_a_head(site, moto, record):
+    """No record (a bucket deployed by an older version or another tool), an unreadable one, or
+    one that lacks a file: those files' headers are read with HEAD, never assumed."""
+    root, _, build = site
+    name = f"unknown-{record}"
+    client = bucket(moto, name)
+    settings = settings_of(root / "b")
+    run(build.output, f"s3://{name}", settings, moto)
+    # Another tool re-uploads two files with other headers (same bytes, same ETag).
+    for key in ("theme/css/main.css", "about/index.html"):
+        client.copy_object(Bucket=name, Key=key, CopySource={"Bucket": name, "Key": key},
+                           MetadataDirective="REPLACE", ContentType="text/plain", CacheControl="no-store",
+                           Metadata={"md5": local_md5(build.output)[key]})
+    if record == "missing":
+        client.delete_object(Bucket=name, Key=s3.STATE_KEY)
+    elif record == "garbage":
+        client.put_object(Bucket=name, Key=s3.STATE_KEY, Body=b"{not json")
+    elif record == "other-format":
+        client.put_object(Bucket=name, Key=s3.STATE_KEY, Body=b'{"format": 99, "files": {}}')
+    else:
+        files_now = state_of(client, name)
+        del files_now["theme/css/main.css"], files_now["about/index.html"]
+        client.put_object(Bucket=name, Key=s3.STATE_KEY,
+                          Body=json.dumps({"format": s3.STATE_FORMAT, "files": files_now}).encode())
+    done = run(build.output, f"s3://{name}", settings, moto)
+    assert sorted(done.uploaded) == ["about/index.html", "theme/css/main.css"] and not done.deleted
+    assert head_headers(client, name, "theme/css/main.css") == ("text/css; charset=utf-8",
+                                                                 "public, max-age=86400")
+    assert set(state_of(client, name)) == set(local_md5(build.output))  # the record is whole again
+    assert run(build.output, f"s3://{name}", settings, moto).uploaded == []
+
+
+def test_the_record_is_written_intent_first_and_never_deleted(site, moto):
+    """Before uploading, the files about to change leave the record (a deploy that dies half-way
+    leaves them unknown, so the next one asks); the record itself is never deleted or listed."""
+    root, _, build = site
+    client = bucket(moto, "intent")
+    run(build.output, "s3://intent", settings_of(root / "b"), moto)
+    settings = settings_of(root / "b", DEPLOY_CACHE_CONTROL=[("theme/*", "no-cache")])
+    moto.start_recording()
+    done = run(build.output, "s3://intent", settings, moto)
+    recorded = moto.stop_recording()
+    puts = [r for r in recorded if r["method"] == "PUT"]
+    keys = [r["url"].split("/intent/", 1)[1].split("?")[0] for r in puts]
+    assert keys[0] == keys[-1] == s3.STATE_KEY and keys.count(s3.STATE_KEY) == 2
+    assert sorted(keys[1:-1]) == sorted(done.uploaded)
+    body = puts[0]["body"]
+    intent = json.loads(base64.b64decode(body) if puts[0].get("body_encoded") in (True, "True")
+                        else body)["files"]
+    assert not set(intent) & set(done.uploaded) and len(intent) == done.unchanged
+    assert s3.STATE_KEY not in done.deleted and s3.STATE_KEY not in done.uploaded
+    assert s3.STATE_KEY in objects(client, "intent", with_state=True)
+    (build.output / s3.STATE_KEY).write_text("{}", encoding="utf-8")
+    try:
+        with pytest.raises(DeployError, match="kept for the deploy's own record"):
+            run(build.output, "s3://intent", settings, moto)
+    finally:
+        (build.output / s3.STATE_KEY).unlink()

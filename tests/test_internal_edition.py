@@ -292,10 +292,14 @@ def test_make_deploy_puts_the_internal_edition_only_on_its_own_target(editions, 
         assert INTERNAL_SLUG not in key and INTERNAL_SITE.encode() not in data, key
     assert f"insights/{INTERNAL_PATH}index.html" in staff
     assert staff["insights/robots.txt"] == ROBOTS.encode()
-    assert {k.removeprefix("insights/"): v for k, v in staff.items()} == {
-        p.relative_to(internal).as_posix(): d for p, d in all_output_bytes(internal).items()}
-    assert {k.removeprefix("www/"): v for k, v in pub.items()} == {
-        p.relative_to(public).as_posix(): d for p, d in all_output_bytes(public).items()}
+    # Each bucket holds its edition's files plus the deploy's record of their headers (scanned above
+    # too: the public record names public files only).
+    for bucket_files, prefix, edition in ((staff, "insights/", internal), (pub, "www/", public)):
+        record = json.loads(bucket_files[prefix + s3.STATE_KEY])["files"]
+        expected = {p.relative_to(edition).as_posix(): d for p, d in all_output_bytes(edition).items()}
+        assert {k.removeprefix(prefix): v for k, v in bucket_files.items()
+                if k != prefix + s3.STATE_KEY} == expected
+        assert set(record) == set(expected)
 
     # Targets that meet: refused with a clear message, before anything is uploaded or deleted.
     for clash in ("s3://public-site/www", "s3://public-site/www/", "s3://public-site/www/staff", "s3://public-site"):

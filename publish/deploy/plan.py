@@ -92,6 +92,7 @@ class Plan:
     deletes: list[str] = field(default_factory=list)
     unchanged: list[files.LocalFile] = field(default_factory=list)
     new: set[str] = field(default_factory=set)
+    restyled: set[str] = field(default_factory=set)  # same bytes, other headers (Cache-Control, type)
     folders: list[str] = field(default_factory=list)  # emptied folders a target removes (rsync)
 
     @property
@@ -105,10 +106,23 @@ class Plan:
             groups.setdefault(item.tier, []).append(item)
         return [groups[t] for t in sorted(groups)]
 
+    def why(self, path: str) -> str:
+        return "new" if path in self.new else "headers changed" if path in self.restyled else "changed"
+
+    def restyle(self, paths: Iterable[str]) -> None:
+        """Upload these unchanged files again: their bytes are the same, their headers are not."""
+        paths = set(paths) - self.new
+        if not paths:
+            return
+        self.restyled |= paths
+        self.uploads += [f for f in self.unchanged if f.path in paths]
+        self.unchanged = [f for f in self.unchanged if f.path not in paths]
+        self.uploads.sort(key=lambda f: (f.tier, f.path))
+
     def lines(self, verb: str = "would") -> list[Line]:
         out = []
         for item in self.uploads:
-            why = "new" if item.path in self.new else "changed"
+            why = self.why(item.path)
             out.append(Line(f"{verb} upload {item.path} ({why}, {human(item.size)}, "
                             f"{files.TIER_NAMES[item.tier]})"))
         out += [Line(f"{verb} delete {path}") for path in self.deletes]

@@ -8,6 +8,14 @@ Why our own `x-amz-meta-md5`: a single-part upload's ETag is the MD5 on AWS, but
 upload's is `md5-of-md5s-N`, and some stores (SSE-KMS buckets, other vendors) never return an MD5.
 When the ETag does not settle it and the sizes agree, one HEAD reads the MD5 we stored.
 
+Headers count as much as bytes: a file whose Content-Type or Cache-Control would change (a new
+DEPLOY_CACHE_CONTROL rule, say) is uploaded again, where `hugo deploy` needs `--force`. The listing
+cannot say what headers an object has, so each deploy keeps a record beside the site,
+`<prefix>/.lectern-deploy.json` (every file's headers as uploaded; public like the site, and
+nothing in it is secret). It is written intent-first: before uploading, the files about to change
+are dropped from it, so a deploy that dies half-way leaves them "unknown", and an unknown file
+(no record yet, an older deploy, another tool) is asked with one HEAD.
+
 Endpoint and credentials are boto3's own: `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_S3` for S3
 only), `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, profiles
 and instance roles. Checksums are sent only when S3 requires them (`when_required`): several
@@ -17,6 +25,7 @@ S3-compatible stores refuse the CRC headers newer boto3 sends by default.
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Generator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +35,10 @@ from pathlib import Path
 from . import files
 from .plan import Config, Line, Plan, Summary, check_deletes, diff, summary_for
 from .target import DeployError, Target
+
+#: The deploy's own record of every file's headers, below the target's prefix (see above).
+STATE_KEY = ".lectern-deploy.json"
+STATE_FORMAT = 1
 
 #: More changed paths than this are invalidated as "/*" (one path, as CloudFront bills it).
 MAX_INVALIDATION_PATHS = 100
@@ -80,8 +93,13 @@ def run(output: Path, target: Target, config: Config, local: list[files.LocalFil
     s3 = client(env)
     try:
         yield Line(f"reading s3://{target.bucket}/{target.prefix}")
+        if any(item.path == STATE_KEY for item in local):
+            raise DeployError(f"{output / STATE_KEY}: this name is kept for the deploy's own record of "
+                              "headers — rename the file; nothing was changed")
         remote = listing(s3, target)
+        state = read_state(s3, target) if remote.pop(STATE_KEY, None) else None
         plan = compare(s3, target, local, remote, config.workers)
+        plan.restyle(restyled(s3, target, plan.unchanged, state, config.workers))
         check_deletes(plan, config, target.shown, force=force)
         summary = summary_for(plan, target.shown, dry_run=dry_run)
         if dry_run:
@@ -89,7 +107,12 @@ def run(output: Path, target: Target, config: Config, local: list[files.LocalFil
             if config.cloudfront_id and summary.changed:
                 summary.invalidation = f"would invalidate {len(invalidation_paths(summary.changed))} paths"
         else:
+            # Intent first: what is about to be uploaded is "unknown" until the deploy is complete.
+            if plan.uploads and state is not None:
+                write_state(s3, target, plan.unchanged)
             yield from apply(s3, output, target, plan, config)
+            if plan.steps or state != {f.path: headers_of(f) for f in local}:
+                write_state(s3, target, local)
             if config.cloudfront_id and summary.changed:
                 paths = invalidation_paths(summary.changed)
                 summary.invalidation = invalidate(client(env, "cloudfront"), config.cloudfront_id, paths)
@@ -128,6 +151,55 @@ def compare(s3, target: Target, local: list[files.LocalFile], remote: dict[str, 
     return diff(local, remote, same)
 
 
+def headers_of(item: files.LocalFile) -> list[str]:
+    return [item.content_type, item.cache_control]
+
+
+def read_state(s3, target: Target) -> dict[str, list[str]] | None:
+    """The record of the last deploy (path → [Content-Type, Cache-Control]); None when missing or
+    unreadable (every file is then asked with a HEAD: slower, never wrong)."""
+    from botocore.exceptions import ClientError
+
+    try:
+        body = s3.get_object(Bucket=target.bucket, Key=target.prefix + STATE_KEY)["Body"].read()
+        data = json.loads(body)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+            return None
+        raise
+    except ValueError:
+        return None
+    entries = data.get("files") if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
+    if not isinstance(entries, dict):
+        return None
+    return {path: value for path, value in entries.items()
+            if isinstance(path, str) and isinstance(value, list) and len(value) == 2
+            and all(isinstance(v, str) for v in value)}
+
+
+def write_state(s3, target: Target, known: list[files.LocalFile]) -> None:
+    body = json.dumps({"format": STATE_FORMAT, "files": {f.path: headers_of(f) for f in known}},
+                      sort_keys=True, separators=(",", ":")).encode("utf-8")
+    s3.put_object(Bucket=target.bucket, Key=target.prefix + STATE_KEY, Body=body,
+                  ContentType="application/json; charset=utf-8", CacheControl="no-cache")
+
+
+def restyled(s3, target: Target, unchanged: list[files.LocalFile], state: dict[str, list[str]] | None,
+             workers: int) -> list[str]:
+    """Files with the same bytes whose headers would change: by the record, else by one HEAD each."""
+    state = state or {}
+    changed = [f.path for f in unchanged if f.path in state and state[f.path] != headers_of(f)]
+    unknown = [f for f in unchanged if f.path not in state]
+    if unknown:
+        def differs(item: files.LocalFile) -> bool:
+            answer = s3.head_object(Bucket=target.bucket, Key=target.prefix + item.path)
+            return [answer.get("ContentType", ""), answer.get("CacheControl", "")] != headers_of(item)
+
+        with ThreadPoolExecutor(workers) as pool:
+            changed += [f.path for f, bad in zip(unknown, pool.map(differs, unknown), strict=True) if bad]
+    return changed
+
+
 def apply(s3, output: Path, target: Target, plan: Plan, config: Config) -> Generator[Line, None, None]:
     """Upload tier by tier (a tier starts only when the one before it is complete), then delete."""
     done, total = 0, plan.steps
@@ -144,8 +216,8 @@ def apply(s3, output: Path, target: Target, plan: Plan, config: Config) -> Gener
         for group in plan.tiers():
             for item in pool.map(put, group):
                 done += 1
-                why = "new" if item.path in plan.new else "changed"
-                yield Line(f"uploaded {item.path} ({why}, {files.TIER_NAMES[item.tier]})", done, total)
+                yield Line(f"uploaded {item.path} ({plan.why(item.path)}, {files.TIER_NAMES[item.tier]})",
+                           done, total)
     for start in range(0, len(plan.deletes), 1000):
         batch = plan.deletes[start:start + 1000]
         answer = s3.delete_objects(Bucket=target.bucket, Delete={
