@@ -33,7 +33,7 @@ from plugins.brand_guard.core import check_file, load_config  # noqa: E402
 from plugins.brand_guard.findings import Finding  # noqa: E402
 
 DEFAULT = REPO / "tests" / "data" / "brand_eval"
-RULES = ("terms", "avoid", "hype", "confidential", "readability", "encoding")
+RULES = ("terms", "avoid", "hype", "confidential", "readability", "encoding", "bidi")
 
 
 @dataclass

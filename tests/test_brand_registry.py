@@ -19,11 +19,11 @@ from plugins.brand_guard.findings import Hit
 
 def test_rule_ids_and_suppressible_rules_come_from_the_table():
     assert findings.RULES == tuple(rule.id for rule in registry.REGISTRY) == (
-        "terms", "avoid", "hype", "confidential", "readability", "alignment", "encoding")
+        "terms", "avoid", "hype", "confidential", "readability", "alignment", "encoding", "bidi")
     assert findings.SUPPRESSIBLE == tuple(r for r in findings.RULES if r != "confidential")
     assert {rule.id for rule in registry.applying_to("source")} == {"confidential"}
     assert {rule.id for rule in registry.applying_to("body")} == {
-        "terms", "avoid", "hype", "readability", "encoding"}
+        "terms", "avoid", "hype", "readability", "encoding", "bidi"}
 
 
 def _gizmo_check(view: str, ctx: registry.Context) -> list[Hit]:

@@ -1,7 +1,8 @@
 """Apply the brand guard's unambiguous fixes (`make brand FIX=1`, `FIX=diff`, the editor's quick fixes).
 
 A finding is fixable when its rule knows the one right text (`Finding.replacement`: a term variant
-with one preferred form, a miscased name, mojibake). Everything else stays advice. The fixer is
+with one preferred form, a miscased name, mojibake; "" deletes, for invisible direction controls
+only). Everything else stays advice. The fixer is
 deliberately timid: a file is left exactly as it was when anything is in doubt, and the reason is
 reported in the usual `path:line:col: what — what to do` form:
 
@@ -32,6 +33,7 @@ from typing import TextIO
 
 from .core import SOCIAL_KEYS, check_source, display_path, iter_markdown
 from .findings import Finding
+from .rules.bidi import CONTROLS as BIDI_CONTROLS
 from .source import inline_view, read_post
 
 BOM = b"\xef\xbb\xbf"
@@ -148,7 +150,8 @@ def plan_text(path: str, text: str, cfg, *, only: Iterable[Finding] | None = Non
                                            for c in leaks):
             return _refuse(plan, f"{where}: the fix would touch a code name — remove the code name "
                                  "by hand first")
-        if not new or any(c in new for c in "\r\n\x00") or "\x00" in text[f.start:f.end]:
+        deletes = not new and f.end > f.start and all(c in BIDI_CONTROLS for c in text[f.start:f.end])
+        if (not new and not deletes) or any(c in new for c in "\r\n\x00") or "\x00" in text[f.start:f.end]:
             return _refuse(plan, f"{where}: the replacement {new!r} is not a plain one-line text — "
                                  "fix it by hand")
         if not _prose_span(text, post, f.start, f.end):

@@ -23,6 +23,7 @@ from .findings import Hit
 from .patterns import Found
 from .rules.alignment import compile_alignment
 from .rules.avoid import check_avoid, compile_avoid
+from .rules.bidi import check_bidi, hidden_leaks
 from .rules.confidential import compile_confidential, find_leaks
 from .rules.encoding import check_encoding
 from .rules.hype import check_hype, compile_hype
@@ -85,7 +86,11 @@ def _hype(view: str, ctx: Context) -> list[Hit]:
 
 
 def _confidential(text: str, ctx: Context) -> list[Hit]:
-    return find_leaks(text, ctx.matcher("confidential"), ctx.low, ctx.found)
+    matcher = ctx.matcher("confidential")
+    hits = find_leaks(text, matcher, ctx.low, ctx.found)
+    if "\u202e" in text:  # a name stored backwards after a right-to-left override reads forwards
+        hits += hidden_leaks(text, lambda shown: find_leaks(shown, matcher))
+    return hits
 
 
 def _readability(view: str, ctx: Context) -> list[Hit]:
@@ -95,6 +100,10 @@ def _readability(view: str, ctx: Context) -> list[Hit]:
 
 def _encoding(view: str, ctx: Context) -> list[Hit]:
     return check_encoding(view)
+
+
+def _bidi(view: str, ctx: Context) -> list[Hit]:
+    return check_bidi(view)
 
 
 REGISTRY: tuple[Rule, ...] = (
@@ -111,6 +120,7 @@ REGISTRY: tuple[Rule, ...] = (
     Rule("alignment", frozenset({"post"}), "warning", None,
          lambda c: compile_alignment(c.statement, c.pillars, c.min_score, c.min_words, c.green, c.amber)),
     Rule("encoding", PROSE, "warning", _encoding),
+    Rule("bidi", PROSE, "warning", _bidi),
 )
 
 BY_ID = {rule.id: rule for rule in REGISTRY}
