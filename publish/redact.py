@@ -8,6 +8,15 @@ workflow URL carries its signature in `?sig=`, an atproto session string holds t
 those is replaced by `***` in raw, URL-encoded, JSON-escaped and HTML-escaped form, and inside
 base64 text (an echoed `Authorization: Basic …` header).
 
+Servers and libraries also change what they echo, so the forms are a class, not a list of cases:
+upper- or lower-cased (an error page that shouts, a proxy that lower-cases a path), URL escapes
+with lower-case hex (`%2d`) or `+` for a space, escaped twice (`%252F`), a `+` the server decoded
+as a space, JSON with every `&`, `<`, `>` escaped (`\u0026`), HTML numeric references, and a long
+value wrapped across lines (MIME bodies, folded headers, wrapped log lines). Case is ignored only
+for a value that still looks like a token in any case (a digit or 20+ characters: `T01ABCDEF`,
+`Xy9AbC…`), so a path segment such as `Update` never masks the word "update"; base64 text is
+matched exactly (its case is its content).
+
 Where it is applied (the boundaries): ledger records (`ledger.Writer`), the preview files,
 everything written to stdout/stderr while the publish step runs (`redacting()` wraps both
 streams), every log record (a record factory), and the error messages kept in items.
@@ -23,6 +32,7 @@ import logging
 import re
 import sys
 import traceback
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from urllib.parse import parse_qsl, quote, quote_plus, urlsplit
@@ -42,6 +52,9 @@ SECRET_NAME = re.compile(r"(?:_TOKEN|_SECRET|_PASSWORD|_API_KEY|_ACCESS_KEY|_WEB
 PUBLIC_QUERY = frozenset({"api-version", "sv", "sp"})
 _SPLIT = re.compile(r":::|[\s,;|]+")  # atproto session strings, lists of tokens
 _HOST = re.compile(r"[a-z0-9.-]+\.[a-z]{2,}")
+#: A line break with the indentation around it (wrapped text, folded headers), also as a JSON
+#: escape (`\n` in an error body a library quotes unparsed).
+_WRAP = re.compile(r"[ \t]*(?:\r?\n|\\r\\n|\\n)[ \t]*")
 
 
 def token_like(part: str) -> bool:
@@ -83,11 +96,32 @@ def fragments(value: str) -> tuple[set[str], set[str]]:
     return {p for p in parts if p}, {a for a in atoms if len(a) >= MIN_WHOLE}
 
 
+def caseless(part: str) -> bool:
+    """May `part` be masked in any case? Only when no casing of it is an ordinary word: it holds a
+    digit or is 20+ characters long (`token_like` without its capitals test, which casing undoes:
+    `Update` or `AbcDefGhi` are masked as written, never "update" or "ABCDEFGHI")."""
+    return len(part) >= MIN_WHOLE and (len(part) >= 20 or any(c.isdigit() for c in part))
+
+
+_HEX = re.compile(r"%[0-9A-F]{2}")
+#: What JSON encoders that are safe to embed in HTML (Go's, .NET's) escape besides the usual.
+_JSON_HTML = str.maketrans({"&": "\\u0026", "<": "\\u003c", ">": "\\u003e", "'": "\\u0027",
+                            "+": "\\u002b", "=": "\\u003d"})
+
+
 def forms(part: str) -> set[str]:
-    """The ways `part` shows up in text: raw, URL-encoded, JSON-escaped, HTML-escaped."""
-    found = {part, quote(part, safe=""), quote(part, safe="/"), quote_plus(part), html.escape(part)}
+    """The ways `part` shows up in text: raw, URL-encoded (either hex case, `+` or `%20` for a space,
+    twice), a `+` decoded as a space, JSON-escaped (also HTML-safe JSON), HTML-escaped (named or
+    numeric references)."""
+    encoded = {quote(part, safe=""), quote(part, safe="/"), quote_plus(part), quote(part, safe="/:=&?")}
+    encoded |= {quote(e, safe="") for e in list(encoded)}  # escaped twice: %2F -> %252F
+    encoded |= {_HEX.sub(lambda m: m[0].lower(), e) for e in encoded}
+    found = {part, part.replace("+", " "), html.escape(part), *encoded,
+             "".join(c if c.isalnum() else f"&#{ord(c)};" for c in part),
+             "".join(c if c.isalnum() else f"&#x{ord(c):x};" for c in part),
+             html.escape(part).replace("/", "&#x2F;")}
     escaped = json.dumps(part, ensure_ascii=False)[1:-1]
-    found |= {escaped, escaped.replace("/", "\\/"), json.dumps(part)[1:-1]}
+    found |= {escaped, escaped.replace("/", "\\/"), json.dumps(part)[1:-1], escaped.translate(_JSON_HTML)}
     return {f for f in found if f}
 
 
@@ -129,7 +163,8 @@ class Redactor:
         secret = secret_names(env, names)
         # Identity values (handle, author URN, instance URL) are public and appear in post URLs.
         public = {env[n].strip() for n in env_names() if n not in secret and env.get(n)}
-        variants: set[str] = set()
+        exact: set[str] = set()
+        anycase: set[str] = set()
         self._atoms: set[str] = set()
         listed = set(secret_env_names() if names is None else names)
         for name in secret:
@@ -139,22 +174,28 @@ class Redactor:
             parts, atoms = fragments(value)
             for part in parts:
                 if part == value or part not in public:
-                    variants |= forms(part)
+                    (anycase if caseless(part) else exact).update(forms(part))
             for atom in {value, *atoms} - public:
-                variants |= base64_cores(atom)
+                exact.update(base64_cores(atom))
             self._atoms |= atoms - public
-        self._static = variants
+        self._static = (exact, anycase)
         self._known = -1
         self._refresh()
 
     def _refresh(self) -> None:
         if self._known == len(_RUNTIME):
             return
-        variants = set(self._static)
+        exact, anycase = set(self._static[0]), set(self._static[1])
         for value in _RUNTIME:
-            variants |= forms(value)
-        self.secrets = sorted(variants, key=len, reverse=True)
-        self._pattern = re.compile("|".join(map(re.escape, self.secrets))) if self.secrets else None
+            (anycase if caseless(value) else exact).update(forms(value))
+        self.secrets = sorted(exact | anycase, key=len, reverse=True)
+        # Token-like forms are matched in the lower-cased text (a literal alternation stays fast;
+        # re.IGNORECASE over hundreds of literals is ten times slower); the rest exactly.
+        lowered = sorted({s.lower() for s in anycase}, key=len, reverse=True)
+        self._lower = re.compile("|".join(map(re.escape, lowered))) if lowered else None
+        self._anycase = re.compile("|".join(map(re.escape, lowered)), re.IGNORECASE) if lowered else None
+        exact = sorted(exact, key=len, reverse=True)
+        self._exact = re.compile("|".join(map(re.escape, exact))) if exact else None
         # Libraries shorten what they quote ("Bearer eyJ0eXAi…"): a long token's head is masked too.
         self._heads: dict[str, list[str]] = {}
         for atom in self._atoms | _RUNTIME:
@@ -166,10 +207,49 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         self._refresh()
-        if self._pattern is None or not text:
+        if not self.secrets or not text:
             return text
-        text = self._pattern.sub(MASK, text)
+        if "\n" in text or "\\n" in text:
+            spans = self._wrapped_spans(text)
+        else:
+            spans = self._spans(text)
+        if spans:
+            text = _masked(text, spans)
         return self._mask_heads(text) if self._head_pattern is not None else text
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """Where a secret stands in `text`: token-like forms in any case, the others as written."""
+        spans = []
+        if self._lower is not None:
+            low = text.lower()
+            if len(low) == len(text):  # one character per character (not so for "İ"): same offsets
+                spans += [m.span() for m in self._lower.finditer(low)]
+            else:
+                spans += [m.span() for m in self._anycase.finditer(text)]
+        if self._exact is not None:
+            spans += [m.span() for m in self._exact.finditer(text)]
+        return spans
+
+    def _wrapped_spans(self, text: str) -> list[tuple[int, int]]:
+        """`_spans` for text with line breaks, also finding secrets a wrap cut in two
+        (`Xy9AbCd\n  EfGh…`): matched on the text with every line break and the indentation
+        around it taken out, masked at the original place."""
+        starts, origins = [0], [0]  # each line's start in the joined text and in `text`
+        pieces, at = [], 0
+        for brk in _WRAP.finditer(text):
+            pieces.append(text[origins[-1]:brk.start()])
+            at += brk.start() - origins[-1]
+            starts.append(at)
+            origins.append(brk.end())
+        pieces.append(text[origins[-1]:])
+        spans = []
+        for start, end in self._spans("".join(pieces)):
+            first = bisect_right(starts, start) - 1
+            last = bisect_right(starts, end - 1) - 1
+            if first != last and end - start < MIN_FRAGMENT + 2:
+                continue  # a short match across a line break could be chance
+            spans.append((origins[first] + start - starts[first], origins[last] + end - starts[last]))
+        return spans
 
     def _mask_heads(self, text: str) -> str:
         """Mask each head of a long secret left in `text`, with as much of the rest as follows it."""
@@ -189,6 +269,18 @@ class Redactor:
         out.append(text[pos:])
         return "".join(out)
 
+
+
+def _masked(text: str, spans: list[tuple[int, int]]) -> str:
+    """`text` with each span (merged where they overlap) replaced by MASK."""
+    out, pos = [], 0
+    for start, end in sorted(spans):
+        if end <= pos:
+            continue
+        out += [text[pos:max(start, pos)], "" if start < pos else MASK]
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def scrub(value, redact):

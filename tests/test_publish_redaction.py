@@ -4,18 +4,20 @@ URL-encoded or JSON-escaped (issue 9 point 8)."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus, unquote
 
 import pytest
 from fakes import harness
-from fakes.base import ECHO
+from fakes.base import ECHO, ECHO_FORMS
 from fakes.harness import (  # noqa: F401 - fixtures
     REPO,
     fakes,
@@ -78,6 +80,74 @@ def test_every_fragment_in_every_disguise_is_masked(fragment):
         out = redact(text)
         assert fragment not in out and shown not in out, (shown, out)
         assert "***" in out and out.startswith("HTTP 400: invalid_payload for ")
+
+
+def variants(secret: str) -> dict[str, str]:
+    """How servers and libraries change what they echo (written here independently of the code):
+    name -> the text a secret shows up as."""
+    pct = quote(secret, safe="")
+    found = {
+        "upper": secret.upper(), "lower": secret.lower(), "swapcase": secret.swapcase(),
+        "url lower hex": re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), pct),
+        "url upper-cased": pct.upper(),
+        "form (+ for space)": quote_plus(secret), "url twice": quote(pct, safe=""),
+        "url twice lower hex": quote(pct, safe="").lower() if secret.lower() == secret else
+        re.sub(r"%[0-9A-F]{2}", lambda m: m[0].lower(), quote(pct, safe="")),
+        "plus decoded as space": secret.replace("+", " "),
+        "json ascii": json.dumps(secret)[1:-1],
+        "json html-safe": json.dumps(secret)[1:-1].replace("&", "\\u0026").replace("=", "\\u003d")
+        .replace("+", "\\u002b"),
+        "html decimal": "".join(c if c.isalnum() else f"&#{ord(c)};" for c in secret),
+        "html hex": "".join(c if c.isalnum() else f"&#x{ord(c):X};" for c in secret),
+    }
+    for at in (len(secret) // 3, len(secret) // 2, len(secret) - 3):
+        for brk in ("\n", "\r\n", "\n    ", " \n\t", "\\n"):
+            found[f"wrapped at {at} by {brk!r}"] = secret[:at] + brk + secret[at:]
+    return found
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)  # each holds a digit or is 20+ long: no casing is a word
+def test_every_fragment_in_every_variant_is_masked(fragment):
+    redact = Redactor(ENV)
+    for name, shown in variants(fragment).items():
+        if name.startswith("wrapped") and len(fragment) < 12:
+            continue  # a wrapped short token could be chance; long ones are what gets wrapped
+        text = f'HTTP 400: invalid_payload for "{shown}" (see logs)'
+        out = redact(text)
+        assert "***" in out and fragment.lower() not in out.lower().replace("\n", ""), (name, shown, out)
+        assert out.startswith("HTTP 400: invalid_payload for ") and out.endswith(" (see logs)"), (name, out)
+
+
+@pytest.mark.parametrize("wrap", [40, 60, 76])
+def test_a_long_secret_wrapped_like_a_mime_body_or_a_log_line_is_masked(wrap):
+    redact = Redactor(ENV)
+    said = f"POST {SLACK} Authorization: Bearer {SESSION.split(':::')[2]} failed"
+    lines = [said[i:i + wrap] for i in range(0, len(said), wrap)]
+    out = redact("error:\n" + "\n".join(lines) + "\n-- end")
+    flat = out.replace("\n", "")
+    assert not [s for s in ("Xy9AbCdEfGhIjKlMnOpQrStU", "T01ABCDEF", "eyJzdWIiOiJ4In0") if s in flat], out
+    assert out.startswith("error:\n") and out.endswith("\n-- end")
+
+
+def test_base64_of_a_secret_is_masked_but_not_in_another_case():
+    redact = Redactor(ENV)
+    blob = base64.b64encode(b"user:Xy9AbCdEfGhIjKlMnOpQrStU-and-more-text").decode()
+    assert "***" in redact(f"Authorization: Basic {blob}")
+    # base64 is case-sensitive: its other casing is other bytes, and the text stays as it is
+    other = blob.swapcase()
+    assert redact(f"id {other}") == f"id {other}"
+
+
+def test_case_is_ignored_only_for_values_no_casing_makes_a_word(monkeypatch):
+    monkeypatch.setattr("publish.redact._RUNTIME", set())
+    env = {"DEPLOY_WEBHOOK_URL": "https://hooks.example.net/Update/Services/K3yPart9x?token=AbcDefGhi",
+           "SLACK_WEBHOOK_URL": "https://hooks.slack.com/services/T01ABCDEF/B02GHIJKL/Xy9AbCdEfGhIjKlMnOpQrStU"}
+    redact = Redactor(env)
+    text = "update: services restarted; the UPDATE and SERVICES pages, abcdefghi in prose"
+    assert redact(text) == text  # "Update" and "AbcDefGhi" are masked as written, never as words
+    assert redact("Update k3ypart9x K3YPART9X abcdefghi ABCDEFGHI AbcDefGhi") == \
+        "*** *** *** abcdefghi ABCDEFGHI ***"
+    assert redact("xy9abcdefghijklmnopqrstu") == "***"
 
 
 def test_public_words_and_identities_are_left_alone():
@@ -175,6 +245,54 @@ def test_servers_that_echo_the_request_leak_nothing(tmp_path, fakes, tweepy_to_f
     places = haystacks(settings, out, err, logged)
     session = [*fakes.bluesky.access, *fakes.bluesky.refresh]  # JWTs from the login: credentials too
     assert leaks(places, fakes.secrets() + session) == []
+    assert fakes.errors() == []
+
+
+def undone(text: str) -> str:
+    """`text` with every change a server could make undone, written independently of the code:
+    line wraps joined, references and escapes decoded (twice), base64 runs decoded, one case."""
+    text = re.sub(r"[ \t]*(?:\r?\n|\\n)[ \t]*", "", text)
+    for _ in range(2):
+        text = text.replace("\\u0026", "&").replace("\\u003d", "=").replace("\\/", "/")
+        text = html.unescape(unquote(text))
+    decoded = []
+    for run in re.findall(r"[A-Za-z0-9+/]{16,}={0,2}", text):
+        try:
+            decoded.append(base64.b64decode(run + "=" * (-len(run) % 4)).decode("utf-8", "replace"))
+        except ValueError:
+            pass
+    return (text + " " + " ".join(decoded)).lower()
+
+
+def hidden_leaks(places: dict[str, str], secrets: list[str]) -> list[str]:
+    """Secrets readable in any place once every server-side change is undone."""
+    plain = {where: undone(text) for where, text in places.items()}
+    return [f"{where}: {secret!r}" for where, text in plain.items() for secret in secrets
+            if len(secret) >= 5 and any(s.lower() in text for s in (secret, secret.replace("+", " ")))]
+
+
+@pytest.mark.parametrize("form", sorted(ECHO_FORMS))
+def test_servers_that_echo_the_request_changed_leak_nothing(tmp_path, fakes, tweepy_to_fake, capsys,  # noqa: F811
+                                                            caplog, logfile, form):
+    """Each server echoes the request upper-cased, lower-cased, URL-encoded with lower-case hex, as a
+    form, escaped twice, with + decoded as a space, as HTML-safe JSON, as HTML references, wrapped
+    at 40 characters or base64-encoded: no boundary (ledger, preview, stdout, stderr, log) shows a
+    secret, whatever was done to it."""
+    fakes.teams.sig = "Ab+Cd/Ef==Gh12xyz"
+    caplog.set_level(logging.DEBUG)
+    settings = settings_for(tmp_path, fakes)
+    manifest(settings)
+    for fake in fakes.all():
+        fake.fail_next(f"{ECHO}:{form}")
+    assert main(["--settings", str(write_conf(tmp_path, settings))], env=fakes.env()) == 1
+    out, err = capsys.readouterr()
+    logged = caplog.text + logfile.read_text(encoding="utf-8")
+    failed = [r for r in ledger_records(settings) if r["event"] == "failed"]
+    assert {r["channel"] for r in failed} == {"x", "linkedin", "mastodon", "bluesky", "slack", "teams"}
+    assert any("***" in r["error"] for r in failed), failed  # the servers did echo secrets
+    places = haystacks(settings, out, err, logged)
+    session = [*fakes.bluesky.access, *fakes.bluesky.refresh]
+    assert hidden_leaks(places, fakes.secrets() + session) == []
     assert fakes.errors() == []
 
 
