@@ -15,7 +15,7 @@ from pelican.utils import pelican_open
 
 from plugins.settings import value_of
 
-from . import prefilter
+from . import blockfilter, highlight, prefilter
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,9 @@ def init(settings) -> None:
     if value_of(settings, "FAST_READER_PREFILTER"):
         prefilter.speed_up(body)
         prefilter.speed_up(fields)
+        blockfilter.speed_up(body)
+        blockfilter.speed_up(fields)
+        highlight.speed_up()
     _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),
                   settings=markdown_settings)
 

@@ -83,8 +83,8 @@ class FilteredInlineProcessor(InlineProcessor):
 
     Python-Markdown's `__handleInline` calls `__applyPattern` for every pattern of the pass in
     turn (about 15 in the main pass, 18 in smarty's), and that Python-level call costs more than the
-    regex scan itself. Here the text's trigger characters are looked up once (a C-level set
-    intersection) and the patterns worth trying for that set are planned once per set and cached;
+    regex scan itself. Here the text's trigger characters are looked up once (one C-level substring
+    test per character) and the patterns worth trying for that set are planned once per set and cached;
     the loop over them is the original one. Applying a pattern only ever replaces a span of the text
     with a placeholder (STX, letters, digits, ETX), which contains no trigger character, so a
     pattern that cannot match the text at the start cannot match it later in the loop either; after
@@ -93,9 +93,9 @@ class FilteredInlineProcessor(InlineProcessor):
     """
 
     triggers: dict[int, tuple[str, ...]]
-    plans: dict[frozenset[str], tuple[tuple[int, object, tuple[str, ...] | None], ...]]
+    plans: dict[tuple[str, ...], tuple[tuple[int, object, tuple[str, ...] | None], ...]]
     patterns: tuple[object, ...]  # the registry's patterns in its order, snapshot at `speed_up`
-    trigger_chars: frozenset[str]
+    trigger_chars: tuple[str, ...]
 
     def _InlineProcessor__handleInline(self, data, patternIndex=0):  # noqa: N802
         if isinstance(data, util.AtomicString):
@@ -103,7 +103,9 @@ class FilteredInlineProcessor(InlineProcessor):
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
         start, first = 0, patternIndex
         while True:
-            present = self.trigger_chars.intersection(data)
+            # one C-level substring test per trigger character: far cheaper than a set of the
+            # text's characters (which walks the whole paragraph)
+            present = tuple(filter(data.__contains__, self.trigger_chars))
             plan = self.plans.get(present)
             if plan is None:
                 plan = self.plans[present] = self._plan(present)
@@ -122,7 +124,21 @@ class FilteredInlineProcessor(InlineProcessor):
             else:
                 return data
 
-    def _plan(self, present: frozenset[str]) -> tuple[tuple[int, object, tuple[str, ...] | None], ...]:
+    def _InlineProcessor__processPlaceholders(self, data, parent, isText=True):  # noqa: N802, N803
+        """The original, short-cut for a text without placeholders (most of them: the patterns
+        found nothing): it only appends the text to `parent`'s text or tail, as the original's
+        last step does, and yields no elements."""
+        if not data or self._InlineProcessor__placeholder_prefix in data:  # type: ignore[attr-defined]
+            return InlineProcessor._InlineProcessor__processPlaceholders(  # type: ignore[attr-defined]
+                self, data, parent, isText)
+        text = util.AtomicString(data) if isinstance(data, util.AtomicString) else data
+        if not isText:
+            parent.tail = parent.tail + text if parent.tail else text
+        else:
+            parent.text = parent.text + text if parent.text else text
+        return []
+
+    def _plan(self, present: tuple[str, ...]) -> tuple[tuple[int, object, tuple[str, ...] | None], ...]:
         """(index, pattern, substrings) of every pattern that may match a text holding the trigger
         characters `present`: unknown patterns always; known ones when all characters of one
         trigger are there. `substrings`: the triggers to look for in the text itself before trying
@@ -132,7 +148,7 @@ class FilteredInlineProcessor(InlineProcessor):
             needed = self.triggers.get(id(pattern))
             if needed is None:
                 plan.append((index, pattern, None))
-            elif any(present.issuperset(part) for part in needed):
+            elif any(set(present).issuperset(part) for part in needed):
                 plan.append((index, pattern, needed if any(len(part) > 1 for part in needed) else None))
         return tuple(plan)
 
@@ -183,6 +199,14 @@ def _markdown_internals() -> bool:
     if "self.__applyPattern(" not in inspect.getsource(handle):
         raise AttributeError("InlineProcessor.__handleInline no longer loops over __applyPattern")
     util.AtomicString  # noqa: B018
+    process = InlineProcessor._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+    inspect.signature(process).bind(None, "data", "parent", True)
+    source = inspect.getsource(process)
+    if "self.__placeholder_prefix" not in source or "linkText(text)" not in source:
+        raise AttributeError("InlineProcessor.__processPlaceholders no longer links placeholder-free text")
+    probe = Markdown().treeprocessors["inline"]
+    if not isinstance(probe._InlineProcessor__placeholder_prefix, str):  # type: ignore[attr-defined]
+        raise AttributeError("InlineProcessor has no placeholder prefix")
     for item in Markdown().treeprocessors["inline"].inlinePatterns._priority:
         item.name  # noqa: B018 — (name, priority) items, read by `speed_up`
     return True
@@ -225,5 +249,6 @@ def speed_up(md: Markdown) -> int:
         proc.triggers = triggers
         proc.patterns = tuple(proc.inlinePatterns)  # the order `inlinePatterns[index]` gives
         proc.plans = {}
-        proc.trigger_chars = frozenset("".join(part for parts in triggers.values() for part in parts))
+        chars = {char for parts in triggers.values() for part in parts for char in part}
+        proc.trigger_chars = tuple(sorted(chars))
     return sum(len(triggers) for _, triggers in plan)

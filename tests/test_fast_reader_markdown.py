@@ -1,0 +1,190 @@
+"""fast_reader's Markdown speed-ups (inline and block prefilters, Pygments reuse) never change the HTML.
+
+Each skip rule claims "this pattern / processor cannot match a text without these characters".
+A randomized comparison proves it on thousands of generated snippets mixing everything the
+rules key on (quotes, dashes, entities, code, headings, HTML, `<`, references, tables, footnotes,
+invisible characters, other scripts): fast_reader's worker instance against plain
+Python-Markdown with the same settings, snippet by snippet, with Pelican's Markdown settings
+from pelicanconf.py.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import xml.etree.ElementTree as etree
+
+import pytest
+from sitebuild import REPO
+
+sys.path.insert(0, str(REPO))
+
+from markdown import Markdown  # noqa: E402
+from markdown.extensions import codehilite  # noqa: E402
+from pygments.util import ClassNotFound  # noqa: E402
+
+import pelicanconf  # noqa: E402
+from plugins import tripwire  # noqa: E402
+from plugins.fast_reader import blockfilter, convert, highlight, prefilter  # noqa: E402
+
+
+def pelican_markdown_settings() -> dict:
+    """pelicanconf's MARKDOWN as Pelican's MarkdownReader normalises it (extensions from the configs)."""
+    settings = {key: value for key, value in pelicanconf.MARKDOWN.items()}
+    settings["extensions"] = list(settings["extension_configs"])
+    return settings
+
+
+def fast_and_plain(settings: dict | None = None) -> tuple[Markdown, Markdown]:
+    """fast_reader's worker instance (built by convert.init, every speed-up on) and a plain one."""
+    settings = settings or pelican_markdown_settings()
+    convert.forget()
+    convert.init({"MARKDOWN": settings, "FORMATTED_FIELDS": ["summary"], "FAST_READER_PREFILTER": True})
+    fast = convert._STATE["body"]
+    convert.forget()
+    return fast, Markdown(**settings)
+
+
+@pytest.fixture
+def fresh_wires():
+    tripwire.forget_all()
+    yield
+    tripwire.forget_all()
+
+
+@pytest.fixture
+def plain_pygments():
+    """The plain side must use Pygments' own lookups: give them back around the comparison."""
+    yield
+    highlight.undo()
+
+
+# Pieces the generator strings together: every character class a skip rule keys on, in and out of
+# the contexts where it matters (line starts, code, HTML), plus hostile and non-Latin text.
+INLINE = [
+    "word", "the team's plan", "'single'", '"double"', "'80s", "rock 'n' roll", "O'Brien's", '"\'nested\'"',
+    "'\"set\"'", "'", '"', "--", "---", "----", "...", "....", ". . .", "<<angled>>", "<", ">", "<<", ">>",
+    "&", "&amp;", "&lt;", "&#39;", "&#x2014;", "AT&T", "*em*", "**strong**", "***both***", "_u_", "__uu__",
+    "snake_case_name", "2*3*4", "`code`", "``co`de``", "`it's -- ...`", "\\*", "\\`", "\\\\", "\\'", '\\"',
+    "[link](https://example.com/a--b)", "[it's](https://example.com/it's \"t\")", "![img](a.png)",
+    "[ref][1]", "[1]", "[^1]", "[^n]", "<https://example.com/a'b>", "<me@example.com>", "<b>it's</b>",
+    "<span title=\"x'y\">s</span>", "<!-- c -- 'x' -->", "  \n", "\u200b", "\u00ad", "\u200d", "\u202e",
+    "\ufeff", "Привет 'мир'", "«ёлки»", "東京の'駅'", "مرحبا \"عالم\"", "—", "–", "…", "klzzwxh:0001",
+    "wzxhzdk:3", "#", "#tag", "a#b", "|", "a | b", ":", "*[", "]:", "{: #id }", "{: .cls }", "[TOC]",
+    "x" * 500,
+]
+
+BLOCK = [
+    "# Heading 'one' -- {}", "## {} ##", "###### {}", "#no space {}", "{}\n===", "{}\n---", "{}\n- - -",
+    "---", "***", "___", "* * *", "> {}\n> > {}", ">{}", "- {}\n- {}\n    - {}", "1. {}\n2. {}",
+    "    indented {} -- code", "```\n{}\n```", "```python\nx = '{}'  # --\n```",
+    "```{{.python hl_lines=\"1\"}}\nprint('{}')\n```", "~~~js\nlet a = \"{}\"; // ...\n~~~",
+    "```nosuchlanguage\n{}\n```", "| a | b |\n|---|:-:|\n| {} | {} |", "a | b\n--|--\n{} | {}",
+    "Term {}\n:   Definition {}", "{} [^1]\n\n[^1]: Note {}", "[1]: https://example.com/{} \"Title\"",
+    "[ref]: <https://example.com> 'T'", "*[HTML]: Hyper {}", "HTML and {}", "<div>\n{}\n</div>",
+    "<div markdown=\"1\">\n{}\n</div>", "<h2>{}</h2>", "<p>&lt;{}&gt;</p>", "[TOC]", "{}\n{{: #custom-id }}",
+    "## {} {{: #dup }}\n\n## {} {{: #dup }}", "{}  \n{}", "{}",
+]
+
+
+def snippet(rng: random.Random) -> str:
+    """One generated Markdown document of a few blocks."""
+    def inline() -> str:
+        return " ".join(rng.choice(INLINE) for _ in range(rng.randint(1, 8)))
+
+    blocks = []
+    for _ in range(rng.randint(1, 6)):
+        shape = rng.choice(BLOCK)
+        blocks.append(shape.format(*(inline() for _ in range(shape.count("{}")))))
+    return rng.choice(["\n\n", "\n", "\n\n\n"]).join(blocks)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_fast_converter_gives_plain_markdowns_html_on_random_snippets(seed, plain_pygments):
+    fast, _ = fast_and_plain()
+    rng = random.Random(seed)
+    for number in range(250):
+        text = snippet(rng)
+        highlight.speed_up()
+        fast.reset()
+        got = fast.convert(text)
+        highlight.undo()
+        plain = Markdown(**pelican_markdown_settings())  # fresh: no state carried between snippets
+        assert got == plain.convert(text), (seed, number, text)
+
+
+def test_the_speed_ups_are_in_place():
+    fast, _ = fast_and_plain()
+    guarded = [name for name in blockfilter.EXPECTED if "test" in vars(fast.parser.blockprocessors[name])]
+    assert sorted(guarded) == sorted(blockfilter.EXPECTED)  # every guard derived for pelicanconf applies
+    assert type(fast.treeprocessors["inline"]) is prefilter.FilteredInlineProcessor
+    assert codehilite.get_lexer_by_name is not highlight.WIRE.get()[1]  # reused lexers and formatters
+    highlight.undo()
+    assert codehilite.get_lexer_by_name is highlight.WIRE.get()[1]
+
+
+def test_block_prefilter_leaves_unknown_and_changed_processors_alone():
+    from markdown.blockprocessors import BlockQuoteProcessor
+
+    md = Markdown(extensions=["markdown.extensions.extra"])
+    changed = BlockQuoteProcessor(md.parser)
+    changed.RE = __import__("re").compile(r"(^|\n)[ ]{0,3}%[ ]?(.*)")  # a quote marked with % instead
+    md.parser.blockprocessors.register(changed, "quote", 20)
+    md.parser.blockprocessors.register(BlockQuoteProcessor(md.parser), "custom", 19)
+    blockfilter.speed_up(md)
+    assert "test" not in vars(md.parser.blockprocessors["quote"])  # known name, other regex
+    assert "test" not in vars(md.parser.blockprocessors["custom"])  # unknown name
+    assert "test" in vars(md.parser.blockprocessors["hashheader"])
+    assert md.convert("% quoted") == "<blockquote>\n<p>quoted</p>\n</blockquote>"
+    count = blockfilter.speed_up(md)
+    assert count == 0  # idempotent: already guarded processors are not wrapped twice
+
+
+@pytest.mark.parametrize("guard, block, can_match", [
+    ("quote", "no angle here", False), ("quote", "  > quoted", True),
+    ("hashheader", "plain", False), ("hashheader", "## h", True),
+    ("hr", "- - x", False), ("hr", "- - -", True), ("hr", "_ _ _", True), ("hr", "*-*-", False),
+    ("setextheader", "one line ===", False), ("setextheader", "Title\n===", True),
+    ("setextheader", "Title\nnext", False), ("deflist", "Term\nno colon", False),
+    ("reference", "[a] : b", False), ("reference", "[a]: b", True),
+    ("footnote", "[ ^1]: x", False), ("abbr", "* [X]: y", False), ("table", "a\nb", False),
+])
+def test_block_guards_are_necessary_conditions(guard, block, can_match):
+    """A guard says "cannot match" only for blocks on which the processor's own test/run does nothing."""
+    md = Markdown(extensions=["markdown.extensions.extra"])
+    processor = md.parser.blockprocessors[guard]
+    parent = etree.Element("div")
+    assert blockfilter.EXPECTED[guard][2](block) is can_match
+    if not can_match:  # the unguarded processor agrees: not taken, or taken and given back
+        blocks = [block]
+        taken = processor.test(parent, block)
+        assert not taken or processor.run(parent, blocks) is False
+        assert blocks == [block]
+
+
+def test_pygments_reuse_keys_on_every_option(plain_pygments):
+    highlight.speed_up()
+    lexer = codehilite.get_lexer_by_name
+    assert lexer("python", stripnl=False) is lexer("python", stripnl=False)
+    assert lexer("python", stripnl=False) is not lexer("python", stripnl=True)
+    formatter = codehilite.get_formatter_by_name
+    assert formatter("html", hl_lines=[1]) is not formatter("html", hl_lines=[2])
+    with pytest.raises(ClassNotFound):  # an unknown language still raises, so codehilite falls back
+        lexer("no-such-language-at-all")
+    text = ("```python hl_lines=\"2\"\na = 1\nb = 'x'\n```\n\n```python\na = 1\nb = 'x'\n```\n\n"
+            "```python linenums=\"1\"\nc\n```")
+    fast, _ = fast_and_plain()
+    highlight.speed_up()
+    got = [fast.reset().convert(text) for _ in range(2)]
+    highlight.undo()
+    assert got == [Markdown(**pelican_markdown_settings()).convert(text)] * 2
+
+
+def test_tripped_wires_leave_markdown_alone(monkeypatch, fresh_wires, plain_pygments):
+    monkeypatch.setitem(blockfilter.PROVEN, "markdown", "3.0.0")
+    monkeypatch.setitem(highlight.PROVEN, "pygments", "1.0")
+    md = Markdown(extensions=["markdown.extensions.extra"])
+    assert blockfilter.speed_up(md) == 0
+    assert not any("test" in vars(p) for p in md.parser.blockprocessors)
+    assert highlight.speed_up() is False
+    assert codehilite.get_lexer_by_name.__module__.startswith("pygments")
