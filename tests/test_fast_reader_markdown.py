@@ -70,6 +70,8 @@ INLINE = [
     "[ref][1]", "[1]", "[^1]", "[^n]", "<https://example.com/a'b>", "<me@example.com>", "<b>it's</b>",
     "<span title=\"x'y\">s</span>", "<!-- c -- 'x' -->", "  \n", "\u200b", "\u00ad", "\u200d", "\u202e",
     "\ufeff", "Привет 'мир'", "«ёлки»", "東京の'駅'", "مرحبا \"عالم\"", "—", "–", "…", "klzzwxh:0001",
+    "&#8211;'x", "&#8212;\"x", "&nbsp;'x", "&mdash;\"x", "&ndash;'x", "–'x", "—\"x", "--'x", "\t'x",
+    "x'", "x\"", "'x", "\"x", "'s", "'80s", "\"'", "'\"", "x\"'y", "y'\"x", "''", '""', "-'-", ".'.",
     "wzxhzdk:3", "#", "#tag", "a#b", "|", "a | b", ":", "*[", "]:", "{: #id }", "{: .cls }", "[TOC]",
     "x" * 500,
 ]
@@ -188,3 +190,22 @@ def test_tripped_wires_leave_markdown_alone(monkeypatch, fresh_wires, plain_pygm
     assert not any("test" in vars(p) for p in md.parser.blockprocessors)
     assert highlight.speed_up() is False
     assert codehilite.get_lexer_by_name.__module__.startswith("pygments")
+
+
+def test_smarty_anchor_search_finds_what_a_plain_search_finds():
+    """`_search` starts `lead` characters before the next anchor: on random strings of the pieces
+    smarty's regexes look at, from every start position, it finds exactly `regex.search`'s match."""
+    import re
+
+    pieces = ["'", '"', "-", "--", "---", ".", "...", "<<", ">>", "&#8211;", "&#8212;", "&nbsp;", "&mdash;",
+              "&ndash;", "–", "—", " ", "\t", "\n", "a", "s", "80s", "9", "(", "[", "\x02", "\x03", "é", "!"]
+    rng = random.Random(11)
+    anchors = prefilter.smarty_anchors()
+    for regex_text, (anchor, lead) in anchors.items():
+        regex = re.compile(regex_text)
+        for _ in range(3000):
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+            for pos in range(len(text) + 1):
+                want = regex.search(text, pos)
+                got = prefilter._search(regex, text, pos, anchor, lead)
+                assert (got and got.span()) == (want and want.span()), (regex_text, text, pos)

@@ -15,6 +15,7 @@ the inline registry's private order, so it is applied only on the Python-Markdow
 from __future__ import annotations
 
 import inspect
+import re
 
 from markdown import Markdown, util
 from markdown.treeprocessors import InlineProcessor
@@ -77,6 +78,10 @@ EXPECTED = {
     "smarty-right-angle-quotes": r"\>\>",
 }
 
+#: a smarty substitution as FilteredInlineProcessor._substitute applies it:
+#: (regex, replacement parts, its Markdown, anchor, lead)
+Substitute = tuple[re.Pattern[str], tuple[int | str, ...], Markdown, str | None, int]
+
 
 class FilteredInlineProcessor(InlineProcessor):
     """Python-Markdown's InlineProcessor that tries, on each text, only the patterns that can match.
@@ -96,6 +101,8 @@ class FilteredInlineProcessor(InlineProcessor):
     plans: dict[tuple[str, ...], tuple[tuple[int, object, tuple[str, ...] | None], ...]]
     patterns: tuple[object, ...]  # the registry's patterns in its order, snapshot at `speed_up`
     trigger_chars: tuple[str, ...]
+    #: id(pattern) → (regex, replacement parts, Markdown, anchor, lead) of smarty's substitutions
+    substitutes: dict[int, Substitute]
 
     def _InlineProcessor__handleInline(self, data, patternIndex=0):  # noqa: N802
         if isinstance(data, util.AtomicString):
@@ -114,6 +121,13 @@ class FilteredInlineProcessor(InlineProcessor):
                     continue
                 if substrings is not None and not any(part in data for part in substrings):
                     continue  # its characters are all there, but not side by side ("." is not "...")
+                substitute = self.substitutes.get(id(pattern))
+                if substitute is not None:
+                    data, matched = self._substitute(data, *substitute)
+                    if matched:
+                        first = index + 1
+                        break
+                    continue
                 matched, tries = True, 0
                 while matched:  # the original loop: re-apply a pattern while it matches, then the next
                     data, matched, start = apply(pattern, data, index, start)
@@ -124,19 +138,66 @@ class FilteredInlineProcessor(InlineProcessor):
             else:
                 return data
 
+    def _substitute(self, data: str, regex: re.Pattern[str], replace: tuple[int | str, ...],
+                    md: Markdown, anchor: str | None, lead: int) -> tuple[str, bool]:
+        """Every match of one smarty substitution, as `__applyPattern` + `handleMatch` do them one
+        call at a time: each match, searched from just past the previous placeholder in the text as
+        it is now, becomes its replacement (groups and HTML-stashed entities) stashed as a string
+        node behind a placeholder; True when anything matched. Each search starts near the next
+        `anchor` (see `ANCHORS`) instead of scanning the text position by position."""
+        match = _search(regex, data, 0, anchor, lead)
+        if match is None:
+            return data, False
+        stashed, store = self.stashed_nodes, md.htmlStash.store
+        while match is not None:
+            result = ""
+            for part in replace:
+                result += match.group(part) if isinstance(part, int) else store(part)
+            number = f"{len(stashed):04d}"
+            placeholder = util.INLINE_PLACEHOLDER % number
+            stashed[number] = result
+            start, end = match.span()
+            data = f"{data[:start]}{placeholder}{data[end:]}"
+            match = _search(regex, data, start + len(placeholder), anchor, lead)
+        return data, True
+
     def _InlineProcessor__processPlaceholders(self, data, parent, isText=True):  # noqa: N802, N803
         """The original, short-cut for a text without placeholders (most of them: the patterns
-        found nothing): it only appends the text to `parent`'s text or tail, as the original's
-        last step does, and yields no elements."""
-        if not data or self._InlineProcessor__placeholder_prefix in data:  # type: ignore[attr-defined]
-            return InlineProcessor._InlineProcessor__processPlaceholders(  # type: ignore[attr-defined]
-                self, data, parent, isText)
-        text = util.AtomicString(data) if isinstance(data, util.AtomicString) else data
+        found nothing) or whose placeholders all stand for plain strings (smarty's substitutions,
+        entities, escapes): the original then only appends the text, placeholders replaced by
+        their strings, to `parent`'s text or tail, piece by piece, and yields no elements."""
+        if not data:
+            return []
+        if self._InlineProcessor__placeholder_prefix in data:  # type: ignore[attr-defined]
+            text = self._strings_only(data)
+            if text is None:
+                return InlineProcessor._InlineProcessor__processPlaceholders(  # type: ignore[attr-defined]
+                    self, data, parent, isText)
+            if not text:
+                return []
+        else:
+            text = util.AtomicString(data) if isinstance(data, util.AtomicString) else data
         if not isText:
             parent.tail = parent.tail + text if parent.tail else text
         else:
             parent.text = parent.text + text if parent.text else text
         return []
+
+    def _strings_only(self, data: str) -> str | None:
+        """`data` with its placeholders replaced by their stashed strings; None when the original
+        must run: a stashed element, an unknown or malformed placeholder, a str subclass."""
+        if type(data) is not str:
+            return None
+        pieces = util.INLINE_PLACEHOLDER_RE.split(data)  # text, id, text, id, ..., text
+        numbers = pieces[1::2]
+        if data.count(self._InlineProcessor__placeholder_prefix) != len(numbers):  # type: ignore[attr-defined]
+            return None
+        stashed = self.stashed_nodes
+        nodes = [stashed.get(number) for number in numbers]
+        if not all(type(node) is str for node in nodes):
+            return None
+        pieces[1::2] = nodes
+        return "".join(pieces)
 
     def _plan(self, present: tuple[str, ...]) -> tuple[tuple[int, object, tuple[str, ...] | None], ...]:
         """(index, pattern, substrings) of every pattern that may match a text holding the trigger
@@ -169,6 +230,56 @@ def quote_triggers() -> dict[str, tuple[str, ...]]:
         smarty.closingDoubleQuotesRegex: double, smarty.closingDoubleQuotesRegex2: double,
         smarty.remainingDoubleQuotesRegex: double,
     }
+
+
+def smarty_anchors() -> dict[str, tuple[str, int]]:
+    """smarty's regexes → (anchor, lead): every match holds `anchor` at most `lead` characters
+    after its start. The lookbehinds and lookaheads around it consume nothing; only the opening
+    quotes consume what precedes the quote (`openingQuotesBase`: a space, `--`, a dash, `&nbsp;`,
+    `&mdash;`, `&#8211;` — 7 characters at most)."""
+    from markdown.extensions import smarty
+
+    return {
+        smarty.singleQuoteStartRe: ("'", 0), smarty.doubleQuoteStartRe: ('"', 0),
+        smarty.doubleQuoteSetsRe: ("\"'", 0), smarty.singleQuoteSetsRe: ("'\"", 0),
+        smarty.doubleQuoteSetsRe2: ("'\"", 0), smarty.singleQuoteSetsRe2: ("\"'", 0),
+        smarty.decadeAbbrRe: ("'", 0), smarty.openingSingleQuotesRegex: ("'", 7),
+        smarty.closingSingleQuotesRegex: ("'", 0), smarty.closingSingleQuotesRegex2: ("'", 0),
+        smarty.remainingSingleQuotesRegex: ("'", 0), smarty.openingDoubleQuotesRegex: ('"', 7),
+        smarty.closingDoubleQuotesRegex: ('"', 0), smarty.closingDoubleQuotesRegex2: ('"', 0),
+        smarty.remainingDoubleQuotesRegex: ('"', 0),
+        r"(?<!-)---(?!-)": ("---", 0), r"(?<!-)--(?!-)": ("--", 0), r"(?<!\.)\.{3}(?!\.)": ("...", 0),
+        r"\<\<": ("<<", 0), r"\>\>": (">>", 0),
+    }
+
+
+def _search(regex: re.Pattern[str], data: str, pos: int, anchor: str | None,
+            lead: int) -> re.Match[str] | None:
+    """`regex.search(data, pos)`, started `lead` characters before the first `anchor` at or after
+    `pos`: no match can start earlier (it would hold an earlier anchor), and where a match starts
+    does not depend on where the search began (lookbehinds see the text before it, `^` only the
+    real start)."""
+    if anchor is None:
+        return regex.search(data, pos)
+    at = data.find(anchor, pos)
+    if at < 0:
+        return None
+    return regex.search(data, max(pos, at - lead))
+
+
+def substitutes_of(registry) -> dict[int, Substitute]:
+    """smarty's SubstituteTextPattern instances of an inline registry (exactly that class, with
+    smarty's own handleMatch and no ancestor exclusions), for `FilteredInlineProcessor._substitute`."""
+    from markdown.extensions.smarty import SubstituteTextPattern
+
+    anchors = smarty_anchors()
+    found = {}
+    for pattern in registry:
+        if (type(pattern) is SubstituteTextPattern and not pattern.ANCESTOR_EXCLUDES
+                and pattern.getCompiledRegExp() is pattern.compiled_re):
+            anchor, lead = anchors.get(pattern.compiled_re.pattern, (None, 0))
+            found[id(pattern)] = (pattern.compiled_re, tuple(pattern.replace), pattern.md, anchor, lead)
+    return found
 
 
 def _triggers(name: str, pattern, quotes: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
@@ -209,12 +320,19 @@ def _markdown_internals() -> bool:
         raise AttributeError("InlineProcessor has no placeholder prefix")
     for item in Markdown().treeprocessors["inline"].inlinePatterns._priority:
         item.name  # noqa: B018 — (name, priority) items, read by `speed_up`
+    util.INLINE_PLACEHOLDER_RE  # noqa: B018 — `_strings_only` splits on it
+    from markdown.extensions.smarty import SubstituteTextPattern
+
+    if "self.md.htmlStash.store(part)" not in inspect.getsource(SubstituteTextPattern.handleMatch):
+        raise AttributeError("smarty's SubstituteTextPattern.handleMatch is not what _substitute repeats")
+    if "self.__stashNode(node" not in inspect.getsource(method):
+        raise AttributeError("InlineProcessor.__applyPattern no longer stashes the node it made")
     return True
 
 
 WIRE = Tripwire("fast_reader's inline prefilter", proven=PROVEN,
-                uses="Python-Markdown's private InlineProcessor.__handleInline, __applyPattern and "
-                     "Registry._priority",
+                uses="Python-Markdown's private InlineProcessor.__handleInline, __applyPattern, "
+                     "__processPlaceholders, Registry._priority and smarty's SubstituteTextPattern",
                 public="Python-Markdown's unfiltered inline passes", tests="tests/test_fast_reader.py",
                 setup=_markdown_internals)
 
@@ -240,15 +358,16 @@ def speed_up(md: Markdown) -> int:
                 needed = _triggers(item.name, pattern, quotes)
                 if needed is not None:
                     triggers[id(pattern)] = needed
-            plan.append((proc, triggers))
+            plan.append((proc, triggers, substitutes_of(registry)))
     except (AttributeError, KeyError, TypeError, ImportError) as exc:
         WIRE.trip(exc)
         return 0
-    for proc, triggers in plan:
+    for proc, triggers, substitutes in plan:
         proc.__class__ = FilteredInlineProcessor
+        proc.substitutes = substitutes
         proc.triggers = triggers
         proc.patterns = tuple(proc.inlinePatterns)  # the order `inlinePatterns[index]` gives
         proc.plans = {}
         chars = {char for parts in triggers.values() for part in parts for char in part}
         proc.trigger_chars = tuple(sorted(chars))
-    return sum(len(triggers) for _, triggers in plan)
+    return sum(len(triggers) for _, triggers, _ in plan)
