@@ -178,3 +178,12 @@ def test_make_brand_reports_path_line_col_and_fix_write_deletes_only_prose_contr
     fixed = cli("--config", "brand.yml", "--fix", "write", "content", cwd=tmp_path)
     assert fixed.returncode == 0, fixed.stderr
     assert path.read_bytes() == text.replace(f"{RLE}rise, costs fall{PDF}", "rise, costs fall").encode()
+
+
+def test_a_social_text_with_a_code_name_stored_backwards_is_a_confidential_error(cfg):
+    """Composed social texts go through check_social_text before any network call (publish.brand)."""
+    found = core.check_social_text(f"Big news: {RLO}nifeulB tcejorP{PDF} is here", cfg, channel="x")
+    assert [(f.rule, f.severity, f.column) for f in found if f.rule == "confidential"] == [
+        ("confidential", "error", 12)]
+    internal = core.check_social_text(f"{RLO}nifeulB tcejorP{PDF}", cfg, audience="internal", channel="slack")
+    assert not [f for f in internal if f.rule == "confidential"]
