@@ -201,3 +201,76 @@ def test_capitals_in_a_table_are_labels_and_data_not_shouting(cfg):
              "TICKER | NOTE\n--- | ---\nCAT | HUGE\n\n")
     assert caps(cfg, table + "It is FREE and the news is HUGE.\n") == [("FREE", "free"), ("HUGE", "huge")]
     assert caps(cfg, "A line with a | pipe that is NOT a table.\n") == [("NOT", "not")]
+
+
+# ---------------------------------------------------------------- headings set in capitals
+
+def shouted(cfg, body: str, **kw) -> list[tuple[int, str]]:
+    """(line, words) of every capitals finding in a post whose body ends with `body`."""
+    src = post(FILLER * 30 + "\n" + body, **kw)
+    return [(f.line, f.message.split("'")[1]) for f in find(cfg, src, "hype") if "capitals" in f.message]
+
+
+def rendered_headings(body: str) -> str:
+    """The text of every heading Python-Markdown renders from `body` with the site's extensions."""
+    import markdown
+    from bs4 import BeautifulSoup
+
+    from pelicanconf import MARKDOWN
+
+    html = markdown.markdown(body, extensions=list(MARKDOWN["extension_configs"]),
+                             extension_configs=MARKDOWN["extension_configs"])
+    return " ".join(h.get_text() for h in BeautifulSoup(html, "html.parser").select("h1,h2,h3,h4,h5,h6"))
+
+
+HEADINGS = {
+    "atx h2": "## OUR RESULTS\n\nThe close is calm.\n",
+    "atx h1 and h6": "# WE ARE HIRING\n\nText.\n\n###### THE NEXT STEPS\n\nText.\n",
+    "atx closed": "## OUR RESULTS ##\n\nText.\n",
+    "atx without a space": "##OUR RESULTS\n\nText.\n",
+    "setext =": "OUR RESULTS\n===========\n\nText.\n",
+    "setext -": "WHAT COMES NEXT\n---\n\nText.\n",
+    "emphasis": "## **OUR RESULTS**\n\nText.\n",
+    "emphasis inside": "## OUR *GREAT* RESULTS\n\nText.\n",
+    "long name": "## " + "GREATNESS " * 50 + "\n\nText.\n",
+    "cyrillic": "## НАШИ РЕЗУЛЬТАТЫ\n\nText.\n",
+}
+
+
+@pytest.mark.parametrize("name", sorted(HEADINGS))
+def test_a_heading_set_in_capitals_is_not_shouting(cfg, name):
+    body = HEADINGS[name]
+    assert rendered_headings(body).strip()  # Pelican's Markdown does render it as a heading
+    assert shouted(cfg, body) == []
+
+
+@pytest.mark.parametrize("body", [
+    "## Our results\nWE ARE HIRING. Join us.\n",  # right under the heading, no blank line
+    "## OUR RESULTS\n\nWE ARE HIRING. Join us.\n",
+    "OUR RESULTS\n===========\nWE ARE HIRING. Join us.\n",
+])
+def test_an_all_caps_sentence_under_a_heading_still_shouts(cfg, body):
+    line = position(post(FILLER * 30 + "\n" + body), "WE ARE")[0]
+    assert shouted(cfg, body) == [(line, "WE ARE HIRING")]
+
+
+@pytest.mark.parametrize("body", [
+    "Text before.\nOUR RESULTS\n---\n",  # a paragraph line and a rule: not a heading on the page
+    "Text before.\nOUR RESULTS\n===========\n",  # not the first line of its block: a paragraph
+    "   # OUR RESULTS\n",  # Python-Markdown: spaces before the marks make a paragraph
+    "- OUR RESULTS ARE HERE\n",
+])
+def test_capitals_that_only_look_like_a_heading_still_shout(cfg, body):
+    assert "OUR RESULTS" not in rendered_headings(body)
+    assert [words for _, words in shouted(cfg, body)] and all("OUR" in w for _, w in shouted(cfg, body))
+
+
+def test_a_heading_in_a_code_block_is_never_read_and_hype_words_in_headings_still_count(cfg):
+    assert shouted(cfg, "```\n# OUR RESULTS ARE GREAT\n```\n\n    # WE ARE HIRING\n") == []
+    src = post(FILLER * 30 + "\n## REVOLUTIONARY RESULTS\n\nText.\n")
+    assert [f.message.split("'")[1] for f in find(cfg, src, "hype")] == ["REVOLUTIONARY"]
+
+
+def test_the_title_field_in_capitals_is_still_reported(cfg):
+    """The title is what readers see first (feeds, cards, social texts): not a body heading."""
+    assert shouted(cfg, "Text.\n", header="Title: WE ARE HIRING") == [(1, "WE ARE HIRING")]

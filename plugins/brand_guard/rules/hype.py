@@ -11,7 +11,9 @@ English word ("FREE", "WE ARE HIRING") or a long word. Capitals that are names a
 acronyms and tickers (short capitals words that are not common words: ESG, NVDA, IFRS), known
 acronyms (`hype.acronyms`), names in brand.yml `names:`, words before a legal form ("STRABAG SE",
 "ACME Inc."), and capitals words that recur in the post (a company that writes its name in capitals).
-Inside emphasis (`**NOW**`) only listed names and acronyms are exempt.
+Inside emphasis (`**NOW**`) only listed names and acronyms are exempt. A Markdown heading set in
+capitals (`## OUR RESULTS`, setext too) is typography, not shouting (`headings`); hype words in it
+still count, and so does the title field (what readers see first, also in feeds and cards).
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from ..patterns import (
     trie_regex,
     word_pattern,
 )
+from .headings import in_heading
 from .names import LEGAL_FORM_WORDS, LEGAL_NAME
 
 #: Calls to action that belong in an advert, not in a leader's post (folded into the same trie
@@ -118,6 +121,8 @@ def check_hype(
                 matches.append((m, kind))
     for run in _CAPS.finditer(text):
         span = _shouting_span(text, run, matcher, source)
+        if span is not None and place == "body" and source is not None and in_heading(span[0], text, source):
+            continue  # "## OUR RESULTS": a heading set in capitals is typography, not a raised voice
         if span is not None:
             matches.append((_Span(*span, text), "caps"))
     if "!" in text:
