@@ -47,8 +47,22 @@ class Field:
     line: int  # 1-based line of the key
 
 
+#: The last text parsed and its result: post_contract's reader hands the same text object to three
+#: checks (header, names, placeholders), so the header is parsed once per post.
+_LAST: list = [None, None]
+
+
 def parse_header(text: str) -> tuple[dict[str, Field], int]:
     """Header fields (first occurrence wins, like Pelican) and the offset where the body starts."""
+    if text is _LAST[0]:  # the same object (the memo holds it, so its id cannot be reused)
+        fields, body = _LAST[1]
+        return dict(fields), body  # a copy: a caller may change its dict
+    fields, body = _parse_header(text)
+    _LAST[:] = [text, (fields, body)]
+    return dict(fields), body
+
+
+def _parse_header(text: str) -> tuple[dict[str, Field], int]:
     fields: dict[str, Field] = {}
     pos = 0
     number = 0
