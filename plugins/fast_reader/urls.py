@@ -1,4 +1,4 @@
-"""Each post's `url` and `save_as`, computed once per build while pages are written.
+"""Each post's (and tag's, category's, author's) URLs, computed once per build while pages are written.
 
 Pelican's `Content.url` and `.save_as` are properties: every access copies the metadata, finds the
 relative source path, formats the date and the `*_URL` pattern again. The theme asks for a post's
@@ -9,19 +9,25 @@ from `get_writer` (after `all_generators_finalized` and its receivers) until `fi
 `Content.get_url_setting` answers from a per-build memo; outside that window — reading, plugins'
 changes to metadata, a resident dev process editing objects between two builds — it computes as
 Pelican does. Each build starts an empty memo, held by this module (never on the objects, which
-Pelican may pickle into its content cache), and drops it at `finalized`.
+Pelican may pickle into its content cache), and drops it at `finalized`. Tags, categories and
+authors (`URLWrapper`) format their `url`, `save_as` and `page_name` from the settings at every
+access too — once per card on every listing page, in the byline and tag list: the same memo
+answers them in the same window.
 
-It replaces Pelican's `Content.get_url_setting` (the one place both properties go through), so it
-is used only on the Pelican versions in `PROVEN`; on any other the tripwire logs once and every
-URL is computed by Pelican. `FAST_URL_MEMO = False` turns it off.
+It replaces Pelican's `Content.get_url_setting` (the one place both properties go through) and
+`URLWrapper`'s three URL properties, so it is used only on the Pelican versions in `PROVEN`; on any
+other the tripwire logs once and every URL is computed by Pelican. `FAST_URL_MEMO = False` turns it
+off.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 
 from pelican import signals
 from pelican.contents import Content
+from pelican.urlwrappers import URLWrapper
 
 from plugins.settings import value_of
 from plugins.tripwire import Tripwire
@@ -31,25 +37,47 @@ PROVEN = {"pelican": "4.12.0"}
 
 #: id(content) → (content, {key: value}) while a build writes; None outside that window. The entry
 #: holds the object, so its id cannot be reused by another object before the memo is dropped.
-_MEMO: list[dict[int, tuple[Content, dict[str, str]]] | None] = [None]
+_MEMO: list[dict[int, tuple[object, dict[str, str]]] | None] = [None]
 
 
-def _memo_get_url_setting(self: Content, key: str) -> str:
+def _remembered(obj: object, key: str, compute, *args) -> str:
+    """`compute(obj, *args)`, from this build's memo while pages are written."""
     memo = _MEMO[0]
     if memo is None:
-        return _PELICAN_GET_URL_SETTING(self, key)
-    entry = memo.get(id(self))
+        return compute(obj, *args)
+    entry = memo.get(id(obj))
     if entry is None:
-        entry = memo[id(self)] = (self, {})
+        entry = memo[id(obj)] = (obj, {})
     values = entry[1]
     try:
         return values[key]
     except KeyError:
-        value = values[key] = _PELICAN_GET_URL_SETTING(self, key)
+        value = values[key] = compute(obj, *args)
         return value
 
 
+def _memo_get_url_setting(self: Content, key: str) -> str:
+    return _remembered(self, key, _PELICAN_GET_URL_SETTING, key)
+
+
 _PELICAN_GET_URL_SETTING = Content.get_url_setting
+#: URLWrapper's URL properties as Pelican defines them: `functools.partial(_from_settings, ...)`
+_WRAPPER_PROPERTIES = ("url", "save_as", "page_name")
+_PELICAN_WRAPPER_GETTERS = {name: getattr(URLWrapper, name).fget for name in _WRAPPER_PROPERTIES}
+
+
+def _wrapper_property(name: str) -> property:
+    getter = _PELICAN_WRAPPER_GETTERS[name]
+    key = f"wrapper:{name}"  # never a Content key: each object has its own entry anyway
+
+    def fget(self):
+        return _remembered(self, key, getter)
+
+    fget.__name__ = name
+    return property(fget)
+
+
+_MEMO_WRAPPER_PROPERTIES = {name: _wrapper_property(name) for name in _WRAPPER_PROPERTIES}
 
 
 def _pelican_internals() -> bool:
@@ -62,11 +90,23 @@ def _pelican_internals() -> bool:
     inspect.signature(_PELICAN_GET_URL_SETTING).bind(None, "url")
     if Content.get_url_setting not in (_PELICAN_GET_URL_SETTING, _memo_get_url_setting):
         raise AttributeError("Content.get_url_setting was replaced by someone else")
+    # URLWrapper's properties must be Pelican's partials of `_from_settings` (the wrapper's name,
+    # slug and settings are all they read) and nobody else's replacement.
+    for name, getter in _PELICAN_WRAPPER_GETTERS.items():
+        if not (isinstance(getter, functools.partial) and getter.func is URLWrapper._from_settings):
+            raise AttributeError(f"URLWrapper.{name} is no longer a partial of _from_settings")
+        current = getattr(URLWrapper, name)
+        if current is not _MEMO_WRAPPER_PROPERTIES[name] and current.fget is not getter:
+            raise AttributeError(f"URLWrapper.{name} was replaced by someone else")
+    for cls in URLWrapper.__subclasses__():
+        if any(name in vars(cls) for name in _WRAPPER_PROPERTIES):
+            raise AttributeError(f"{cls.__name__} defines its own URL properties")
     return True
 
 
 WIRE = Tripwire("fast_reader's URL memo", proven=PROVEN,
-                uses="Pelican's Content.get_url_setting, replaced for the writing phase",
+                uses="Pelican's Content.get_url_setting and URLWrapper's URL properties, replaced "
+                     "for the writing phase",
                 public="Pelican's URL properties, computed at every access",
                 tests="tests/test_fast_reader.py", setup=_pelican_internals)
 
@@ -77,6 +117,8 @@ def start_writing(pelican) -> None:
     if not value_of(pelican.settings, "FAST_URL_MEMO") or WIRE.get() is None:
         return
     Content.get_url_setting = _memo_get_url_setting
+    for name, prop in _MEMO_WRAPPER_PROPERTIES.items():
+        setattr(URLWrapper, name, prop)
     _MEMO[0] = {}
 
 
