@@ -7,6 +7,7 @@ tripwire (plugins/tripwire.py) logs once and Pelican's own reader reads every fi
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -146,8 +147,12 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
         used = 1
     else:
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(used) as pool:
-            results = pool.map(convert.convert, paths, chunksize=writer.chunksize(len(paths), used))
+        gc.freeze()  # workers' GC leaves the inherited heap alone (fewer copy-on-write pages)
+        try:
+            with ctx.Pool(used) as pool:
+                results = pool.map(convert.convert, paths, chunksize=writer.chunksize(len(paths), used))
+        finally:
+            gc.unfreeze()
     count = 0
     for path, ready in results:
         if ready is not None:

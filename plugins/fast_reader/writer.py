@@ -107,13 +107,14 @@ class ParallelWriter(Writer):
                 _render(jobs, index)
             used = 1
         else:
-            _JOBS[:] = jobs
+            rest = _render_first_of_each_template(jobs)
+            _JOBS[:] = rest
             gc.collect()
             gc.freeze()  # keep the workers' GC off the inherited heap (fewer copy-on-write pages)
             try:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(used) as pool:
-                    pool.map(_render_inherited, range(len(jobs)), chunksize=chunksize(len(jobs), used))
+                    pool.map(_render_inherited, range(len(rest)), chunksize=chunksize(len(rest), used))
             finally:
                 gc.unfreeze()
                 _JOBS.clear()
@@ -151,6 +152,24 @@ def _render(jobs: list[tuple], index: int) -> None:
     output = template.render(localcontext)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(output)
+
+
+def _render_first_of_each_template(jobs: list[tuple]) -> list[tuple]:
+    """Render one page of each template here, before forking; returns the other jobs.
+
+    Jinja compiles a template the first time it is rendered, imported or extended: the theme's
+    base and macro templates would otherwise be compiled again in every worker of every flush.
+    Rendered here, the workers inherit them compiled (and the first listing cards memoized).
+    """
+    seen: set[int] = set()
+    rest = []
+    for index, job in enumerate(jobs):
+        if id(job[1]) in seen:
+            rest.append(job)
+        else:
+            seen.add(id(job[1]))
+            _render(jobs, index)
+    return rest
 
 
 def _render_inherited(index: int) -> None:
