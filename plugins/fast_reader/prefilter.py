@@ -81,6 +81,8 @@ EXPECTED = {
 #: a smarty substitution as FilteredInlineProcessor._substitute applies it:
 #: (regex, replacement parts, its Markdown, anchor, lead)
 Substitute = tuple[re.Pattern[str], tuple[int | str, ...], Markdown, str | None, int]
+#: one pattern of a plan: (index in the registry, pattern, substrings to look for, Substitute or None)
+Step = tuple[int, object, tuple[str, ...] | None, Substitute | None]
 
 
 class FilteredInlineProcessor(InlineProcessor):
@@ -92,13 +94,13 @@ class FilteredInlineProcessor(InlineProcessor):
     test per character) and the patterns worth trying for that set are planned once per set and cached;
     the loop over them is the original one. Applying a pattern only ever replaces a span of the text
     with a placeholder (STX, letters, digits, ETX), which contains no trigger character, so a
-    pattern that cannot match the text at the start cannot match it later in the loop either; after
-    a match the remaining patterns are planned again for what is left (the last apostrophe educated,
-    the other quote patterns are not tried).
+    pattern that cannot match the text at the start cannot match it later in the loop either (a
+    pattern whose characters a match removed is still tried, and finds nothing). smarty's
+    substitutions are applied by `_substitute`, the same steps in one loop.
     """
 
     triggers: dict[int, tuple[str, ...]]
-    plans: dict[tuple[str, ...], tuple[tuple[int, object, tuple[str, ...] | None], ...]]
+    plans: dict[tuple[str, ...], tuple[Step, ...]]
     patterns: tuple[object, ...]  # the registry's patterns in its order, snapshot at `speed_up`
     trigger_chars: tuple[str, ...]
     #: id(pattern) → (regex, replacement parts, Markdown, anchor, lead) of smarty's substitutions
@@ -108,46 +110,39 @@ class FilteredInlineProcessor(InlineProcessor):
         if isinstance(data, util.AtomicString):
             return data
         apply = self._InlineProcessor__applyPattern  # type: ignore[attr-defined]
-        start, first = 0, patternIndex
-        while True:
-            # one C-level substring test per trigger character: far cheaper than a set of the
-            # text's characters (which walks the whole paragraph)
-            present = tuple(filter(data.__contains__, self.trigger_chars))
-            plan = self.plans.get(present)
-            if plan is None:
-                plan = self.plans[present] = self._plan(present)
-            for index, pattern, substrings in plan:
-                if index < first:
+        # one C-level substring test per trigger character: far cheaper than a set of the
+        # text's characters (which walks the whole paragraph)
+        present = tuple(filter(data.__contains__, self.trigger_chars))
+        plan = self.plans.get(present)
+        if plan is None:
+            plan = self.plans[present] = self._plan(present)
+        start = 0
+        for index, pattern, substrings, substitute in plan:
+            if index < patternIndex:
+                continue
+            if substrings is not None and not any(part in data for part in substrings):
+                continue  # its characters are all there, but not side by side ("." is not "...")
+            if substitute is not None:  # smarty's: the first search here, the rest in _substitute
+                regex, _, _, anchor, lead = substitute
+                at = 0 if anchor is None else data.find(anchor)
+                if at < 0:
                     continue
-                if substrings is not None and not any(part in data for part in substrings):
-                    continue  # its characters are all there, but not side by side ("." is not "...")
-                substitute = self.substitutes.get(id(pattern))
-                if substitute is not None:
-                    data, matched = self._substitute(data, *substitute)
-                    if matched:
-                        first = index + 1
-                        break
-                    continue
-                matched, tries = True, 0
-                while matched:  # the original loop: re-apply a pattern while it matches, then the next
-                    data, matched, start = apply(pattern, data, index, start)
-                    tries += 1
-                if tries > 1:  # it matched: the text lost characters, plan the remaining patterns anew
-                    first = index + 1
-                    break
-            else:
-                return data
+                match = regex.search(data, at - lead if at > lead else 0)
+                if match is not None:
+                    data = self._substitute(data, match, substitute)
+                continue
+            matched = True
+            while matched:  # the original loop: re-apply a pattern while it matches, then the next
+                data, matched, start = apply(pattern, data, index, start)
+        return data
 
-    def _substitute(self, data: str, regex: re.Pattern[str], replace: tuple[int | str, ...],
-                    md: Markdown, anchor: str | None, lead: int) -> tuple[str, bool]:
-        """Every match of one smarty substitution, as `__applyPattern` + `handleMatch` do them one
-        call at a time: each match, searched from just past the previous placeholder in the text as
-        it is now, becomes its replacement (groups and HTML-stashed entities) stashed as a string
-        node behind a placeholder; True when anything matched. Each search starts near the next
-        `anchor` (see `ANCHORS`) instead of scanning the text position by position."""
-        match = _search(regex, data, 0, anchor, lead)
-        if match is None:
-            return data, False
+    def _substitute(self, data: str, match: re.Match[str], substitute: Substitute) -> str:
+        """`match` and every later match of one smarty substitution, as `__applyPattern` +
+        `handleMatch` do them one call at a time: each match, searched from just past the previous
+        placeholder in the text as it is now, becomes its replacement (groups and HTML-stashed
+        entities) stashed as a string node behind a placeholder. Each search starts near the next
+        `anchor` (see `smarty_anchors`) instead of scanning the text position by position."""
+        regex, replace, md, anchor, lead = substitute
         stashed, store = self.stashed_nodes, md.htmlStash.store
         while match is not None:
             result = ""
@@ -159,7 +154,7 @@ class FilteredInlineProcessor(InlineProcessor):
             start, end = match.span()
             data = f"{data[:start]}{placeholder}{data[end:]}"
             match = _search(regex, data, start + len(placeholder), anchor, lead)
-        return data, True
+        return data
 
     def _InlineProcessor__processPlaceholders(self, data, parent, isText=True):  # noqa: N802, N803
         """The original, short-cut for a text without placeholders (most of them: the patterns
@@ -199,18 +194,21 @@ class FilteredInlineProcessor(InlineProcessor):
         pieces[1::2] = nodes
         return "".join(pieces)
 
-    def _plan(self, present: tuple[str, ...]) -> tuple[tuple[int, object, tuple[str, ...] | None], ...]:
-        """(index, pattern, substrings) of every pattern that may match a text holding the trigger
-        characters `present`: unknown patterns always; known ones when all characters of one
-        trigger are there. `substrings`: the triggers to look for in the text itself before trying
-        the pattern, when one is longer than a character (None: the characters were enough)."""
+    def _plan(self, present: tuple[str, ...]) -> tuple[Step, ...]:
+        """(index, pattern, substrings, substitute) of every pattern that may match a text holding
+        the trigger characters `present`: unknown patterns always; known ones when all characters of
+        one trigger are there. `substrings`: the triggers to look for in the text itself before
+        trying the pattern, when one is longer than a character (None: the characters were enough);
+        `substitute`: how `_substitute` applies it (None: `__applyPattern` does)."""
         plan = []
         for index, pattern in enumerate(self.patterns):
             needed = self.triggers.get(id(pattern))
+            substitute = self.substitutes.get(id(pattern))
             if needed is None:
-                plan.append((index, pattern, None))
+                plan.append((index, pattern, None, substitute))
             elif any(set(present).issuperset(part) for part in needed):
-                plan.append((index, pattern, needed if any(len(part) > 1 for part in needed) else None))
+                longer = needed if any(len(part) > 1 for part in needed) else None
+                plan.append((index, pattern, longer, substitute))
         return tuple(plan)
 
 
