@@ -151,6 +151,9 @@ class Networks:
     bluesky_api_base: str = _s("BLUESKY_API_BASE", "text", "https://bsky.social", "your PDS")
     bluesky_session_file: Path | None = _s("BLUESKY_SESSION_FILE", "optional path", "",
                                            '"": ~/.local/state/lectern/bluesky-<handle>.session')
+    x_access_file: Path | None = _s("X_ACCESS_FILE", "optional path", "",
+                                    '"": ~/.local/state/lectern/x-access.json (whether the X API tier '
+                                    "can read the account's posts, kept a week)")
 
 
 @dataclass(frozen=True)

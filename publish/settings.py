@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 from plugins import settings as schema
 
@@ -55,6 +56,17 @@ def live_wait(settings: dict) -> tuple[float, float]:
     """(timeout, interval) in seconds for the live check (SYNDICATION_LIVE_TIMEOUT / _INTERVAL)."""
     return (max(0.0, schema.value_of(settings, "SYNDICATION_LIVE_TIMEOUT")),
             max(0.05, schema.value_of(settings, "SYNDICATION_LIVE_INTERVAL")))
+
+
+def state_file(settings: dict, name: str, default: str) -> Path:
+    """Where the publish step keeps what it learnt between runs (sessions, an API's answers): the
+    path setting `name`, else `default` in ~/.local/state/lectern (XDG_STATE_HOME) — outside the
+    repo, never committed; the CI workflow caches that folder."""
+    chosen = schema.value_of(settings, name)  # None when "" (the default)
+    if chosen is not None:
+        return chosen
+    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
+    return state / "lectern" / default
 
 
 def with_defaults(settings: dict) -> dict:

@@ -278,6 +278,90 @@ def test_x_tier_without_timeline_reads_is_told_before_posting(settings, fakes, t
     assert len(fakes.x.tweets) == 1  # posting itself works on that tier
 
 
+def x_access(settings: dict) -> dict:
+    return json.loads((Path(settings["X_ACCESS_FILE"])).read_text())
+
+
+@pytest.mark.parametrize("tier", ["free", "basic"])
+def test_x_access_level_is_asked_once_a_week_not_every_run(settings, fakes, tier):  # noqa: F811
+    """A publish scheduled every 15 minutes must not spend a timeline read per run (the Free
+    tier allows one per 15 minutes): the answer is kept beside the ledger for ACCESS_TTL."""
+    fakes.x.tier = tier
+    first = connected("x", settings, fakes)
+    told = first.notes
+    assert fakes.x.reads == 1 and bool(told) == (tier == "free")
+    for _ in range(3):  # later runs: same notes, no request
+        assert connected("x", settings, fakes).notes == told
+    assert fakes.x.reads == 1
+    kept = x_access(settings)
+    (entry,) = kept.values()
+    assert set(entry) == {"checked", "cannot_read"} and bool(entry["cannot_read"]) == (tier == "free")
+    text = json.dumps(kept)
+    assert all(secret not in text for secret in fakes.env("x").values())  # nothing secret is kept
+    # A week later the answer is stale: asked again.
+    path = Path(settings["X_ACCESS_FILE"])
+    for account in kept.values():
+        account["checked"] = (datetime.now(UTC) - x.ACCESS_TTL - timedelta(minutes=1)).isoformat()
+    path.write_text(json.dumps(kept))
+    assert connected("x", settings, fakes).notes == told and fakes.x.reads == 2
+
+
+@pytest.mark.parametrize("kept", ["{not json", "[]", '{"USER": {"checked": "2026-01-01T00:00:00"}}',
+                                  '{"USER": {"checked": "FUTURE", "cannot_read": ""}}',
+                                  '{"USER": {"checked": "NAIVE", "cannot_read": ""}}',
+                                  '{"USER": {"checked": "NOW", "cannot_read": 1}}'])
+def test_x_access_file_that_cannot_be_trusted_costs_one_read(settings, fakes, kept):  # noqa: F811
+    from fakes.x import USER_ID
+
+    fakes.x.tier = "free"
+    now = datetime.now(UTC)
+    text = (kept.replace("USER", str(USER_ID)).replace("FUTURE", (now + timedelta(days=1)).isoformat())
+            .replace("NAIVE", now.replace(tzinfo=None).isoformat()).replace("NOW", now.isoformat()))
+    path = Path(settings["X_ACCESS_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    notes = connected("x", settings, fakes).notes
+    assert fakes.x.reads == 1 and "cannot read the account" in notes[0]
+    assert x_access(settings)[str(USER_ID)]["cannot_read"]  # rewritten whole
+
+
+def test_x_upgraded_tier_is_noticed_by_the_next_successful_read(settings, fakes):  # noqa: F811
+    fakes.x.tier = "free"
+    assert connected("x", settings, fakes).notes  # kept: cannot read
+    fakes.x.tier = "basic"  # the operator upgrades the app's access level
+    conn = connected("x", settings, fakes)
+    assert conn.notes and fakes.x.reads == 1  # still the kept answer, no request
+    item = item_for("x", settings)
+    item.since = datetime.now(UTC).isoformat()
+    assert conn.reconcile(item) is None and fakes.x.reads == 2  # the read works: proven absent
+    assert connected("x", settings, fakes).notes == [] and fakes.x.reads == 2
+    (entry,) = x_access(settings).values()
+    assert entry["cannot_read"] == ""
+
+
+def test_x_kept_refusal_is_checked_again_when_a_pair_must_be_settled(settings, fakes):  # noqa: F811
+    fakes.x.tier = "free"
+    assert connected("x", settings, fakes).notes
+    conn = connected("x", settings, fakes)
+    assert conn.notes and fakes.x.reads == 1
+    item = item_for("x", settings)
+    item.since = datetime.now(UTC).isoformat()
+    with pytest.raises(Unsettled, match="cannot read the account"):
+        conn.reconcile(item)
+    assert fakes.x.reads == 2  # one read, still refused: a definite "cannot tell"
+    with pytest.raises(Unsettled):
+        conn.reconcile(item)
+    assert fakes.x.reads == 2  # refused in this run: not asked twice
+
+
+def test_x_access_file_that_cannot_be_written_only_costs_reads(settings, fakes):  # noqa: F811
+    Path(settings["X_ACCESS_FILE"]).mkdir(parents=True)  # a folder where the file should be
+    fakes.x.tier = "free"
+    for reads in (1, 2):
+        assert "cannot read the account" in connected("x", settings, fakes).notes[0]
+        assert fakes.x.reads == reads
+
+
 def test_x_spent_24_hour_cap_defers_until_its_own_reset(settings, fakes):  # noqa: F811
     conn = connected("x", settings, fakes)
     fakes.x.user_cap = 1

@@ -43,7 +43,7 @@ from plugins.settings import value_of
 from ..ledger import parse_time
 from ..model import ChannelError, Held, Item, RateLimited, ReadFailed, Receipt, Unsettled
 from ..redact import remember
-from ..settings import timeout
+from ..settings import state_file, timeout
 from .local_image import card_image
 from .registry import CHANNELS
 
@@ -59,11 +59,7 @@ def configured(env: dict, settings: dict | None = None) -> bool:
 
 def session_file(settings: dict, handle: str) -> Path:
     """Where the newest session is kept: outside the repo, never committed."""
-    chosen = value_of(settings, "BLUESKY_SESSION_FILE")  # None when "" (the default)
-    if chosen is not None:
-        return chosen
-    state = Path(os.environ.get("XDG_STATE_HOME") or Path.home() / ".local" / "state")
-    return state / "lectern" / f"bluesky-{handle}.session"
+    return state_file(settings, "BLUESKY_SESSION_FILE", f"bluesky-{handle}.session")
 
 
 def web_url(handle: str, at_uri: str) -> str:

@@ -13,12 +13,17 @@ page" — X API docs, Timelines › pagination), so we follow `meta.next_token` 
 older than the pending record. Some API tiers cannot read timelines at all (403 with code 453,
 "You currently have access to a subset of X API V2 endpoints…", or `reason: client-not-enrolled`):
 `connect` finds that out with one small read, so the preview warns before anything is posted, and
-reconcile then says why it cannot tell instead of guessing.
+reconcile then says why it cannot tell instead of guessing. That answer is kept for a week in
+`x-access.json` (X_ACCESS_FILE; per account, beside the Bluesky session): a publish scheduled
+every 15 minutes would otherwise spend a timeline read on every run, and X's Free tier allows one
+per 15 minutes.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -27,7 +32,7 @@ import tweepy
 
 from ..ledger import parse_time
 from ..model import ChannelError, Item, RateLimited, ReadFailed, Receipt, Unsettled
-from ..settings import timeout
+from ..settings import state_file, timeout
 from . import http
 from .registry import CHANNELS
 
@@ -39,6 +44,10 @@ MARGIN = timedelta(minutes=5)  # clock skew between us and X
 #: The rate-limit windows X reports, shortest first (header prefix, what it is called).
 WINDOWS = (("x-rate-limit", "15-minute"), ("x-user-limit-24hour", "24-hour per-user"),
            ("x-app-limit-24hour", "24-hour per-app"))
+#: How long an answer to "can this API tier read the account's posts?" is trusted (tiers change
+#: rarely; a read that succeeds or is refused later updates it at once).
+ACCESS_TTL = timedelta(days=7)
+ACCESS_FILE = "x-access.json"
 # tweepy logs request headers at DEBUG; keep that off whatever the root logger says.
 logging.getLogger("tweepy").setLevel(logging.WARNING)
 
@@ -68,6 +77,8 @@ class X:
         #: Why this account's API tier cannot read its timeline (None: it can, or not known yet).
         self.cannot_read: str | None = None
         self._notes: list[str] | None = None
+        self._kept = False  # cannot_read came from the kept file, not from a read in this run
+        self.access_file = state_file(settings, "X_ACCESS_FILE", ACCESS_FILE)
 
     @property
     def notes(self) -> list[str]:
@@ -76,16 +87,55 @@ class X:
         read the account's posts, i.e. can a lost result ever be reconciled?"""
         if self._notes is None:
             self._notes = []
-            try:
-                self.client.get_users_tweets(self._user(), max_results=5, user_auth=True)
-            except tweepy.Forbidden as exc:
-                if tier_refusal(exc):
-                    self.cannot_read = tier_refusal(exc)
-                    self._notes.append(f"{self.cannot_read} — posting works, but a post whose result is "
-                                       "lost (crash, timeout) will need attention")
-            except (tweepy.TweepyException, requests.RequestException):
-                pass  # unknown for now: reconcile reads again and says what it finds
+            known = self._known_access()
+            if known is not None:
+                self.cannot_read, self._kept = known or None, True
+            else:
+                try:
+                    self.client.get_users_tweets(self._user(), max_results=5, user_auth=True)
+                    self._remember_access(None)
+                except tweepy.Forbidden as exc:
+                    if tier_refusal(exc):
+                        self._remember_access(tier_refusal(exc))
+                except (tweepy.TweepyException, requests.RequestException):
+                    pass  # unknown for now: reconcile reads again and says what it finds
+            if self.cannot_read:
+                self._notes.append(f"{self.cannot_read} — posting works, but a post whose result is "
+                                   "lost (crash, timeout) will need attention")
         return self._notes
+
+    def _known_access(self) -> str | None:
+        """The kept answer for this account if fresh: "" it can read, the refusal if it cannot,
+        None when unknown, stale or unreadable (then one small read finds out)."""
+        try:
+            entry = json.loads(self.access_file.read_text(encoding="utf-8"))[self._user()]
+            checked = datetime.fromisoformat(entry["checked"])
+            refusal = entry["cannot_read"]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, tweepy.TweepyException,
+                requests.RequestException):
+            return None
+        if not (isinstance(refusal, str) and checked.tzinfo) or not (
+                timedelta(0) <= datetime.now(UTC) - checked <= ACCESS_TTL):
+            return None
+        return refusal
+
+    def _remember_access(self, refusal: str | None) -> None:
+        """Keep this account's answer (atomically; a file that cannot be written only costs a read)."""
+        self.cannot_read, self._kept = refusal, False
+        try:
+            try:
+                kept = json.loads(self.access_file.read_text(encoding="utf-8"))
+                kept = kept if isinstance(kept, dict) else {}
+            except (OSError, ValueError):
+                kept = {}
+            kept[self._user()] = {"checked": datetime.now(UTC).isoformat(timespec="seconds"),
+                                  "cannot_read": refusal or ""}
+            temp = self.access_file.with_name(f".{ACCESS_FILE}.{os.getpid()}.tmp")
+            self.access_file.parent.mkdir(parents=True, exist_ok=True)
+            temp.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+            os.replace(temp, self.access_file)
+        except (OSError, tweepy.TweepyException, requests.RequestException):
+            pass
 
     def _user(self) -> str:
         if self.user_id is None:
@@ -137,7 +187,7 @@ class X:
         Raises ReadFailed when X cannot be read for now (rate limit, network, 5xx: the pair stays
         open) and Unsettled when X answered but the answer cannot tell.
         """
-        if self.cannot_read:
+        if self.cannot_read and not self._kept:  # a kept answer is tried again: the tier may have changed
             raise Unsettled(self.cannot_read)
         token = None
         for _ in range(MAX_PAGES):
@@ -156,10 +206,13 @@ class X:
 
     def _page(self, token: str | None):
         try:
-            return self.client.get_users_tweets(
+            page = self.client.get_users_tweets(
                 self._user(), max_results=PAGE, pagination_token=token,
                 tweet_fields=["created_at", "entities"], user_auth=True,
             )
+            if self.cannot_read or self._known_access() != "":
+                self._remember_access(None)  # this tier can read after all (an upgrade)
+            return page
         except tweepy.TooManyRequests as exc:
             when, window = reset_time(exc.response.headers)
             raise RateLimited(f"{LABEL}: reading recent posts is rate limited ({window} limit); "
@@ -167,7 +220,7 @@ class X:
         except tweepy.Forbidden as exc:
             refusal = tier_refusal(exc)
             if refusal:
-                self.cannot_read = refusal
+                self._remember_access(refusal)
                 raise Unsettled(refusal) from None
             raise Unsettled(f"{LABEL}: could not read recent posts (forbidden: {_messages(exc)})") from None
         except (tweepy.TwitterServerError, requests.RequestException) as exc:
