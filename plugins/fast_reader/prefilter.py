@@ -85,6 +85,15 @@ Substitute = tuple[re.Pattern[str], tuple[int | str, ...], Markdown, str | None,
 Step = tuple[int, object, tuple[str, ...] | None, Substitute | None]
 
 
+class _TailHolder:
+    """Stands for the throwaway element `InlineProcessor.run` links a tail into: only `.tail`."""
+
+    __slots__ = ("tail",)
+
+    def __init__(self) -> None:
+        self.tail = None
+
+
 class FilteredInlineProcessor(InlineProcessor):
     """Python-Markdown's InlineProcessor that tries, on each text, only the patterns that can match.
 
@@ -105,6 +114,40 @@ class FilteredInlineProcessor(InlineProcessor):
     trigger_chars: tuple[str, ...]
     #: id(pattern) → (regex, replacement parts, Markdown, anchor, lead) of smarty's substitutions
     substitutes: dict[int, Substitute]
+    strings_only: bool  # every pattern is in `substitutes` (smarty's pass): `_run_strings`
+
+    def run(self, tree, ancestors=None):
+        """The original, or for a pass of smarty's substitutions only `_run_strings`."""
+        if self.strings_only:
+            return self._run_strings(tree)
+        return InlineProcessor.run(self, tree, ancestors)
+
+    def _run_strings(self, tree):
+        """`InlineProcessor.run` for a pass whose every pattern is a smarty substitution.
+
+        Those only ever stash strings, so `__processPlaceholders` never yields an element: each
+        text and tail just becomes itself with its placeholders replaced, no element is inserted,
+        and the ancestors and parent map (read for elements and ancestor exclusions, which these
+        patterns do not have) are not needed. Same walk, in the same order (level by level, text
+        before tail), so the HTML stash gets its entries in the same order too.
+        """
+        self.stashed_nodes = {}
+        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        link = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        queue = [tree]
+        for element in queue:
+            for child in element:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString):
+                    child.text = None
+                    link(handle(text), child)
+                if child.tail:
+                    holder = _TailHolder()
+                    link(handle(child.tail), holder, False)
+                    child.tail = holder.tail or None
+                if len(child):
+                    queue.append(child)
+        return tree
 
     def _InlineProcessor__handleInline(self, data, patternIndex=0):  # noqa: N802
         if isinstance(data, util.AtomicString):
@@ -363,6 +406,7 @@ def speed_up(md: Markdown) -> int:
     for proc, triggers, substitutes in plan:
         proc.__class__ = FilteredInlineProcessor
         proc.substitutes = substitutes
+        proc.strings_only = bool(substitutes) and len(substitutes) == len(proc.inlinePatterns)
         proc.triggers = triggers
         proc.patterns = tuple(proc.inlinePatterns)  # the order `inlinePatterns[index]` gives
         proc.plans = {}
