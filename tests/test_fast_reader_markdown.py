@@ -25,7 +25,7 @@ from pygments.util import ClassNotFound  # noqa: E402
 
 import pelicanconf  # noqa: E402
 from plugins import tripwire  # noqa: E402
-from plugins.fast_reader import blockfilter, convert, highlight, prefilter  # noqa: E402
+from plugins.fast_reader import blockfilter, convert, highlight, prefilter, tocmarker  # noqa: E402
 
 
 def pelican_markdown_settings() -> dict:
@@ -120,6 +120,9 @@ def test_the_speed_ups_are_in_place():
     guarded = [name for name in blockfilter.EXPECTED if "test" in vars(fast.parser.blockprocessors[name])]
     assert sorted(guarded) == sorted(blockfilter.EXPECTED)  # every guard derived for pelicanconf applies
     assert type(fast.treeprocessors["inline"]) is prefilter.FilteredInlineProcessor
+    assert fast.treeprocessors["smarty"].strings_only and not fast.treeprocessors["inline"].strings_only
+    assert "replace_marker" in vars(fast.treeprocessors["toc"])
+    assert tocmarker.speed_up(fast) is False  # not twice
     assert codehilite.get_lexer_by_name is not highlight.WIRE.get()[1]  # reused lexers and formatters
     highlight.undo()
     assert codehilite.get_lexer_by_name is highlight.WIRE.get()[1]

@@ -15,7 +15,7 @@ from pelican.utils import pelican_open
 
 from plugins.settings import value_of
 
-from . import blockfilter, highlight, prefilter
+from . import blockfilter, highlight, prefilter, tocmarker
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,8 @@ def init(settings) -> None:
         prefilter.speed_up(fields)
         blockfilter.speed_up(body)
         blockfilter.speed_up(fields)
+        tocmarker.speed_up(body)
+        tocmarker.speed_up(fields)
         highlight.speed_up()
     _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),
                   settings=markdown_settings)
