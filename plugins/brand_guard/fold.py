@@ -370,8 +370,7 @@ _SKELETON = re.compile(
     re.DOTALL,
 )
 _SKELETON_IN_TAG = re.compile(r"[\\*_~`\[\]](?:" + _BACKSLASH + r"|(?<=[*_~`\[\]])(?P<mark>[*_~`\[\]]*))")
-#: The escapes `view` decodes, starting at every position (a look-ahead: overlapping matches).
-_ESCAPES_ANYWHERE = re.compile(r"(?=(\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})?))")
+_ESCAPE_RUN = re.compile(r"\\u[0-9a-fA-F]{4}(?:\\u[0-9a-fA-F]{4})*")  # a literal first: `re` skips to it fast
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none")
 _VISIBILITY_HIDDEN = re.compile(r"visibility\s*:\s*hidden")
 #: Characters that lower-case to, or match case-insensitively in `re`, an ASCII letter
@@ -406,8 +405,7 @@ def skeletons(text: str, alphabet: frozenset[str], low: str | None = None) -> tu
         return None
     if "&" in text and not all(_shows_apart("ref", t, alphabet) for t in set(_ANY_REF.findall(text))):
         return None
-    if "\\u" in text and not all(_shows_apart("esc", t, alphabet)
-                                 for t in set(_ESCAPES_ANYWHERE.findall(text))):
+    if "\\u" in text and not all(_shows_apart("esc", t, alphabet) for t in _escape_tokens(text)):
         return None
     if "%" in text and not all(_shows_apart("pct", t, alphabet) for t in _percent_tokens(text)):
         return None
@@ -428,6 +426,16 @@ def skeletons(text: str, alphabet: frozenset[str], low: str | None = None) -> tu
         running = running.replace(char, out)
         inside = inside.replace(char, out)
     return running, inside
+
+
+def _escape_tokens(text: str) -> set[str]:
+    """Every JSON escape `view` may decode: each `\\uXXXX`, alone and with the one right after it."""
+    out = set()
+    for run in set(_ESCAPE_RUN.findall(text)):
+        units = [run[i:i + 6] for i in range(0, len(run), 6)]
+        out.update(units)
+        out.update(a + b for a, b in zip(units, units[1:], strict=False))
+    return out
 
 
 def _percent_tokens(text: str) -> set[str]:
