@@ -216,3 +216,12 @@ def test_a_tree_read_by_several_processes_gives_the_same_leaks_in_the_same_order
     assert len(one) > 50 and [str(leak) for leak in two] == [str(leak) for leak in one]
     assert any(leak.where.startswith("out/feed.xml:1:") for leak in one)
     assert any(leak.where.startswith("out/i.png: byte ") for leak in one)
+
+
+def test_a_letter_lower_cased_by_its_neighbours_is_read_in_full():
+    """`str.lower` makes a capital sigma ς at the end of a word and σ inside one; `view` folds it
+    to "o" either way. `COSMO` written `CΣ<b></b>SMO` (Σ before a tag: lower-cased ς)."""
+    matcher = compile_confidential(("Cosmo",))
+    for text in ("<p>C\u03a3<b></b>SMO</p>", "<p>C\u03a3SMO</p>", "<p>c\u03c3smo</p>"):
+        assert matcher.regex.search(fold.view(text).text), text
+        assert gate.scan_bytes("p.html", text.encode(), matcher), text

@@ -411,6 +411,8 @@ def skeletons(text: str, alphabet: frozenset[str], low: str | None = None) -> tu
         return None
     changed: dict[str, str] = {}
     if not text.isascii():
+        if "\u03a3" in text:
+            return None  # capital sigma: lower() makes it σ or ς depending on its neighbours
         shown: dict[str, str] = {}
         for char in set(_ASCII_RUN.sub("", text)):
             out = fold_char(char).lower()
