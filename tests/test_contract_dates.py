@@ -1,12 +1,14 @@
-"""post_contract's header checks answer exactly as Pelican's own date parser, with fewer parses.
+"""post_contract's dates and header checks answer exactly as Pelican's own date parser, with fewer parses.
 
 `check_header` skips Pelican's (dateutil) parser for plain `YYYY-MM-DD[ HH:MM[:SS]]` values that
-`datetime.fromisoformat` accepts, and the reader parses a post's header once for its three checks.
-These tests prove the shortcuts change no verdict and no field.
+`datetime.fromisoformat` accepts, the reader gives Pelican's own datetime for them without dateutil
+(plugins/post_contract/dates.py), and the reader parses a post's header once for its three checks.
+These tests prove the shortcuts change no verdict, no datetime and no field.
 """
 
 from __future__ import annotations
 
+import random
 import sys
 
 import pytest
@@ -16,6 +18,7 @@ sys.path.insert(0, str(REPO))
 
 from pelican.utils import get_date  # noqa: E402
 
+from plugins.post_contract import dates  # noqa: E402
 from plugins.post_contract.contract import check_header  # noqa: E402
 from plugins.post_contract.facts import parse_header  # noqa: E402
 
@@ -77,3 +80,44 @@ def test_the_header_memo_hands_out_copies_and_follows_the_text():
     other = "".join(["Title: B", "\n\nBody\n"])  # equal texts, distinct objects: parsed on their own
     assert parse_header(other)[0]["title"].value == "B"
     assert parse_header(text)[0]["title"].value == "A"
+
+
+def _fuzzed(count: int) -> list[str]:
+    rnd = random.Random(11)
+    values = []
+    for _ in range(count):
+        value = f"{rnd.randrange(1, 10000):04d}-{rnd.randrange(0, 14):02d}-{rnd.randrange(0, 33):02d}"
+        if rnd.random() < 0.7:
+            value += rnd.choice(" T_") + f"{rnd.randrange(0, 26):02d}:{rnd.randrange(0, 62):02d}"
+            if rnd.random() < 0.4:
+                value += f":{rnd.randrange(0, 62):02d}"
+        values.append(value)
+    return values
+
+
+@pytest.mark.parametrize("name", ["date", "modified"])
+def test_plain_dates_are_pelicans_own_datetimes(name):
+    from pelican import readers
+
+    assert dates.WIRE.get() is not None
+    answered = 0
+    for value in VALUES + _fuzzed(3000):
+        fast = dates.pelican_date(name, value)
+        try:
+            slow = readers.METADATA_PROCESSORS[name](value, {})
+        except (ValueError, OverflowError):
+            assert fast is None, value
+            continue
+        if fast is None:
+            continue
+        answered += 1
+        assert type(fast) is type(slow) and fast == slow and fast.tzinfo is slow.tzinfo is None, value
+    assert answered > 1000
+
+
+def test_a_replaced_date_processor_is_left_to_decide(monkeypatch):
+    from pelican import readers
+
+    assert dates.pelican_date("date", "2026-03-04 08:30") is not None
+    monkeypatch.setitem(readers.METADATA_PROCESSORS, "date", lambda value, _settings: value)
+    assert dates.pelican_date("date", "2026-03-04 08:30") is None

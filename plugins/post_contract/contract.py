@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 
 from publish.channels.registry import IDS as CHANNEL_IDS
 
+from .dates import is_plain
 from .facts import AUDIENCES, STATUSES, Field, display_path, parse_header
 
 CHANNELS = CHANNEL_IDS  # one list: publish/channels/registry.py
@@ -95,19 +95,10 @@ def check_header(path: str, text: str, *, is_article: bool, parse_date) -> list[
     return problems
 
 
-#: `YYYY-MM-DD[ HH:MM[:SS]]`: when `datetime.fromisoformat` accepts such a value, Pelican's parser
-#: (dateutil) reads it too, so the check need not run it — Pelican parses every date again anyway.
-_PLAIN_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
-
-
 def _check_date(shown: str, field: Field, parse_date) -> list[Problem]:
     value = field.value.replace("_", " ")
-    if _PLAIN_DATE.fullmatch(value):
-        try:
-            datetime.fromisoformat(value)
-            return []
-        except ValueError:
-            pass  # e.g. a 31 April: Pelican's parser decides
+    if is_plain(value):  # Pelican's parser reads it too (and parses every date again anyway)
+        return []
     try:
         parse_date(value)
     except (ValueError, OverflowError):

@@ -21,6 +21,7 @@ from publish.channels.registry import IDS as CHANNEL_IDS
 from publish.text import field_text
 
 from . import invisible
+from .dates import pelican_date
 from .facts import parse_header
 
 #: Header keys whose values are plain text.
@@ -72,7 +73,9 @@ class TextFieldsMixin:
     _summary_markdown: Markdown | None = None
 
     def process_metadata(self, name, value):
-        return super().process_metadata(name, text_value(name, value))
+        value = text_value(name, value)
+        plain = pelican_date(name, value)  # a plain ISO date without dateutil, Pelican's result
+        return plain if plain is not None else super().process_metadata(name, value)
 
     def finish_text(self, text: str, content: str | None, metadata: dict) -> tuple[str | None, dict]:
         """After Pelican read the post: body cleaned; a Summary with raw HTML rendered again
