@@ -73,3 +73,58 @@ def start(tmp: Path):
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     return server, Moto(f"http://127.0.0.1:{port}", recording)
+
+
+class RefusingProxy:
+    """A forwarding HTTP proxy on 127.0.0.1 in front of moto that answers 503 SlowDown (S3's
+    throttling answer) to every PUT whose path ends with one of `refuse`: a store that throttles
+    one key for longer than boto3's retries last."""
+
+    def __init__(self, upstream: str, refuse: tuple[str, ...]):
+        import http.server
+
+        proxy = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def _forward(self):
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else b""
+                path = self.path.split("?", 1)[0]
+                if self.command == "PUT" and path.endswith(proxy.refuse):
+                    proxy.refused += 1
+                    data = (b"<?xml version='1.0' encoding='UTF-8'?><Error><Code>SlowDown</Code>"
+                            b"<Message>Please reduce your request rate.</Message></Error>")
+                    self.send_response(503)
+                    self.send_header("Content-Type", "application/xml")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                    return
+                skip = ("host", "content-length")
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+                answer = requests.request(self.command, upstream + self.path, data=body, headers=headers,
+                                          timeout=30, allow_redirects=False)
+                self.send_response(answer.status_code)
+                for key, value in answer.headers.items():
+                    if key.lower() not in ("content-length", "transfer-encoding", "connection",
+                                           "content-encoding"):
+                        self.send_header(key, value)
+                self.send_header("Content-Length", str(len(answer.content)))
+                self.end_headers()
+                if self.command != "HEAD":
+                    self.wfile.write(answer.content)
+
+            do_GET = do_PUT = do_POST = do_DELETE = do_HEAD = _forward
+
+        self.refuse = refuse
+        self.refused = 0
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -154,3 +154,36 @@ def test_parallel_jobs_give_the_same_report_in_the_same_order(site):
     for bad in ("-1", "two"):
         proc = run(str(tmp / "content"), "--config", str(brand), "--jobs", bad)
         assert proc.returncode == 2 and "number of processes" in proc.stderr
+
+
+def test_a_checking_process_that_dies_ends_the_run_with_an_error_not_a_hang(site):
+    """A worker killed mid-run (out of memory, kill -9) must fail the run at once (exit 2, a plain
+    message); multiprocessing.Pool would wait for ever for the files it held."""
+    import os
+    import signal
+    import time
+
+    tmp, brand = site
+    posts = tmp / "content" / "posts"
+    for i in range(600):
+        (posts / f"p{i:03}.md").write_text(f"Title: Post {i}\n\n{ON_BRAND}", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "plugins.brand_guard", str(tmp / "content"),
+                             "--config", str(brand), "--jobs", "2"], cwd=REPO, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True,
+                            env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"})
+    children: list[str] = []
+    deadline = time.monotonic() + 60
+    while not children and proc.poll() is None and time.monotonic() < deadline:
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        time.sleep(0.005)
+    if not children:
+        proc.kill()
+        pytest.skip("the run ended before a checking process could be killed")
+    os.kill(int(children[0]), signal.SIGKILL)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the run hung after one checking process was killed")
+    assert proc.returncode == 2 and "ended abruptly" in err and "--jobs 1" in err

@@ -315,14 +315,16 @@ def test_x_access_file_that_cannot_be_trusted_costs_one_read(settings, fakes, ke
 
     fakes.x.tier = "free"
     now = datetime.now(UTC)
-    text = (kept.replace("USER", str(USER_ID)).replace("FUTURE", (now + timedelta(days=1)).isoformat())
+    conn = connected("x", settings, fakes)
+    text = (kept.replace("USER", conn._access_key()).replace("FUTURE", (now + timedelta(days=1)).isoformat())
             .replace("NAIVE", now.replace(tzinfo=None).isoformat()).replace("NOW", now.isoformat()))
     path = Path(settings["X_ACCESS_FILE"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
-    notes = connected("x", settings, fakes).notes
+    notes = conn.notes
     assert fakes.x.reads == 1 and "cannot read the account" in notes[0]
-    assert x_access(settings)[str(USER_ID)]["cannot_read"]  # rewritten whole
+    assert x_access(settings)[conn._access_key()]["cannot_read"]  # rewritten whole
+    assert str(USER_ID) in conn._access_key()
 
 
 def test_x_upgraded_tier_is_noticed_by_the_next_successful_read(settings, fakes):  # noqa: F811
@@ -354,12 +356,34 @@ def test_x_kept_refusal_is_checked_again_when_a_pair_must_be_settled(settings, f
     assert fakes.x.reads == 2  # refused in this run: not asked twice
 
 
+def test_x_access_is_kept_per_app_not_only_per_account(settings, fakes):  # noqa: F811
+    """The access level is the app's: a Free-tier app and a Basic-tier app posting as the same
+    account keep separate answers (keyed by a hash of the consumer key, never the key itself)."""
+    from fakes.x import redirect
+
+    def app(key: str):
+        fakes.x.consumer_key = key  # the fake accepts one app at a time
+        conn = x.connect(settings, {**fakes.env("x"), "X_CONSUMER_KEY": key})
+        redirect(conn.client, fakes.x)
+        return conn
+
+    fakes.x.tier = "free"
+    assert app("free-app-key-123").notes
+    fakes.x.tier = "basic"
+    assert app("basic-app-key-456").notes == [] and fakes.x.reads == 2
+    assert app("free-app-key-123").notes and app("basic-app-key-456").notes == []
+    assert fakes.x.reads == 2
+    text = Path(settings["X_ACCESS_FILE"]).read_text()
+    assert "free-app-key" not in text and "basic-app-key" not in text and len(json.loads(text)) == 2
+
+
 def test_x_access_file_that_cannot_be_written_only_costs_reads(settings, fakes):  # noqa: F811
     Path(settings["X_ACCESS_FILE"]).mkdir(parents=True)  # a folder where the file should be
     fakes.x.tier = "free"
     for reads in (1, 2):
         assert "cannot read the account" in connected("x", settings, fakes).notes[0]
         assert fakes.x.reads == reads
+    assert [p.name for p in Path(settings["X_ACCESS_FILE"]).parent.iterdir()] == ["x-access.json"]
 
 
 def test_x_spent_24_hour_cap_defers_until_its_own_reset(settings, fakes):  # noqa: F811

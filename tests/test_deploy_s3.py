@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from conftest import copy_content
-from deployfakes import CREDENTIALS, start
+from deployfakes import CREDENTIALS, RefusingProxy, start
 from sitebuild import REPO, build_site
 
 from publish.deploy import DeployError, deploy, files, s3
@@ -269,6 +269,56 @@ def test_cloudfront_invalidation_of_changed_paths(site, moto, tmp_path):
     quiet = run(copy, "s3://cdn", settings, moto)
     assert quiet.invalidation == "" and len(
         cloudfront.list_invalidations(DistributionId=distribution)["InvalidationList"]["Items"]) == 2
+
+
+def test_a_record_that_cannot_be_written_never_skips_the_cdn_invalidation(site, moto, tmp_path):
+    """The record is bookkeeping: when the store refuses it (throttled past boto3's retries), the
+    site is still deployed, CloudFront is still invalidated, the run warns, and the next deploy
+    settles the headers with HEADs."""
+    root, _, build = site
+    bucket(moto, "cdn-record")
+    cloudfront = s3.client(moto.env(), "cloudfront")
+    distribution = cloudfront.create_distribution(DistributionConfig={
+        "CallerReference": "lectern-record", "Comment": "", "Enabled": True,
+        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "cdn.s3.amazonaws.com",
+                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
+                                 "MinTTL": 0, "ForwardedValues": {"QueryString": False,
+                                                                  "Cookies": {"Forward": "none"}},
+                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
+    })["Distribution"]["Id"]
+    settings = settings_of(root / "b", DEPLOY_CLOUDFRONT_ID=distribution)
+    proxy = RefusingProxy(moto.endpoint, (s3.STATE_KEY,))
+    try:
+        lines: list = []
+        env = {**moto.env(), "AWS_ENDPOINT_URL_S3": proxy.url}
+        done = deploy(build.output, "s3://cdn-record", settings, progress=lines.append, env=env)
+    finally:
+        proxy.close()
+    assert proxy.refused >= 1 and done.uploaded and "invalidation" in done.invalidation
+    assert any(f"warning: could not write {s3.STATE_KEY}" in str(line) for line in lines)
+    client = s3.client(moto.env())
+    assert s3.STATE_KEY not in objects(client, "cdn-record", with_state=True)
+    assert head_headers(client, "cdn-record", "index.html")[1] == "public, max-age=300"
+    again = run(build.output, "s3://cdn-record", settings, moto)  # no record: HEADs, nothing to upload
+    assert again.uploaded == [] and s3.STATE_KEY in objects(client, "cdn-record", with_state=True)
+
+
+def test_force_reads_every_files_headers_again(site, moto):
+    """A header changed by hand in the console is not in the record: FORCE=1 trusts no record."""
+    root, _, build = site
+    client = bucket(moto, "by-hand")
+    settings = settings_of(root / "b")
+    run(build.output, "s3://by-hand", settings, moto)
+    md5 = local_md5(build.output)["index.html"]
+    client.copy_object(Bucket="by-hand", Key="index.html",
+                       CopySource={"Bucket": "by-hand", "Key": "index.html"},
+                       MetadataDirective="REPLACE", ContentType="application/octet-stream",
+                       CacheControl="public, max-age=300", Metadata={"md5": md5})
+    assert run(build.output, "s3://by-hand", settings, moto).uploaded == []  # the record is trusted
+    forced = run(build.output, "s3://by-hand", settings, moto, force=True)
+    assert forced.uploaded == ["index.html"]
+    assert head_headers(client, "by-hand", "index.html")[0] == "text/html; charset=utf-8"
 
 
 # ------------------------------------------------------------------ refusals

@@ -16,6 +16,8 @@ import multiprocessing
 import os
 import re
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -240,7 +242,8 @@ def check_social_text(
 def check_text(text: str, cfg: BrandConfig, *, audience: str = "public") -> list[Finding]:
     """Check a Markdown snippet as a post body (used by `specs`); no alignment score."""
     post = read_post("\n" + text)  # a leading blank line: no header, all body (offset 1 = text[0])
-    hits = _style_hits(post.body, cfg, place="body", words=count_words(post.body), quotes=post.quotes)
+    hits = _style_hits(post.body, cfg, place="body", words=count_words(post.body), quotes=post.quotes,
+                       source=post.text)
     located = [(h, h.start + 1) for h in hits]
     located += [(h, h.start) for h in _source_hits(post.text, cfg, audience)]
     index = LineIndex(text)
@@ -386,8 +389,14 @@ def check_paths(paths: Iterable[str | os.PathLike], cfg: BrandConfig, *,
         return Report([check_file(p, cfg, timezone=timezone) for p in files])
     _FORKED[:] = [cfg, timezone]  # workers read these from the memory they inherit: nothing pickled
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return Report(pool.map(_check_inherited, files, chunksize=max(1, len(files) // (jobs * 8))))
+        # An executor, not a Pool: a worker that dies (killed, out of memory) fails the run at once
+        # instead of leaving its files unchecked and the run waiting for them for ever.
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            return Report(list(pool.map(_check_inherited, files,
+                                        chunksize=max(1, len(files) // (jobs * 8)))))
+    except BrokenProcessPool:
+        raise OSError(f"a checking process ended abruptly (killed, or out of memory) — run again, "
+                      f"or with --jobs 1 (JOBS=1); {len(files)} files were not all checked") from None
     finally:
         _FORKED.clear()
 

@@ -14,17 +14,19 @@ older than the pending record. Some API tiers cannot read timelines at all (403 
 "You currently have access to a subset of X API V2 endpoints…", or `reason: client-not-enrolled`):
 `connect` finds that out with one small read, so the preview warns before anything is posted, and
 reconcile then says why it cannot tell instead of guessing. That answer is kept for a week in
-`x-access.json` (X_ACCESS_FILE; per account, beside the Bluesky session): a publish scheduled
+`x-access.json` (X_ACCESS_FILE; per app and account, beside the Bluesky session): a publish scheduled
 every 15 minutes would otherwise spend a timeline read on every run, and X's Free tier allows one
 per 15 minutes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
 import re
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 import requests
@@ -79,6 +81,9 @@ class X:
         self._notes: list[str] | None = None
         self._kept = False  # cannot_read came from the kept file, not from a read in this run
         self.access_file = state_file(settings, "X_ACCESS_FILE", ACCESS_FILE)
+        # The access level belongs to the app (its consumer key), the posts to the account: an
+        # answer is kept per pair, under a hash of the key (nothing secret is written).
+        self._app = hashlib.sha256(env["X_CONSUMER_KEY"].encode("utf-8")).hexdigest()[:16]
 
     @property
     def notes(self) -> list[str]:
@@ -108,7 +113,7 @@ class X:
         """The kept answer for this account if fresh: "" it can read, the refusal if it cannot,
         None when unknown, stale or unreadable (then one small read finds out)."""
         try:
-            entry = json.loads(self.access_file.read_text(encoding="utf-8"))[self._user()]
+            entry = json.loads(self.access_file.read_text(encoding="utf-8"))[self._access_key()]
             checked = datetime.fromisoformat(entry["checked"])
             refusal = entry["cannot_read"]
         except (OSError, ValueError, KeyError, TypeError, AttributeError, tweepy.TweepyException,
@@ -128,14 +133,22 @@ class X:
                 kept = kept if isinstance(kept, dict) else {}
             except (OSError, ValueError):
                 kept = {}
-            kept[self._user()] = {"checked": datetime.now(UTC).isoformat(timespec="seconds"),
-                                  "cannot_read": refusal or ""}
-            temp = self.access_file.with_name(f".{ACCESS_FILE}.{os.getpid()}.tmp")
+            kept[self._access_key()] = {"checked": datetime.now(UTC).isoformat(timespec="seconds"),
+                                        "cannot_read": refusal or ""}
             self.access_file.parent.mkdir(parents=True, exist_ok=True)
-            temp.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-            os.replace(temp, self.access_file)
+            fd, temp = tempfile.mkstemp(prefix=f".{ACCESS_FILE}.", dir=self.access_file.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                    handle.write(json.dumps(kept, indent=1, sort_keys=True) + "\n")
+                os.replace(temp, self.access_file)
+            except OSError:
+                os.unlink(temp)
+                raise
         except (OSError, tweepy.TweepyException, requests.RequestException):
             pass
+
+    def _access_key(self) -> str:
+        return f"app {self._app}, account {self._user()}"
 
     def _user(self) -> str:
         if self.user_id is None:

@@ -30,7 +30,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--output", help="the built site (default: the settings' OUTPUT_PATH)")
     parser.add_argument("--target", help="override DEPLOY_TARGET (e.g. s3://bucket/prefix)")
     parser.add_argument("--dry-run", action="store_true", help="print the plan, change nothing")
-    parser.add_argument("--force", action="store_true", help="delete more than DEPLOY_MAX_DELETES files")
+    parser.add_argument("--force", action="store_true",
+                        help="delete more than DEPLOY_MAX_DELETES files; on S3 also read every file's "
+                             "headers again")
     parser.add_argument("--internal", action="store_true",
                         help="the internal edition (internalconf.py): build it (staged) and deploy it to "
                              "INTERNAL_DEPLOY_TARGET; nothing to do when that is not set")

@@ -14,7 +14,8 @@ cannot say what headers an object has, so each deploy keeps a record beside the 
 `<prefix>/.lectern-deploy.json` (every file's headers as uploaded; public like the site, and
 nothing in it is secret). It is written intent-first: before uploading, the files about to change
 are dropped from it, so a deploy that dies half-way leaves them "unknown", and an unknown file
-(no record yet, an older deploy, another tool) is asked with one HEAD.
+(no record yet, an older deploy, another tool) is asked with one HEAD; `FORCE=1` asks every file
+(headers changed by hand in the console are repaired).
 
 Endpoint and credentials are boto3's own: `AWS_ENDPOINT_URL` (or `AWS_ENDPOINT_URL_S3` for S3
 only), `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION`, profiles
@@ -99,7 +100,9 @@ def run(output: Path, target: Target, config: Config, local: list[files.LocalFil
         remote = listing(s3, target)
         state = read_state(s3, target) if remote.pop(STATE_KEY, None) else None
         plan = compare(s3, target, local, remote, config.workers)
-        plan.restyle(restyled(s3, target, plan.unchanged, state, config.workers))
+        # FORCE=1 trusts no record: every unchanged file's headers are read again (one HEAD each),
+        # which repairs headers changed outside Lectern.
+        plan.restyle(restyled(s3, target, plan.unchanged, None if force else state, config.workers))
         check_deletes(plan, config, target.shown, force=force)
         summary = summary_for(plan, target.shown, dry_run=dry_run)
         if dry_run:
@@ -111,12 +114,16 @@ def run(output: Path, target: Target, config: Config, local: list[files.LocalFil
             if plan.uploads and state is not None:
                 write_state(s3, target, plan.unchanged)
             yield from apply(s3, output, target, plan, config)
-            if plan.steps or state != {f.path: headers_of(f) for f in local}:
-                write_state(s3, target, local)
             if config.cloudfront_id and summary.changed:
                 paths = invalidation_paths(summary.changed)
                 summary.invalidation = invalidate(client(env, "cloudfront"), config.cloudfront_id, paths)
                 yield Line(f"CloudFront {config.cloudfront_id}: {summary.invalidation}")
+            if plan.steps or state != {f.path: headers_of(f) for f in local}:
+                try:
+                    write_state(s3, target, local)
+                except (ClientError, BotoCoreError) as exc:  # the site is complete: only the record lags
+                    yield Line(f"warning: could not write {STATE_KEY} ({exc}); the site is deployed — "
+                               "the next deploy checks each file's headers with a HEAD")
     except ClientError as exc:
         error = exc.response.get("Error", {})
         raise DeployError(f"{target.shown}: the store answered {error.get('Code', '?')}: "
@@ -169,7 +176,8 @@ def read_state(s3, target: Target) -> dict[str, list[str]] | None:
         raise
     except ValueError:
         return None
-    entries = data.get("files") if isinstance(data, dict) and data.get("format") == STATE_FORMAT else None
+    entries = (data.get("files") if isinstance(data, dict) and type(data.get("format")) is int
+               and data["format"] == STATE_FORMAT else None)
     if not isinstance(entries, dict):
         return None
     return {path: value for path, value in entries.items()
