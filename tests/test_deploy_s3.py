@@ -240,12 +240,11 @@ def test_upload_order_keeps_readers_safe(site, moto):
 
 # ------------------------------------------------------------------ CDN
 
-def test_cloudfront_invalidation_of_changed_paths(site, moto, tmp_path):
-    root, _, build = site
-    bucket(moto, "cdn")
+def cloudfront_distribution(moto, reference: str):
+    """(CloudFront client, id of a new distribution) on moto's server."""
     cloudfront = s3.client(moto.env(), "cloudfront")
     distribution = cloudfront.create_distribution(DistributionConfig={
-        "CallerReference": "lectern-test", "Comment": "", "Enabled": True,
+        "CallerReference": reference, "Comment": "", "Enabled": True,
         "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "cdn.s3.amazonaws.com",
                                               "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
         "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
@@ -253,6 +252,13 @@ def test_cloudfront_invalidation_of_changed_paths(site, moto, tmp_path):
                                                                   "Cookies": {"Forward": "none"}},
                                  "TrustedSigners": {"Enabled": False, "Quantity": 0}},
     })["Distribution"]["Id"]
+    return cloudfront, distribution
+
+
+def test_cloudfront_invalidation_of_changed_paths(site, moto, tmp_path):
+    root, _, build = site
+    bucket(moto, "cdn")
+    cloudfront, distribution = cloudfront_distribution(moto, "lectern-test")
     settings = settings_of(root / "b", DEPLOY_CLOUDFRONT_ID=distribution)
     first = run(build.output, "s3://cdn", settings, moto)
     assert "invalidation" in first.invalidation and "1 paths" in first.invalidation  # many files: "/*"
@@ -277,16 +283,7 @@ def test_a_record_that_cannot_be_written_never_skips_the_cdn_invalidation(site, 
     settles the headers with HEADs."""
     root, _, build = site
     bucket(moto, "cdn-record")
-    cloudfront = s3.client(moto.env(), "cloudfront")
-    distribution = cloudfront.create_distribution(DistributionConfig={
-        "CallerReference": "lectern-record", "Comment": "", "Enabled": True,
-        "Origins": {"Quantity": 1, "Items": [{"Id": "site", "DomainName": "cdn.s3.amazonaws.com",
-                                              "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
-        "DefaultCacheBehavior": {"TargetOriginId": "site", "ViewerProtocolPolicy": "allow-all",
-                                 "MinTTL": 0, "ForwardedValues": {"QueryString": False,
-                                                                  "Cookies": {"Forward": "none"}},
-                                 "TrustedSigners": {"Enabled": False, "Quantity": 0}},
-    })["Distribution"]["Id"]
+    cloudfront, distribution = cloudfront_distribution(moto, "lectern-record")
     settings = settings_of(root / "b", DEPLOY_CLOUDFRONT_ID=distribution)
     proxy = RefusingProxy(moto.endpoint, (s3.STATE_KEY,))
     try:
