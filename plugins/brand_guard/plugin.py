@@ -36,7 +36,15 @@ from plugins.settings import value_of
 
 from . import gate, html_report, panel
 from .config import BrandConfig, BrandConfigError
-from .core import MARKDOWN_SUFFIXES, FileResult, Report, check_file, display_path, load_config
+from .core import (
+    MARKDOWN_SUFFIXES,
+    FileResult,
+    Report,
+    check_file,
+    display_path,
+    load_config,
+    usable_cpus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -124,7 +132,7 @@ def _processes(settings) -> int:
     """The gate reads the output in as many forked processes as the fast reader uses."""
     processes = value_of(settings, "FAST_READER_PROCESSES")
     if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        processes = usable_cpus()
     return processes
 
 

@@ -132,7 +132,9 @@ def pool_size(settings, jobs: int, min_pool_setting: str) -> int | None:
     (one process configured, fewer jobs than `min_pool_setting`, or no fork on this platform)."""
     processes = value_of(settings, "FAST_READER_PROCESSES")
     if processes is None:
-        processes = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        from plugins.brand_guard.core import usable_cpus  # lazy, as fast_reader's other brand imports
+
+        processes = usable_cpus()
     small = jobs < value_of(settings, min_pool_setting)
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
         return None
