@@ -80,6 +80,7 @@ class X:
         self.cannot_read: str | None = None
         self._notes: list[str] | None = None
         self._kept = False  # cannot_read came from the kept file, not from a read in this run
+        self._can_read_kept = False  # the kept file already says this app and account can read
         self.access_file = state_file(settings, "X_ACCESS_FILE", ACCESS_FILE)
         # The access level belongs to the app (its consumer key), the posts to the account: an
         # answer is kept per pair, under a hash of the key (nothing secret is written).
@@ -95,6 +96,7 @@ class X:
             known = self._known_access()
             if known is not None:
                 self.cannot_read, self._kept = known or None, True
+                self._can_read_kept = known == ""
             else:
                 try:
                     self.client.get_users_tweets(self._user(), max_results=5, user_auth=True)
@@ -127,6 +129,7 @@ class X:
     def _remember_access(self, refusal: str | None) -> None:
         """Keep this account's answer (atomically; a file that cannot be written only costs a read)."""
         self.cannot_read, self._kept = refusal, False
+        self._can_read_kept = refusal is None  # (a file that cannot be written is asked again next run)
         try:
             try:
                 kept = json.loads(self.access_file.read_text(encoding="utf-8"))
@@ -223,8 +226,8 @@ class X:
                 self._user(), max_results=PAGE, pagination_token=token,
                 tweet_fields=["created_at", "entities"], user_auth=True,
             )
-            if self.cannot_read or self._known_access() != "":
-                self._remember_access(None)  # this tier can read after all (an upgrade)
+            if not self._can_read_kept:
+                self._remember_access(None)  # this tier can read (after all, if it was an upgrade)
             return page
         except tweepy.TooManyRequests as exc:
             when, window = reset_time(exc.response.headers)
