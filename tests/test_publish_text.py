@@ -66,3 +66,45 @@ def test_plain_text_keeps_every_lt_that_is_not_a_tag(text):
 
     assert plain_text(escape(text, quote=False)) == text  # as Markdown renders it
     assert plain_text(markdown_html(text)) == text
+
+
+WORD_COUNT_CASES = [
+    "", "plain words only", "<p>Hello <em>world</em></p>", "snake_case and __dunder__ count as one",
+    "aren’t “quoted” — dashes – and… ellipses", "Zürich, 東京 and São Paulo 📈 ✅ 🇯🇵", "café vs cafe\u0301",
+    "R&amp;D &eacute;t&eacute; &#233;t&#xE9; &amp &ampx &notit; &#0; &#x110000; &#xD800;x",
+    "&amp\xa0x &amp\rx nbsp\xa0joined thin\u2009space \u3000ideographic", "1st ٣ ½ ² Ⅻ x²",
+    "unclosed <b tag keeps <i>this</i> text", "a <!-- note --> b", "a <!-- unclosed <p>c</p> d",
+    "<!-->x-->y", "a<br>b<br/>c", "<a title='x > y'>link</a>", "<>x<>", "a > b < c", "tab\tnew\nline",
+    "soft\u00adhyphen zero\u200bwidth", "\x1c\x1dseparators\x1e\x1fhere", "under_ _score _ __",
+]
+
+
+@pytest.mark.parametrize("markup", WORD_COUNT_CASES)
+def test_word_count_is_jinjas_striptags_wordcount(markup):
+    """The theme's `|words` (publish/text.py `word_count`) must give Jinja's `|striptags|wordcount`
+    exactly: the JSON-LD `wordCount` of every post depends on it."""
+    from jinja2.filters import do_striptags, do_wordcount
+    from markupsafe import Markup
+
+    from publish.text import word_count
+
+    want = do_wordcount(do_striptags(markup))
+    assert word_count(markup) == want
+    assert word_count(Markup(markup)) == do_wordcount(do_striptags(Markup(markup)))
+
+
+def test_word_count_matches_jinja_on_random_markup():
+    import random
+
+    from jinja2.filters import do_striptags, do_wordcount
+
+    from publish.text import word_count
+
+    rng = random.Random(6)
+    alphabet = list("ab_1 \t\n<>/!-&;#x9é’—\xa0\u2009東٣½")
+    alphabet += ["&amp;", "&eacute;", "<p>", "</em>", "<!--", "-->", "&#233;", "&rsquo;", "&nbsp;"]
+    alphabet += ["&lt;b&gt;", "&amp"]
+    for _ in range(3000):
+        markup = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert word_count(markup) == do_wordcount(do_striptags(markup)), repr(markup)
+    assert word_count(None) == do_wordcount(do_striptags(None))
