@@ -8,8 +8,13 @@ given again for the same post, arguments and page base (SITEURL, Pelican's `loca
 URLs give each folder depth its own). Outside the window, or without this plugin (the theme checks
 `lectern_fragment is defined`), the macro simply runs. Forked render workers each keep their own.
 
-A memoized macro's output may depend only on its arguments and those two values; the identity tests
-(tests/test_fast_reader.py builds with and without fast_reader) catch one that does not.
+The theme (`m.memo` in _macros.html) also memoizes what is the same on many pages: the footer, feed
+links, a post's reading time. A post subject is keyed by identity (the entry holds it); a plain value
+(str, int, None: a year, a feed path) by value, as the other arguments always are.
+
+A memoized macro's output may depend only on its arguments, those two values and the settings (fixed
+for a build); the identity tests (tests/test_fast_reader.py, tests/test_plugins_inprocess.py build
+with and without fast_reader) catch one that does not.
 `FAST_FRAGMENT_MEMO = False` turns it off. Public Jinja and Pelican API only: no tripwire.
 """
 
@@ -21,9 +26,11 @@ from pelican import signals
 from plugins.settings import value_of
 
 GLOBAL = "lectern_fragment"
-#: (macro name, id(post), args, page base) → (post, output) while a build writes; None outside. The
-#: entry holds the post, so its id cannot be reused by another object while the memo lives.
+#: (macro name, id(post) or (value,), args, page base) → (subject, output) while a build writes; None
+#: outside. The entry holds the post, so its id cannot be reused by another object while the memo lives.
 _MEMO: list[dict | None] = [None]
+#: Subjects keyed by value: immutable, and equal values render alike (exact types: a Markup is not one).
+_VALUE_TYPES = frozenset({str, int, type(None)})
 
 
 @pass_context
@@ -32,7 +39,8 @@ def fragment(context, macro, subject, *args):
     memo = _MEMO[0]
     if memo is None:
         return macro(subject, *args)
-    key = (macro.name, id(subject), args, context.get("SITEURL"), context.get("localsiteurl"))
+    subject_key = (subject,) if type(subject) in _VALUE_TYPES else id(subject)
+    key = (macro.name, subject_key, args, context.get("SITEURL"), context.get("localsiteurl"))
     try:
         hit = memo.get(key)
     except TypeError:  # an argument that cannot be a key: render every time
