@@ -362,3 +362,33 @@ def test_inline_prefilter_never_filters_unknown_patterns():
     assert id(custom) not in triggers  # unknown name
     assert id(md.treeprocessors["inline"].inlinePatterns["escape"]) not in triggers  # known name, other regex
     assert prefilter.speed_up(Markdown(extensions=[])) > 0  # the main pass alone is filtered too
+
+
+def test_home_listing_renders_before_forking_only_with_the_fragment_memo(tmp_path):
+    """The writer renders the `index` direct template's pages in the main process (they fill the
+    card memo every forked worker inherits) only while the memo is on; every other page is left
+    for the pool, in order."""
+    from plugins.fast_reader import fragments, writer
+
+    class Template:
+        def render(self, localcontext):
+            return f"<p>{localcontext['template_name']}</p>"
+
+    def jobs():
+        names = ["article", "index", "tag", "index", "archives"]
+        return [(str(tmp_path / f"{name}-{i}.html"), Template(), {"template_name": name}, {})
+                for i, name in enumerate(names)]
+
+    saved = fragments._MEMO[0]
+    try:
+        fragments._MEMO[0] = None
+        assert [job[2]["template_name"] for job in writer._render_home_listing(jobs())] == [
+            "article", "index", "tag", "index", "archives"]
+        assert not list(tmp_path.iterdir())
+        fragments._MEMO[0] = {}
+        rest = writer._render_home_listing(jobs())
+        assert [job[2]["template_name"] for job in rest] == ["article", "tag", "archives"]
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["index-1.html", "index-3.html"]
+        assert (tmp_path / "index-3.html").read_text(encoding="utf-8") == "<p>index</p>"
+    finally:
+        fragments._MEMO[0] = saved

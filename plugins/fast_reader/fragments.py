@@ -56,9 +56,14 @@ def add_global(generator) -> None:
         generator.env.globals[GLOBAL] = fragment
 
 
-def start_writing(_pelican) -> None:
-    """get_writer: every post is final; an empty memo for this build."""
-    _MEMO[0] = {}
+def is_on() -> bool:
+    """Whether fragments are remembered now (the writing phase of a build with the memo on)."""
+    return _MEMO[0] is not None
+
+
+def start_writing(pelican) -> None:
+    """get_writer: every post is final; an empty memo for this build (none with FAST_FRAGMENT_MEMO off)."""
+    _MEMO[0] = {} if value_of(pelican.settings, "FAST_FRAGMENT_MEMO") else None
 
 
 def stop(*_args, **_kwargs) -> None:

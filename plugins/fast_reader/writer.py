@@ -30,6 +30,8 @@ from pelican.writers import Writer
 from plugins.settings import value_of
 from plugins.tripwire import Tripwire
 
+from . import fragments
+
 logger = logging.getLogger(__name__)
 
 #: Pelican versions on which tests/test_fast_reader.py proved this writer's sites byte-identical
@@ -107,10 +109,12 @@ class ParallelWriter(Writer):
                 _render(jobs, index)
             used = 1
         else:
-            rest = _render_first_of_each_template(jobs)
+            rest = _render_first_of_each_template(_render_home_listing(jobs))
             _JOBS[:] = rest
-            gc.collect()
-            gc.freeze()  # keep the workers' GC off the inherited heap (fewer copy-on-write pages)
+            # Keep the workers' GC off the inherited heap (fewer copy-on-write pages). No collection
+            # first (Python's advice for fork, too): a full pass over the site's objects is ~60 ms,
+            # and what it would free goes at the next collection or at exit anyway.
+            gc.freeze()
             try:
                 ctx = multiprocessing.get_context("fork")
                 with ctx.Pool(used) as pool:
@@ -154,6 +158,26 @@ def _render(jobs: list[tuple], index: int) -> None:
     output = template.render(localcontext)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(output)
+
+
+def _render_home_listing(jobs: list[tuple]) -> list[tuple]:
+    """Render the home page listing here, before forking, while fragments' memo is on; returns the
+    other jobs.
+
+    Pelican's `index` direct template shows every post once, so its pages leave each post's listing
+    card (with its byline, tag list and reading time) in the memo, and every forked worker inherits
+    them. Forked first, each worker would render most cards again for the category, tag and author
+    listings it draws (~0.1 s CPU at 1,000 posts); the home pages are ~3% of the render.
+    """
+    if not fragments.is_on():
+        return jobs
+    rest = []
+    for index, job in enumerate(jobs):
+        if job[2].get("template_name") == "index":
+            _render(jobs, index)
+        else:
+            rest.append(job)
+    return rest
 
 
 def _render_first_of_each_template(jobs: list[tuple]) -> list[tuple]:
