@@ -98,23 +98,28 @@ def _plain(markup: str) -> str:
 #: A tag as markupsafe's `striptags` finds one when the text holds no comment: `<` to the next `>`.
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-#: UTF-8 bytes → word bytes kept, every other ASCII byte a space. Bytes >= 0x80 belong to non-ASCII
-#: characters, all of them word characters once `word_count` has blanked the others.
-_WORD_BYTES = bytes(b if b >= 0x80 or b == 0x5F or chr(b).isalnum() else 0x20 for b in range(256))
+#: The character references Python-Markdown writes (markup characters, smarty's quotes and dashes):
+#: each is one non-word character wherever it stands (no other reference can swallow or continue it).
+_NON_WORD_REFS = re.compile(r"&(?:amp|lt|gt|quot|#39|nbsp|[lr]squo|[lr]dquo|[nm]dash|hellip|[lr]aquo);")
+_ASCII = bytes(range(0x80))
+#: UTF-8 bytes → b"a" for a word byte, b" " for every other ASCII byte. Bytes >= 0x80 belong to
+#: non-ASCII characters, all of them word characters once `word_count` has blanked the others.
+_WORD_BYTES = bytes(0x61 if b >= 0x80 or b == 0x5F or chr(b).isalnum() else 0x20 for b in range(256))
 
 
 def word_count(markup) -> int:
-    """Words in HTML exactly as Jinja's `markup|striptags|wordcount` counts them, ~2.5x faster.
+    """Words in HTML exactly as Jinja's `markup|striptags|wordcount` counts them, ~6x faster.
 
     The theme counts every post's words for its JSON-LD; Jinja's two filters cost ~0.25 ms a post
     (markupsafe walks the tags in Python, `\\w+` scans the text). Same count, because: without
     `<!--`, markupsafe's tag walk removes exactly what `_TAG` matches (an unclosed `<` stops both,
     nothing after it has a `>`); collapsing whitespace before unescaping changes no run of word
-    characters (whitespace is never one, and no character reference contains whitespace); and a
-    `\\w+` run is a maximal run of characters that are `isalnum()` or `_` (sre's own definition),
-    counted here as the fields left after every other character became a space. Text with a
-    comment takes markupsafe's path (an unclosed comment keeps the rest of the text).
+    characters (whitespace is never one, and no character reference contains whitespace), nor does
+    a space in place of a reference that stands for one non-word character; and a `\\w+` run is a
+    maximal run of characters that are `isalnum()` or `_` (sre's own definition), counted here as
+    the runs of b"a" once every word byte became b"a" and every other character a space (UTF-8:
+    a character's bytes never match inside another's). Text with a comment takes markupsafe's
+    path (an unclosed comment keeps the rest of the text).
     """
     if hasattr(markup, "__html__"):
         markup = markup.__html__()
@@ -125,12 +130,16 @@ def word_count(markup) -> int:
         return len(_WORD.findall(Markup(text).striptags()))
     text = _TAG.sub("", text)
     if "&" in text:
-        text = html.unescape(text)
+        text = _NON_WORD_REFS.sub(" ", text)
+        if "&" in text:
+            text = html.unescape(text)
+    data = text.encode("utf-8", "surrogatepass")
     if not text.isascii():
-        for char in set(_NON_ASCII.findall(text)):
+        for char in set(data.translate(None, _ASCII).decode("utf-8", "surrogatepass")):
             if not char.isalnum():
-                text = text.replace(char, " ")
-    return len(text.encode("utf-8", "surrogatepass").translate(_WORD_BYTES).split())
+                data = data.replace(char.encode("utf-8", "surrogatepass"), b" ")
+    data = data.translate(_WORD_BYTES)
+    return data.count(b" a") + data.startswith(b"a")
 
 
 def one_line(value: str | None) -> str:

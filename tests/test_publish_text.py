@@ -103,8 +103,27 @@ def test_word_count_matches_jinja_on_random_markup():
     rng = random.Random(6)
     alphabet = list("ab_1 \t\n<>/!-&;#x9é’—\xa0\u2009東٣½")
     alphabet += ["&amp;", "&eacute;", "<p>", "</em>", "<!--", "-->", "&#233;", "&rsquo;", "&nbsp;"]
-    alphabet += ["&lt;b&gt;", "&amp"]
+    alphabet += ["&lt;b&gt;", "&amp", "&rsquo;", "&rsquo", "&hellip;", "&mdash;", "&#39;", "&quot;"]
     for _ in range(3000):
         markup = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
         assert word_count(markup) == do_wordcount(do_striptags(markup)), repr(markup)
     assert word_count(None) == do_wordcount(do_striptags(None))
+
+
+def test_word_count_blanks_only_references_to_one_non_word_character():
+    """`word_count` turns these references into a space before unescaping: each must decode to
+    exactly one character that is not a word character."""
+    import html
+    from html.entities import html5
+
+    from publish.text import _NON_WORD_REFS
+
+    candidates = [f"&{name}" for name in html5] + [f"&#{n};" for n in range(300)]
+    candidates += [f"&#x{n:x};" for n in range(300)]
+    matched = [ref for ref in candidates if _NON_WORD_REFS.fullmatch(ref)]
+    assert sorted(matched) == sorted(["&amp;", "&lt;", "&gt;", "&quot;", "&#39;", "&nbsp;", "&lsquo;",
+                                      "&rsquo;", "&ldquo;", "&rdquo;", "&ndash;", "&mdash;", "&hellip;",
+                                      "&laquo;", "&raquo;"])
+    for ref in matched:
+        char = html.unescape(ref)
+        assert len(char) == 1 and not (char.isalnum() or char == "_"), ref
