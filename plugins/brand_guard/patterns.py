@@ -93,6 +93,17 @@ def trie_regex(phrases: Iterable[str], *, sep: str, fold: bool) -> str:
     `fold` lower-cases the phrases: compile the result with re.IGNORECASE (or inside `(?i:...)`).
     Returns "" when there are no phrases (callers then skip the family).
     """
+    trie = _trie(phrases, fold)
+    return _render(trie, sep) if trie else ""
+
+
+def trie_alternatives(phrases: Iterable[str], *, sep: str, fold: bool) -> list[tuple[str, str, str]]:
+    """The top-level alternatives of `trie_regex(phrases, ...)`, in its order: (the alternative's
+    source, the character(s) it can start with, its source after that first character)."""
+    return _alternatives(_trie(phrases, fold), sep)
+
+
+def _trie(phrases: Iterable[str], fold: bool) -> dict:
     trie: dict = {}
     for phrase in _with_y_plurals(phrases):
         atoms = _atoms(phrase, fold)
@@ -102,7 +113,28 @@ def trie_regex(phrases: Iterable[str], *, sep: str, fold: bool) -> str:
         for atom in atoms:
             node = node.setdefault(atom, {})
         node[""] = True
-    return _render(trie, sep) if trie else ""
+    return trie
+
+
+def _alternatives(node: dict, sep: str) -> list[tuple[str, str, str]]:
+    """(source, first atom(s), rest) of each branch `_render` joins at `node`, in its order (the
+    same steps as `_render`, which stays one frame per trie level: a 500-letter name is deep)."""
+    branches = []
+    singles = []
+    for atom, child in node.items():
+        if atom == "":
+            continue
+        head = sep if atom is _SEP else re.escape(atom)
+        rest = _render(child, sep)
+        if not rest and atom is not _SEP and len(atom) == 1:
+            singles.append(atom)
+        else:
+            branches.append((head + rest, atom, rest))
+    if singles:
+        branches.append((singles[0] if len(singles) == 1 else "[" + "".join(
+            re.escape(c) for c in sorted(singles)) + "]", "".join(sorted(singles)), ""))
+    branches.sort(key=lambda branch: len(branch[0]), reverse=True)
+    return branches
 
 
 def _render(node: dict, sep: str) -> str:
@@ -127,6 +159,42 @@ def _render(node: dict, sep: str) -> str:
     branches.sort(key=len, reverse=True)
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     return f"(?:{body})?" if final else body
+
+
+#: Characters besides its own two cases that `re` matches case-insensitively to an ASCII letter
+#: (Python's simple lower-case mapping and `re`'s extra cases; tests/test_brand_patterns.py
+#: checks this against every code point).
+_FOLDED_EXTRA = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def first_char_words(alternatives: list[tuple[list[tuple[str, str, str]], bool]], suffix: str,
+                     group: str) -> str | None:
+    """`word_pattern(f"(?P<group>A|B|...)", suffix)` for the trie alternatives of one or more
+    tries (each: its `trie_alternatives`, and whether it is matched case-insensitively),
+    rewritten to start with the class of every character a match can start with.
+
+    A pattern that starts with a lookbehind makes `re` try a match at every position of the text;
+    one that starts with a character class lets it skip in C to the next candidate character.
+    Each alternative checks by lookbehind that it starts with its own first character, so the
+    matches are the same, alternative for alternative, in the same order. None when a first
+    character is not an ASCII letter or digit (its case-insensitive twins are not listed here).
+    """
+    firsts: set[str] = set()
+    branches = []
+    for tried, folded in alternatives:
+        for source, atoms, rest in tried:
+            if not all(c.isascii() and c.isalnum() for c in atoms):
+                return None
+            head = source[: len(source) - len(rest)]  # the first character, or the class of them
+            for c in atoms:
+                firsts.add(c)
+                if folded:
+                    firsts.update((c.lower(), c.upper(), *_FOLDED_EXTRA.get(c.lower(), "")))
+            branches.append(f"(?<=(?i:{head}))(?i:{rest})" if folded else f"(?<={head}){rest}")
+    if not branches:
+        return None
+    chars = "".join(re.escape(c) for c in sorted(firsts))
+    return f"(?P<{group}>[{chars}](?<![^{NON_LETTER}].)(?:{'|'.join(branches)})){suffix}{END}"
 
 
 def word_pattern(body: str, suffix: str = "") -> str:
@@ -155,8 +223,11 @@ class Anchors:
         if self.folded:
             low = text.lower() if low is None else low
             keys = found.starts if found is not None else {word for _, word in self._automaton.iter(low)}
-            if keys and any(entry[0] in keys and all(w in low for w in entry[1:]) for entry in self.folded):
-                return True
+            by_needle = self._by_needle
+            for needle in keys:  # the few words found, not every entry of the family
+                rests = by_needle.get(needle)
+                if rests is not None and any(all(w in low for w in rest) for rest in rests):
+                    return True
         return _any_entry(text, self.exact)
 
     def occurrences(self, low: str) -> dict[str, list[int]]:
@@ -170,6 +241,15 @@ class Anchors:
         """One pass over a whole file for the words of every family (`self` is their union);
         None when lower-casing changed the text's length (offsets would not line up)."""
         return Found(self.occurrences(low)) if len(low) == len(text) else None
+
+    @cached_property
+    def _by_needle(self) -> dict[str, tuple[tuple[str, ...], ...]]:
+        """Each folded entry's longest word -> the other words of every entry it anchors: a text is
+        checked for the handful of anchor words it contains instead of for every entry."""
+        out: dict[str, list[tuple[str, ...]]] = {}
+        for entry in self.folded:
+            out.setdefault(entry[0], []).append(entry[1:])
+        return {needle: tuple(rests) for needle, rests in out.items()}
 
     @cached_property
     def _automaton(self) -> ahocorasick.Automaton:
@@ -251,13 +331,12 @@ def scan(regex: re.Pattern, text: str, low: str, anchors: Anchors, reach: int, f
     windows = []
     if anchors.folded:
         starts = found.starts if found is not None else anchors.occurrences(low)
-        done = set()  # entries sharing a longest word share its windows
-        for entry in anchors.folded:
-            needle = entry[0]
-            if needle in starts and needle not in done and all(w in low for w in entry[1:]):
-                done.add(needle)
+        by_needle = anchors._by_needle  # entries sharing a longest word share its windows
+        for needle, at_list in starts.items():
+            rests = by_needle.get(needle)
+            if rests is not None and any(all(w in low for w in rest) for rest in rests):
                 reach_end = len(needle) + reach
-                windows += [(max(0, at - reach), min(size, at + reach_end)) for at in starts[needle]]
+                windows += [(max(0, at - reach), min(size, at + reach_end)) for at in at_list]
     for entry in anchors.exact:  # case-sensitive acronyms: few, short, so plain `str.find`
         if all(word in text for word in entry):
             needle = entry[0]

@@ -25,8 +25,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate, compress, count, repeat
-from operator import add, sub
+from operator import add, itemgetter, sub
 
 from ..model import Pillar
 from .readability import sentence_pieces
@@ -92,6 +93,13 @@ class AlignmentModel:
     def band(self, score: int) -> str:
         """green, amber or red for a 0-100 score (the brand's thresholds)."""
         return band_of(score, self.green, self.amber)
+
+    @cached_property
+    def single(self) -> dict[str, tuple[str, int]]:
+        """First stems that start no phrase -> (keyword, pillar index) of the keyword they always
+        are (the longest candidate comes first, so it is one word long): no phrase to compare."""
+        return {first: (candidates[0][2], candidates[0][1]) for first, candidates in self.first.items()
+                if len(candidates[0][0]) == 1}
 
 
 def band_of(score: int, green: int = 80, amber: int = 60) -> str:
@@ -176,6 +184,8 @@ _WORD_BYTES = bytes(c if 97 <= c <= 122 or c == 39 else 32 for c in range(256))
 #: Starting with the literal lets `re` jump from one apostrophe to the next in C.
 _STRAY_APOSTROPHE = re.compile(rb"'(?:(?![a-z])|(?<![a-z]'))")
 _STEMS_ASCII: dict[bytes, str] = {}
+#: `Tokens.spaced` → a space stays a space, every word byte becomes "x" (so " x" marks a word's start).
+_WORD_MARKS = bytes(32 if c == 32 else 120 for c in range(256))
 _WORD_RUN = re.compile(rb"[^ ]+")
 #: What an excerpt drops besides masked code and URLs: emphasis marks and link brackets.
 _MARKED = re.compile(r"[\x00*_\[\]]")
@@ -224,22 +234,37 @@ def _tokenize_ascii(plain: str, base: int, low: str, text: str) -> Tokens:
 def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 0.0) -> Alignment:
     """Score a post from the tokens of its title, summary and body (in file order; a phrase may
     span them). `issues`: its hype and avoid findings (a suggestion counts half)."""
-    stems = [s for part in parts for s in part.stems] if len(parts) > 1 else parts[0].stems
+    if len(parts) > 1:
+        stems: list[str] = []
+        for part in parts:
+            stems += part.stems
+    else:
+        stems = parts[0].stems
     first = model.first
+    single = model.single
     candidates = list(compress(count(), map(first.__contains__, stems)))  # in C
     hits: list[list[tuple[str, int, int]]] = [[] for _ in model.pillars]  # (keyword, word index, words)
+    phrases = []  # (word index, words) of the hits longer than one word
     skip_until = 0
     for i in candidates:
         if i < skip_until:
             continue  # inside a phrase already counted
-        for keyword_stems, pillar, keyword in first[stems[i]]:
+        word = stems[i]
+        known = single.get(word)
+        if known is not None:  # most hits: a one-word keyword no phrase starts with
+            hits[known[1]].append((known[0], i, 1))
+            continue
+        for keyword_stems, pillar, keyword in first[word]:
             n = len(keyword_stems)
             if n == 1 or tuple(stems[i:i + n]) == keyword_stems:
                 hits[pillar].append((keyword, i, n))
                 skip_until = i + n
+                if n > 1:
+                    phrases.append((i, n))
                 break
     names = [p.name for p in model.pillars]
-    keywords = {name: dict(Counter(kw for kw, _, _ in found))
+    first_of = itemgetter(0)
+    keywords = {name: dict(Counter(map(first_of, found)))
                 for name, found in zip(names, hits, strict=True)}
     units = max(1, len(stems)) / WORDS_PER_ISSUE_UNIT
     factor = units / (units + issues) if issues > 0 else 1.0
@@ -250,15 +275,16 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
     first_word = text.first_word
     # Each hit's sentence (bisect in C), and the keyword words of every pillar per sentence:
     # what is left of a sentence is its own substance.
-    located = [list(zip(found, map(bisect.bisect_right, repeat(first_word), (i for _, i, _ in found)),
-                        strict=True)) for found in hits]
-    keyword_words = Counter()
-    for found in located:
-        for (_, _, n), sentence in found:
-            keyword_words[sentence] += n
+    word_of = itemgetter(1)
+    located = [list(map(bisect.bisect_right, repeat(first_word), map(word_of, found))) for found in hits]
+    keyword_words = Counter()  # sentence number + 1 -> keyword words in it (a phrase counts its words)
+    for after in located:
+        keyword_words.update(after)  # one per hit, in C
+    for i, n in phrases:
+        keyword_words[bisect.bisect_right(first_word, i)] += n - 1
     pillar_scores, evidence, sentences = {}, {}, {}
-    for name, found in zip(names, located, strict=True):
-        raw, quotes, distinct = _pillar(found, text, keyword_words)
+    for name, found, after in zip(names, hits, located, strict=True):
+        raw, quotes, distinct = _pillar(found, after, text, keyword_words)
         pillar_scores[name] = round(raw * factor)
         evidence[name] = quotes
         sentences[name] = distinct
@@ -271,20 +297,22 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
 _ENOUGH = 5 * SATURATION
 
 
-def _pillar(found: list[tuple[tuple[str, int, int], int]], text: _Sentences,
+def _pillar(found: list[tuple[str, int, int]], located: list[int], text: _Sentences,
             keyword_words: Counter) -> tuple[float, list[Quote], int]:
     """One pillar's 0-100 score before issues, its best quotes and its distinct evidence sentences.
 
-    `found`: ((keyword, word index, words), sentence number + 1) for every hit, in post order."""
+    `found`: (keyword, word index, words) for every hit, in post order; `located`: the sentence
+    number + 1 of each."""
     keys = text.keys
     by_key: dict[str, list[tuple[str, int, int]]] = {}  # sentence text -> [(keyword, word, sentence)]
-    for (kw, i, _), after in found:
+    for (kw, i, _), after in zip(found, located, strict=True):
         by_key.setdefault(keys[after - 1], []).append((kw, i, after - 1))
     seen: set[str] = set()
     units = 0.0
     thirds = set()
     scored = []
     rank, total = text.rank, text.total
+    content = text.content
     for key, items in by_key.items():  # first occurrences, in the order of the post
         third = min(2, 3 * rank.get(key, 0) // total)
         if units >= _ENOUGH:
@@ -293,10 +321,15 @@ def _pillar(found: list[tuple[tuple[str, int, int], int]], text: _Sentences,
             thirds.add(third)
             continue
         sentence = items[0][2]
-        kws = {kw for kw, _, _ in items}
-        novelty = 1.0 if kws - seen else 0.5
-        seen |= kws
-        own = text.content(sentence) - keyword_words[sentence + 1]
+        if len(items) == 1:  # most sentences: one keyword (the same novelty as the set below)
+            kw = items[0][0]
+            novelty = 0.5 if kw in seen else 1.0
+            seen.add(kw)
+        else:
+            kws = {kw for kw, _, _ in items}
+            novelty = 1.0 if kws - seen else 0.5
+            seen |= kws
+        own = content(sentence) - keyword_words[sentence + 1]
         weight = novelty * (1.0 if own >= SUBSTANCE_WORDS else own / SUBSTANCE_WORDS if own > 0 else 0.0)
         units += weight
         thirds.add(third)
@@ -337,9 +370,11 @@ class _Sentences:
             if part.starts is not None:  # every word's offset is known: count words before each start
                 first_word += map(add, map(bisect.bisect_left, repeat(part.starts), begin), repeat(words))
             else:  # ASCII: words per sentence in the tokenised bytes (a break never cuts a word)
-                rel = list(map(sub, begin, repeat(part.base - 1)))  # `spaced` has one byte in front
-                cuts = map(slice, rel, [*rel[1:], None])
-                sizes = map(len, map(bytes.split, map(part.spaced.__getitem__, cuts)))  # all in C
+                # A word starts after a space: count " x" in `spaced` with every word byte an "x",
+                # from the byte before each sentence (`spaced` has one byte in front) to the next.
+                marks = part.spaced.translate(_WORD_MARKS)
+                rel = list(map(sub, begin, repeat(part.base)))
+                sizes = map(marks.count, repeat(b" x"), rel, [*rel[1:], len(marks)])  # all in C
                 first_word += list(accumulate(sizes, initial=words))[:-1]
             words += len(part.stems)
         first_word.append(words)  # the end: word counts are differences
