@@ -263,14 +263,16 @@ def check_source(
     slug: str | None = None,
     now: datetime.datetime | None = None,
     timezone: str | datetime.tzinfo | None = None,
+    header: tuple | None = None,
 ) -> FileResult:
     """Check one post's decoded source. `audience`/`draft` default to what its header says
     (a draft, or dated after `now` read in the site's `timezone`: scheduled posts never block).
 
     `slug` is the URL slug Pelican derived (when the header has none); it is checked for code
-    names together with the file name, because both can end up in a public URL.
+    names together with the file name, because both can end up in a public URL. `header`:
+    `parse_header(text)`, when the caller has parsed it already (it is not parsed twice).
     """
-    post = read_post(text)
+    post = read_post(text, header)
     fields = post.fields
     audience = audience or (fields["audience"].value.strip().lower() if "audience" in fields else "public")
     if draft is None:

@@ -202,6 +202,10 @@ def word_pattern(body: str, suffix: str = "") -> str:
     return f"{START}(?:{body}){suffix}{END}"
 
 
+#: Up to this many distinct anchor words, `Anchors.present` looks for each with `in`.
+_FEW_NEEDLES = 8
+
+
 @dataclass(frozen=True)
 class Anchors:
     """The words each entry of a family needs: a match of an entry contains all of its words.
@@ -222,11 +226,16 @@ class Anchors:
             return True
         if self.folded:
             low = text.lower() if low is None else low
-            keys = found.starts if found is not None else {word for _, word in self._automaton.iter(low)}
             by_needle = self._by_needle
+            if found is not None:
+                keys = found.starts
+            elif len(by_needle) <= _FEW_NEEDLES:  # a few words: `in` (C) beats walking the automaton
+                keys = [needle for needle in by_needle if needle in low]
+            else:
+                keys = {word for _, word in self._automaton.iter(low)}
             for needle in keys:  # the few words found, not every entry of the family
                 rests = by_needle.get(needle)
-                if rests is not None and any(all(w in low for w in rest) for rest in rests):
+                if rests is not None and _any_rest(rests, low):
                     return True
         return _any_entry(text, self.exact)
 
@@ -278,6 +287,17 @@ class Found:
             if first < last:
                 out[word] = [a - lo for a in at[first:last]]
         return Found(out)
+
+
+def _any_rest(rests: tuple[tuple[str, ...], ...], low: str) -> bool:
+    """Whether every other word of some entry is in `low` (plain loops: no generator per call)."""
+    for rest in rests:
+        for word in rest:
+            if word not in low:
+                break
+        else:
+            return True
+    return False
 
 
 def _any_entry(haystack: str, entries: tuple[tuple[str, ...], ...]) -> bool:
@@ -334,7 +354,7 @@ def scan(regex: re.Pattern, text: str, low: str, anchors: Anchors, reach: int, f
         by_needle = anchors._by_needle  # entries sharing a longest word share its windows
         for needle, at_list in starts.items():
             rests = by_needle.get(needle)
-            if rests is not None and any(all(w in low for w in rest) for rest in rests):
+            if rests is not None and _any_rest(rests, low):
                 reach_end = len(needle) + reach
                 windows += [(max(0, at - reach), min(size, at + reach_end)) for at in at_list]
     for entry in anchors.exact:  # case-sensitive acronyms: few, short, so plain `str.find`

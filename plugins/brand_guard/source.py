@@ -43,6 +43,7 @@ _RULE_LINE = re.compile(  # setext underline, horizontal rule, table separator r
 )
 _DEFINITION = re.compile(r"^[ ]{0,3}(?:\[(?!\^)[^\]\n]+\]:[ \t]*\S.*|\*\[[^\]\n]+\]:.*)$")
 _FOOTNOTE_LABEL = re.compile(r"^[ ]{0,3}\[\^[^\]\n]+\]:")
+_BLANK_CHARS = " \t\r" + MASK
 
 #: Inline markup that is not prose. The pattern starts with one character class (the first
 #: character of every alternative), so `re` skips in C to the next candidate; each alternative
@@ -114,7 +115,10 @@ def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:
         if end <= start:
             continue
         out.append(view[prev:start])
-        out.append(_MASKABLE.sub(MASK, view[start:end]))
+        masked = view[start:end]
+        # one line (most spans): all of it; else every character but the line breaks
+        out.append(MASK * len(masked) if "\n" not in masked and "\r" not in masked
+                   else _MASKABLE.sub(MASK, masked))
         prev = end
     out.append(view[prev:])
     return "".join(out)
@@ -234,7 +238,11 @@ def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
             in_code = prev_blank = False
             pos = end + 1
             continue
-        if not line.strip(" \t\r" + MASK):
+        if not line:  # an empty line, the other common case (what the test below does with it)
+            prev_blank = True
+            pos = end + 1
+            continue
+        if not line.strip(_BLANK_CHARS):
             prev_blank = True
             in_code = in_code and not line.strip(" \t\r")  # a masked line is not blank for code
             pos = end + 1
@@ -255,12 +263,13 @@ def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
             spans.append((pos + item.start("marker"), pos + item.end()))
         elif width == 0 and prev_blank:
             in_list = False
-        if _DEFINITION.match(line) or _RULE_LINE.match(line):
+        if "]:" in line and _DEFINITION.match(line) or _RULE_LINE.match(line):
             spans.append((pos, end))
-        else:
-            for regex in (_HEADING, _FOOTNOTE_LABEL):
-                for m in regex.finditer(line):
-                    spans.append((pos + m.start(), pos + m.end()))
+        else:  # every heading mark has a "#", every footnote label a "[^" (skip the regex without)
+            for regex, needle in ((_HEADING, "#"), (_FOOTNOTE_LABEL, "[^")):
+                if needle in line:
+                    for m in regex.finditer(line):
+                        spans.append((pos + m.start(), pos + m.end()))
             quote = _QUOTE_MARK.match(line)
             if quote:
                 spans.append((pos + quote.start(), pos + quote.end()))
@@ -271,9 +280,10 @@ def _mask_blocks(view: str) -> tuple[str, list[tuple[int, int]]]:
     return mask_spans(view, spans), quotes
 
 
-def read_post(text: str) -> Post:
-    """Header fields, prose view of the body, quotes and directives of a decoded post."""
-    fields, body_start = parse_header(text)
+def read_post(text: str, header: tuple[dict[str, Field], int] | None = None) -> Post:
+    """Header fields, prose view of the body, quotes and directives of a decoded post (`header`:
+    `parse_header(text)`, when the caller has parsed it already)."""
+    fields, body_start = parse_header(text) if header is None else header
     body = text[body_start:]
     view, quotes, suppressions = body_view(body, body_start)
     return Post(text, fields, body_start, view, quotes, suppressions)

@@ -112,9 +112,11 @@ def predict(meta: dict[str, list[str]], path: str, settings) -> tuple[str, str |
     return audience[0].strip().lower(), slug
 
 
-def header_meta(text: str) -> dict[str, list[str]]:
-    """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape."""
-    fields, _ = parse_header(text)
+def header_meta(text: str, fields: dict | None = None) -> dict[str, list[str]]:
+    """The title, audience and slug lines of a post's header, in Python-Markdown's `Meta` shape
+    (`fields`: `parse_header(text)[0]`, when already parsed)."""
+    if fields is None:
+        fields, _ = parse_header(text)
     meta = {}
     for key in ("title", "audience", "slug"):
         if key in fields:
@@ -130,15 +132,28 @@ def precheck(path: str, meta: dict[str, list[str]] | None) -> tuple | None:
         return None
     stamp = convert.file_stamp(path)  # before reading: an edit after this makes the result stale
     data = Path(path).read_bytes()
+    try:  # decoded and its header parsed once, for the prediction and the check
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:  # `check_bytes` reports it
+        text = None
+    header = None
     if meta is None:
-        meta = header_meta(data.decode("utf-8-sig", errors="replace"))
+        if text is None:
+            meta = header_meta(data.decode("utf-8-sig", errors="replace"))
+        else:
+            header = parse_header(text)
+            meta = header_meta(text, header[0])
     guess = predict(meta, path, _WORKER["settings"])
     if guess is None:
         return None
     audience, slug = guess
     core = _WORKER["core"]
-    result = core.check_bytes(core.display_path(path), data, _WORKER["cfg"], audience=audience, slug=slug,
-                              draft=False)
+    shown = core.display_path(path)
+    if text is None:
+        result = core.check_bytes(shown, data, _WORKER["cfg"], audience=audience, slug=slug, draft=False)
+    else:  # what `check_bytes` does with UTF-8
+        result = core.check_source(shown, text, _WORKER["cfg"], audience=audience, slug=slug, draft=False,
+                                   header=header)
     return stamp, audience, slug, result
 
 

@@ -302,48 +302,54 @@ def _pillar(found: list[tuple[str, int, int]], located: list[int], text: _Senten
     """One pillar's 0-100 score before issues, its best quotes and its distinct evidence sentences.
 
     `found`: (keyword, word index, words) for every hit, in post order; `located`: the sentence
-    number + 1 of each."""
-    keys = text.keys
-    by_key: dict[str, list[tuple[str, int, int]]] = {}  # sentence text -> [(keyword, word, sentence)]
-    for (kw, i, _), after in zip(found, located, strict=True):
-        by_key.setdefault(keys[after - 1], []).append((kw, i, after - 1))
+    number + 1 of each. Hits are grouped by their sentence's text (a repeated sentence is one);
+    the groups are built with dict and Counter calls (in C) rather than hit by hit."""
+    sentence_of = list(map(sub, located, repeat(1)))
+    hit_keys = list(map(text.keys.__getitem__, sentence_of))
+    order = dict.fromkeys(hit_keys)  # sentence texts, in the order of their first hit
+    # each text's first hit: later hits go in first and earlier ones overwrite them
+    first_hit = dict(zip(reversed(hit_keys), range(len(hit_keys) - 1, -1, -1), strict=True))
+    hits_of = Counter(hit_keys)
     seen: set[str] = set()
     units = 0.0
     thirds = set()
-    scored = []
+    scored: list[tuple[float, str]] = []
     rank, total = text.rank, text.total
     content = text.content
-    for key, items in by_key.items():  # first occurrences, in the order of the post
+    for key in order:  # first occurrences, in the order of the post
         third = min(2, 3 * rank.get(key, 0) // total)
         if units >= _ENOUGH:
             if len(thirds) == 3:
                 break
             thirds.add(third)
             continue
-        sentence = items[0][2]
-        if len(items) == 1:  # most sentences: one keyword (the same novelty as the set below)
-            kw = items[0][0]
+        j = first_hit[key]
+        sentence = sentence_of[j]
+        if hits_of[key] == 1:  # most sentences: one keyword (the same novelty as the set below)
+            kw = found[j][0]
             novelty = 0.5 if kw in seen else 1.0
             seen.add(kw)
         else:
-            kws = {kw for kw, _, _ in items}
+            kws = {hit[0] for hit, k in zip(found[j:], hit_keys[j:], strict=True) if k == key}
             novelty = 1.0 if kws - seen else 0.5
             seen |= kws
         own = content(sentence) - keyword_words[sentence + 1]
         weight = novelty * (1.0 if own >= SUBSTANCE_WORDS else own / SUBSTANCE_WORDS if own > 0 else 0.0)
         units += weight
         thirds.add(third)
-        scored.append((weight, items))
+        scored.append((weight, key))
     strength = 1 - math.exp(-units / SATURATION)
     raw = 100 * strength * SPREAD[len(thirds)]
-    best = sorted(range(len(scored)), key=lambda j: -scored[j][0])[:QUOTES]
+    best = sorted(range(len(scored)), key=[-weight for weight, _ in scored].__getitem__)[:QUOTES]
     quotes = []
-    for j in sorted(best):
-        items = scored[j][1]
-        kws = tuple(dict.fromkeys(kw for kw, _, _ in items))
-        offset = text.word_offset(items[0][2], items[0][1])
-        quotes.append(Quote(text.excerpt(items[0][2], offset), offset, kws))
-    return raw, quotes, len(by_key)
+    for b in sorted(best):
+        key = scored[b][1]
+        j = first_hit[key]
+        kws = (found[j][0],) if hits_of[key] == 1 else tuple(dict.fromkeys(
+            hit[0] for hit, k in zip(found[j:], hit_keys[j:], strict=True) if k == key))
+        offset = text.word_offset(sentence_of[j], found[j][1])
+        quotes.append(Quote(text.excerpt(sentence_of[j], offset), offset, kws))
+    return raw, quotes, len(order)
 
 
 class _Sentences:

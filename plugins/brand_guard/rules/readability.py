@@ -9,7 +9,8 @@ and code with NUL characters, so a line starting with NUL starts a new block).
 from __future__ import annotations
 
 import re
-from itertools import accumulate
+from itertools import accumulate, compress, repeat
+from operator import add, and_
 
 from ..findings import Hit
 
@@ -48,7 +49,17 @@ def long_sentences(text: str, max_words: int, severity: str = "warning", names=N
     # sentences long enough to be over the limit (a word and a space are two characters).
     pieces = sentence_pieces(text)
     min_chars = max_words * 2
-    long = [i for i in range(0, len(pieces), 2) if len(pieces[i]) > min_chars]
+    sentences = pieces[0::2]
+    # `_check`'s cheap tests too, for every sentence at once and in C (most sentences stop here):
+    # fewer spaces and line breaks than half the limit, or fewer gaps of any kind than 80% of it.
+    gaps = list(map(add, map(str.count, sentences, repeat(" ")), map(str.count, sentences, repeat("\n"))))
+    wide = gaps
+    for sep in _GAPS:
+        if sep in text:
+            wide = list(map(add, wide, map(str.count, sentences, repeat(sep))))
+    maybe = map(and_, map(and_, map(min_chars.__lt__, map(len, sentences)),
+                          map((0.5 * max_words).__le__, gaps)), map((0.8 * max_words).__le__, wide))
+    long = list(compress(range(0, len(pieces), 2), maybe))
     if not long:
         return []
     offsets = list(accumulate(map(len, pieces), initial=0))

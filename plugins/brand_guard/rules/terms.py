@@ -9,7 +9,7 @@ Lower-case `use` terms ("accounts payable") may start a sentence with a capital 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..findings import Hit
 from ..model import Term
@@ -45,6 +45,8 @@ class TermsMatcher:
     #: Keys that more than one term claims (a variant listed under two `use` forms): no single
     #: right answer, so no automatic fix.
     ambiguous: frozenset[str] = frozenset()
+    #: matched text -> what it means (`_judge`): a post writes the same few terms again and again
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def _is_acronym(text: str) -> bool:
@@ -96,28 +98,45 @@ def check_terms(text: str, matcher: TermsMatcher, low: str | None = None,
     if matcher.regex is None:
         return []
     hits = []
+    memo = matcher.memo
     for match in scan(matcher.regex, text, text.lower() if low is None else low, matcher.anchors,
                       matcher.reach, found):
         core = match.group("core")
-        keys = strip_suffix_keys(core)
-        found_key = next((k for k in keys if k in matcher.by_key), None)
-        if found_key is None:
-            continue
-        entry = matcher.by_key[found_key]
-        seen = _WS.sub(" ", core)
-        term = entry.term
-        start, end = match.start(), match.start() + len(core)
-        if entry.variant is None:
-            if _spelled_right(seen, term.use) or (term.name and seen.islower() and " " not in seen):
-                continue  # a name all in lower case is a common word ("apple", "shell")
-            message = f"write '{term.use}' exactly like this, not '{seen}'"
-        else:
-            message = f"use '{term.use}' instead of '{seen}'"
-        if term.reason:
-            message += f" ({term.reason})"
-        fix = None if found_key != keys[0] or found_key in matcher.ambiguous else replacement(core, term.use)
-        hits.append(Hit(start, end, "terms", term.severity, message, term.use, fix))
+        judged = memo.get(core, _UNSEEN)
+        if judged is _UNSEEN:
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            judged = memo[core] = _judge(core, matcher)
+        if judged is not None:
+            start = match.start()
+            hits.append(Hit(start, start + len(core), "terms", *judged))
     return hits
+
+
+_UNSEEN = object()
+_MEMO_SIZE = 4096
+
+
+def _judge(core: str, matcher: TermsMatcher) -> tuple[str, str, str, str | None] | None:
+    """What a match of the terms regex means, from its text alone: None when it is right, else
+    the hit's (severity, message, suggestion, replacement)."""
+    keys = strip_suffix_keys(core)
+    found_key = next((k for k in keys if k in matcher.by_key), None)
+    if found_key is None:
+        return None
+    entry = matcher.by_key[found_key]
+    seen = _WS.sub(" ", core)
+    term = entry.term
+    if entry.variant is None:
+        if _spelled_right(seen, term.use) or (term.name and seen.islower() and " " not in seen):
+            return None  # a name all in lower case is a common word ("apple", "shell")
+        message = f"write '{term.use}' exactly like this, not '{seen}'"
+    else:
+        message = f"use '{term.use}' instead of '{seen}'"
+    if term.reason:
+        message += f" ({term.reason})"
+    fix = None if found_key != keys[0] or found_key in matcher.ambiguous else replacement(core, term.use)
+    return term.severity, message, term.use, fix
 
 
 def replacement(seen: str, use: str) -> str | None:
