@@ -113,7 +113,12 @@ def plural(n: int, noun: str, nouns: str | None = None) -> str:
 
 def editor_link(path: str, line: int, column: int) -> str:
     """`vscode://file/ABSOLUTE/PATH:LINE:COLUMN` (VS Code's documented URL handler)."""
-    return f"vscode://file{quote(os.path.abspath(path), safe='/:')}:{line}:{column}"
+    return f"{_file_url(path)}:{line}:{column}"
+
+
+def _file_url(path: str) -> str:
+    """`vscode://file/ABSOLUTE/PATH`: what every link to one file starts with."""
+    return f"vscode://file{quote(os.path.abspath(path), safe='/:')}"
 
 
 def _e(value: object) -> str:
@@ -186,19 +191,20 @@ def _overview(results: list[FileResult], cfg: BrandConfig) -> str:
             f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
-def _where(r: FileResult, f: Finding) -> str:
-    shown = f"{r.path}:{f.line}:{f.column}"
-    return f'<a class="path" href="{_e(editor_link(r.path, f.line, f.column))}">{_text(shown)}</a>'
+def _where(r: FileResult, f: Finding, url: str, shown: str) -> str:
+    """A link to `f`'s place; `url` is `_e(_file_url(r.path))`, `shown` is `_text(r.path)` (both
+    escape character by character, so the ":line:column" digits can be added after escaping)."""
+    return f'<a class="path" href="{url}:{f.line}:{f.column}">{shown}:{f.line}:{f.column}</a>'
 
 
-def _finding(r: FileResult, f: Finding) -> str:
+def _finding(r: FileResult, f: Finding, url: str, shown: str) -> str:
     context = r.context.get((f.start, f.end)) if f.start is not None else None
     quoted = ""
     if context is not None:
         before, match, after = context
         quoted = (f'<span class="ctx"><span class="sr">In context: </span>{_text(before)}'
                   f"<mark>{_text(match)}</mark>{_text(after)}</span>")
-    return (f"<tr><td>{_where(r, f)}</td>"
+    return (f"<tr><td>{_where(r, f, url, shown)}</td>"
             f'<td><span class="sev sev-{f.severity}">{f.severity}</span></td><td>{_e(f.rule)}</td>'
             f"<td>{_text(f.message)}{quoted}</td><td>{_text(f.suggestion or '')}</td></tr>")
 
@@ -207,13 +213,16 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
     model = cfg.alignment_model
     sev = Counter(f.severity for f in r.findings)
     problems = ", ".join(plural(sev[s], s) for s in ("error", "warning", "suggestion"))
-    out = [f'<section aria-labelledby="{_anchor(r)}">',
-           f'<h2 id="{_anchor(r)}">{_title(r)}</h2>',
-           f'<p class="muted">{_text(r.path)} · {plural(r.words, "word")} · {_e(r.label)} · {problems} · '
+    anchor = _anchor(r)
+    shown = _text(r.path)  # the path and its link, escaped once for every place in the file
+    url = _e(_file_url(r.path))
+    out = [f'<section aria-labelledby="{anchor}">',
+           f'<h2 id="{anchor}">{_title(r)}</h2>',
+           f'<p class="muted">{shown} · {plural(r.words, "word")} · {_e(r.label)} · {problems} · '
            f"{r.suppressed} suppressed</p>"]
     if r.findings:
         findings = sorted(r.findings, key=lambda f: (-rank(f.severity), f.line, f.column, f.rule))
-        rows = "".join(_finding(r, f) for f in findings)
+        rows = "".join(_finding(r, f, url, shown) for f in findings)
         out.append(
             f'<h3>Findings</h3><div class="scroll" role="region" aria-label="Findings: {_plain(r.path)}" '
             f'tabindex="0"><table><thead><tr><th scope="col">Where</th><th scope="col">Severity</th>'
@@ -233,8 +242,8 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
             goal = f" ({p.goal}: {p.band})" if p.goal else ""
             quotes = "".join(
                 f'<blockquote>“{_text(q.excerpt)}” <a class="path" '
-                f'href="{_e(editor_link(r.path, q.line, q.column))}">'
-                f"{_text(f'{r.path}:{q.line}:{q.column}')}</a>"
+                f'href="{url}:{q.line}:{q.column}">'
+                f"{shown}:{q.line}:{q.column}</a>"
                 f'<span class="muted"> — {_e(", ".join(q.keywords))}</span></blockquote>'
                 for q in r.evidence.get(p.name, []))
             out.append(f"<li><b>{_e(p.name)}</b>{_e(goal)}: {_score(value, model)} — "

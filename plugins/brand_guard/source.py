@@ -169,7 +169,7 @@ def quoted_spans(view: str) -> list[tuple[int, int]]:
 def inline_view(text: str, *, social: bool = False) -> str:
     """Prose view of one line of metadata or a social text: code spans, URLs and markup masked."""
     view = _mask_inline(text)
-    if social:
+    if social and ("#" in view or "@" in view):  # every hashtag has a "#", every handle an "@"
         view = mask_spans(view, [m.span() for m in _SOCIAL_TOKENS.finditer(view)])
     return view
 
