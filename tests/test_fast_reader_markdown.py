@@ -74,6 +74,10 @@ INLINE = [
     "x'", "x\"", "'x", "\"x", "'s", "'80s", "\"'", "'\"", "x\"'y", "y'\"x", "''", '""', "-'-", ".'.",
     "wzxhzdk:3", "#", "#tag", "a#b", "|", "a | b", ":", "*[", "]:", "{: #id }", "{: .cls }", "[TOC]",
     "x" * 500,
+    # smarty's entities put straight into the text (prefilter.direct_parts) next to what the
+    # serializer escapes, or keeps, around them: `&`s that do or do not start an entity
+    "&'", "&x'", "&#'", "&#x'", "&amp'", "x&\"", "\\&'", "&--", "&...", "&rsquo'", "&#8217;'s", "&&'",
+    "AT&T's", "a&b--c", "&lt;'&gt;", "&#39;\"", "'&'", "\"&\"", "&;'", "&x;'", "'&x;",
 ]
 
 BLOCK = [
@@ -86,6 +90,7 @@ BLOCK = [
     "[ref]: <https://example.com> 'T'", "*[HTML]: Hyper {}", "HTML and {}", "<div>\n{}\n</div>",
     "<div markdown=\"1\">\n{}\n</div>", "<h2>{}</h2>", "<p>&lt;{}&gt;</p>", "[TOC]", "{}\n{{: #custom-id }}",
     "## {} {{: #dup }}\n\n## {} {{: #dup }}", "{}  \n{}", "{}",
+    "## {} {{: data-toc-label=\"it's -- &amp; 'x'\" }}", "<style>\n'{}'\n</style>",
 ]
 
 
@@ -113,6 +118,25 @@ def test_fast_converter_gives_plain_markdowns_html_on_random_snippets(seed, plai
         highlight.undo()
         plain = Markdown(**pelican_markdown_settings())  # fresh: no state carried between snippets
         assert got == plain.convert(text), (seed, number, text)
+
+
+def test_substitutions_that_are_not_entities_still_go_through_the_stash(plain_pygments):
+    """smarty's entities go into the text as they are (prefilter.direct_parts); configured
+    substitutions that are not only entities (HTML, a bare `&`, text) are stashed as before."""
+    settings = pelican_markdown_settings()
+    settings["extension_configs"] = {**settings["extension_configs"], "markdown.extensions.smarty": {
+        "substitutions": {"left-single-quote": "<q>", "right-single-quote": "&", "mdash": "&amp;x",
+                          "ndash": "&#x2013", "ellipsis": "...", "left-double-quote": "&#8220;&laquo;"}}}
+    fast, _ = fast_and_plain(settings)
+    parts = {part for sub in fast.treeprocessors["smarty"].substitutes.values() for part in sub[1]}
+    assert {"&#8220;&laquo;", ("<q>",), ("&",), ("&amp;x",), ("&#x2013",), ("...",)} <= parts
+    rng = random.Random(7)
+    for number in range(200):
+        text = snippet(rng)
+        fast.reset()
+        got = fast.convert(text)
+        highlight.undo()
+        assert got == Markdown(**settings).convert(text), (number, text)
 
 
 def test_the_speed_ups_are_in_place():

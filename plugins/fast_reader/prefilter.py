@@ -80,8 +80,14 @@ EXPECTED = {
 }
 
 #: a smarty substitution as FilteredInlineProcessor._substitute applies it:
-#: (regex, replacement parts, its Markdown, anchor, lead)
-Substitute = tuple[re.Pattern[str], tuple[int | str, ...], Markdown, str | None, int]
+#: (regex, replacement parts, its Markdown, anchor, lead); a part is a group number, a string
+#: taken as it is (see `direct_parts`) or a 1-tuple holding a string to stash in the HTML stash
+Substitute = tuple[re.Pattern[str], tuple[int | str | tuple[str], ...], Markdown, str | None, int]
+
+#: the serializer leaves an `&` alone when this follows it (markdown.serializers.RE_AMP)
+AMP_KEPT = r"(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);"
+#: a string of such entities only: the serializer writes it unchanged
+ENTITIES = re.compile(f"(?:&{AMP_KEPT})+", re.IGNORECASE)
 #: one pattern of a plan: (index in the registry, pattern, substrings to look for, Substitute or None)
 Step = tuple[int, object, tuple[str, ...] | None, Substitute | None]
 
@@ -194,10 +200,17 @@ class FilteredInlineProcessor(InlineProcessor):
         `anchor` (see `smarty_anchors`) instead of scanning the text position by position."""
         regex, replace, md, anchor, lead = substitute
         stashed, store = self.stashed_nodes, md.htmlStash.store
+        fixed = replace[0] if len(replace) == 1 and type(replace[0]) is str else None
         while match is not None:
-            result = ""
-            for part in replace:
-                result += match.group(part) if isinstance(part, int) else store(part)
+            if fixed is not None:  # one entity, taken as it is (most of them)
+                result = fixed
+            else:
+                result = ""
+                for part in replace:
+                    if type(part) is str:
+                        result += part
+                    else:
+                        result += match.group(part) if isinstance(part, int) else store(part[0])
             number = f"{len(stashed):04d}"
             placeholder = util.INLINE_PLACEHOLDER % number
             stashed[number] = result
@@ -355,8 +368,36 @@ def substitutes_of(registry) -> dict[int, Substitute]:
         if (type(pattern) is SubstituteTextPattern and not pattern.ANCESTOR_EXCLUDES
                 and pattern.getCompiledRegExp() is pattern.compiled_re):
             anchor, lead = anchors.get(pattern.compiled_re.pattern, (None, 0))
-            found[id(pattern)] = (pattern.compiled_re, tuple(pattern.replace), pattern.md, anchor, lead)
+            parts = direct_parts(pattern.replace, pattern.md)
+            found[id(pattern)] = (pattern.compiled_re, parts, pattern.md, anchor, lead)
     return found
+
+
+def direct_parts(replace, md: Markdown) -> tuple[int | str | tuple[str], ...]:
+    """smarty's replacement parts, its entities (`&rsquo;`, `&ldquo;&lsquo;`) put into the text
+    as they are instead of through the HTML stash, when that gives the same HTML.
+
+    smarty stashes an entity so that the serializer does not escape its `&`; the raw_html
+    postprocessor then puts it back where its stash placeholder is. But the serializer escapes
+    neither a `&` that starts an entity (`RE_AMP`) nor anything else of a string of entities, and
+    it cannot join one to the text around it: an `&` before it sees the entity's own `&` where it
+    saw the placeholder's STX, and neither continues an entity. So the serialized HTML is the
+    same, one HTML stash entry and one postprocessor substitution fewer for each quote, dash and
+    ellipsis (smarty's own text patterns still see the inline placeholder, as before). Only with
+    Python-Markdown's own serializers and raw_html postprocessor, and none of the later tree
+    processors reads stash entries differently from text (toc renders headings through the same
+    serializer and postprocessors); any other part (an element, other HTML) is stashed as before.
+    """
+    from markdown import postprocessors, serializers
+    from markdown.extensions.md_in_html import MarkdownInHTMLPostprocessor
+
+    raw_html = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
+    same = (md.serializer in (serializers.to_html_string, serializers.to_xhtml_string)
+            and type(raw_html) in (postprocessors.RawHtmlPostprocessor, MarkdownInHTMLPostprocessor)
+            and serializers.RE_AMP.pattern == f"&(?!{AMP_KEPT})"
+            and serializers.RE_AMP.flags & re.IGNORECASE)
+    return tuple(part if isinstance(part, int) or (same and type(part) is str and ENTITIES.fullmatch(part))
+                 else (part,) for part in replace)
 
 
 def _triggers(name: str, pattern, quotes: dict[str, tuple[str, ...]]) -> tuple[str, ...] | None:
