@@ -145,7 +145,7 @@ def test_the_speed_ups_are_in_place():
     assert sorted(guarded) == sorted(blockfilter.EXPECTED)  # every guard derived for pelicanconf applies
     assert type(fast.treeprocessors["inline"]) is prefilter.FilteredInlineProcessor
     assert fast.treeprocessors["smarty"].strings_only and not fast.treeprocessors["inline"].strings_only
-    assert "replace_marker" in vars(fast.treeprocessors["toc"])
+    assert {"replace_marker", "build_toc_div", "run"} <= set(vars(fast.treeprocessors["toc"]))
     assert tocmarker.speed_up(fast) is False  # not twice
     assert codehilite.get_lexer_by_name is not highlight.WIRE.get()[1]  # reused lexers and formatters
     highlight.undo()

@@ -1,17 +1,24 @@
-"""Skip toc's search for its `[TOC]` marker when no text holds it (identical HTML).
+"""Skip toc's search for its `[TOC]` marker when no text holds it, and the table it would put
+there (identical HTML).
 
 Python-Markdown's toc extension walks the whole tree after every conversion to replace a
 paragraph reading exactly `[TOC]` with the table of contents, joining every element's text on
 the way. A paragraph can only read `[TOC]` when some element's text contains it, which one pass
 over the texts tells far more cheaply; without it the walk changes nothing and is skipped.
 
-Applied to fast_reader's own instances, on toc's own treeprocessor class only (an instance
-attribute over its `replace_marker`); on the proven Python-Markdown versions only
-(plugins/tripwire.py), since what `replace_marker` does is toc's internal behaviour.
+Without a marker in the page, the table (a `<div>` of nested lists, prettified, serialized and
+run through every postprocessor) only ends up in `md.toc`, which fast_reader never reads (Pelican
+does not either: only the HTML and `Meta` are used), so an empty `<div>` stands in for it. The
+headings' ids and `md.toc_tokens` are made as before.
+
+Applied to fast_reader's own instances, on toc's own treeprocessor class only (instance
+attributes over its `run`, `build_toc_div` and `replace_marker`); on the proven Python-Markdown
+versions only (plugins/tripwire.py), since what they do is toc's internal behaviour.
 """
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
 from markdown import Markdown
@@ -23,33 +30,63 @@ from plugins.tripwire import Tripwire
 PROVEN = {"markdown": "3.11.3"}
 
 
+def _marker_in(root, marker: str) -> bool:
+    for element in root.iter():
+        text = element.text
+        if text and marker in text:
+            return True
+    return False
+
+
 def guarded(processor: toc.TocTreeprocessor) -> Callable:
     """`processor.replace_marker`, skipped when no element's text contains the marker."""
     replace = processor.replace_marker
 
     def replace_marker_if_present(root, elem):
-        marker = processor.marker
-        for element in root.iter():
-            text = element.text
-            if text and marker in text:
-                return replace(root, elem)
+        if _marker_in(root, processor.marker):
+            return replace(root, elem)
         return None
 
     replace_marker_if_present.__wrapped__ = replace  # type: ignore[attr-defined]
     return replace_marker_if_present
 
 
+def table_if_used(processor: toc.TocTreeprocessor) -> tuple[Callable, Callable]:
+    """(`run`, `build_toc_div`) of `processor`, the table built only when the document being run
+    holds the marker. `build_toc_div` is called once the headings are done and just before
+    `replace_marker`, so the texts it checks are the ones `replace_marker` looks at."""
+    run, build = processor.run, processor.build_toc_div
+    running: list = []  # the document `run` is working on
+
+    def run_remembering(doc):
+        running.append(doc)
+        try:
+            return run(doc)
+        finally:
+            running.pop()
+
+    def build_toc_div_if_used(toc_list):
+        if running and not (processor.marker and _marker_in(running[-1], processor.marker)):
+            return etree.Element("div")  # for `md.toc` only, never read
+        return build(toc_list)
+
+    run_remembering.__wrapped__ = run  # type: ignore[attr-defined]
+    build_toc_div_if_used.__wrapped__ = build  # type: ignore[attr-defined]
+    return run_remembering, build_toc_div_if_used
+
+
 def _internals() -> bool:
     processor = Markdown(extensions=["toc"]).treeprocessors["toc"]
     processor.replace_marker  # noqa: B018
+    processor.build_toc_div  # noqa: B018
     processor.marker  # noqa: B018
     return True
 
 
 WIRE = Tripwire("fast_reader's toc marker check", proven=PROVEN,
-                uses="Python-Markdown toc's TocTreeprocessor.replace_marker",
-                public="toc's full walk for the marker", tests="tests/test_fast_reader_markdown.py",
-                setup=_internals)
+                uses="Python-Markdown toc's TocTreeprocessor.run, build_toc_div and replace_marker",
+                public="toc's full walk for the marker and its table for md.toc",
+                tests="tests/test_fast_reader_markdown.py", setup=_internals)
 
 
 def speed_up(md: Markdown) -> bool:
@@ -60,4 +97,5 @@ def speed_up(md: Markdown) -> bool:
     if type(processor) is not toc.TocTreeprocessor or "replace_marker" in vars(processor):
         return False
     processor.replace_marker = guarded(processor)
+    processor.run, processor.build_toc_div = table_if_used(processor)
     return True
