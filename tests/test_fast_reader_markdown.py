@@ -78,6 +78,8 @@ INLINE = [
     # serializer escapes, or keeps, around them: `&`s that do or do not start an entity
     "&'", "&x'", "&#'", "&#x'", "&amp'", "x&\"", "\\&'", "&--", "&...", "&rsquo'", "&#8217;'s", "&&'",
     "AT&T's", "a&b--c", "&lt;'&gt;", "&#39;\"", "'&'", "\"&\"", "&;'", "&x;'", "'&x;",
+    # what may precede an opening quote (prefilter._ends_opening): other spaces, dashes, `;`
+    "\u00a0'x", "\u2003\"x", "\u3000'x", "x;'y", "x;\"y", "‒'x", "−\"x", "\x1c'x",
 ]
 
 BLOCK = [
@@ -220,19 +222,38 @@ def test_tripped_wires_leave_markdown_alone(monkeypatch, fresh_wires, plain_pygm
 
 
 def test_smarty_anchor_search_finds_what_a_plain_search_finds():
-    """`_search` starts `lead` characters before the next anchor: on random strings of the pieces
-    smarty's regexes look at, from every start position, it finds exactly `regex.search`'s match."""
+    """`_search` tries only starts at most `lead` characters before an anchor that follows a
+    character `before` accepts: on random strings of the pieces smarty's regexes look at, from
+    every start position, it finds exactly `regex.search`'s match."""
     import re
 
     pieces = ["'", '"', "-", "--", "---", ".", "...", "<<", ">>", "&#8211;", "&#8212;", "&nbsp;", "&mdash;",
-              "&ndash;", "–", "—", " ", "\t", "\n", "a", "s", "80s", "9", "(", "[", "\x02", "\x03", "é", "!"]
+              "&ndash;", "–", "—", " ", "\t", "\n", "a", "s", "80s", "9", "(", "[", "\x02", "\x03", "é", "!",
+              ";", "&", "#", "\xa0", "\u2003", "\u3000", "\x1c", "\x85", "\u200b", "‒", "−"]
     rng = random.Random(11)
     anchors = prefilter.smarty_anchors()
-    for regex_text, (anchor, lead) in anchors.items():
+    for regex_text, (anchor, lead, before) in anchors.items():
         regex = re.compile(regex_text)
         for _ in range(3000):
-            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 8)))
+            text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
             for pos in range(len(text) + 1):
                 want = regex.search(text, pos)
-                got = prefilter._search(regex, text, pos, anchor, lead)
+                got = prefilter._search(regex, text, pos, anchor, lead, before)
                 assert (got and got.span()) == (want and want.span()), (regex_text, text, pos)
+
+
+def test_opening_quotes_follow_what_ends_opening_accepts():
+    """`_ends_opening` holds for every character that can precede the quote of an opening-quote
+    match, tried over all of Unicode (the regex's `\\s` and str.isspace agree)."""
+    import re
+    import sys as system
+
+    from markdown.extensions import smarty
+
+    for regex_text in (smarty.openingSingleQuotesRegex, smarty.openingDoubleQuotesRegex):
+        regex = re.compile(regex_text)
+        quote = "'" if "'" in regex_text[-8:] else '"'
+        for code in range(system.maxunicode + 1):
+            char = chr(code)
+            if regex.search(f"{char}{quote}a") is not None and regex.search(f"{char}{quote}a").start() == 0:
+                assert prefilter._ends_opening(char), hex(code)

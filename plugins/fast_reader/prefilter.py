@@ -80,9 +80,11 @@ EXPECTED = {
 }
 
 #: a smarty substitution as FilteredInlineProcessor._substitute applies it:
-#: (regex, replacement parts, its Markdown, anchor, lead); a part is a group number, a string
-#: taken as it is (see `direct_parts`) or a 1-tuple holding a string to stash in the HTML stash
-Substitute = tuple[re.Pattern[str], tuple[int | str | tuple[str], ...], Markdown, str | None, int]
+#: (regex, replacement parts, its Markdown, anchor, lead, before); a part is a group number, a
+#: string taken as it is (see `direct_parts`) or a 1-tuple holding a string to stash in the HTML
+#: stash; anchor, lead, before: see `smarty_anchors`
+Substitute = tuple[re.Pattern[str], tuple[int | str | tuple[str], ...], Markdown, str | None, int,
+                   Callable[[str], bool] | None]
 
 #: the serializer leaves an `&` alone when this follows it (markdown.serializers.RE_AMP)
 AMP_KEPT = r"(?:\#[0-9]+|\#x[0-9a-f]+|[0-9a-z]+);"
@@ -117,9 +119,11 @@ class FilteredInlineProcessor(InlineProcessor):
 
     triggers: dict[int, tuple[str, ...]]
     plans: dict[tuple[str, ...], tuple[Step, ...]]
+    #: `_handle_strings`' plans: (substrings to look for or None, Substitute) per trigger set
+    string_plans: dict[tuple[str, ...], tuple[tuple[tuple[str, ...] | None, Substitute], ...]]
     patterns: tuple[object, ...]  # the registry's patterns in its order, snapshot at `speed_up`
     trigger_chars: tuple[str, ...]
-    #: id(pattern) → (regex, replacement parts, Markdown, anchor, lead) of smarty's substitutions
+    #: id(pattern) → (regex, replacement parts, Markdown, anchor, lead, before) of smarty's substitutions
     substitutes: dict[int, Substitute]
     strings_only: bool  # every pattern is in `substitutes` (smarty's pass): `_run_strings`
     #: a text may change in the pass only when this finds something in it (see `_run_strings`)
@@ -144,26 +148,68 @@ class FilteredInlineProcessor(InlineProcessor):
         start a placeholder) is left as it is, without the two calls: no pattern is tried on it
         and no placeholder is in it, so they would give it back unchanged. About 60% of smarty's
         texts, mostly the newlines prettify put between blocks.
+
+        So is a text that `_handle_strings` hands back unchanged (the same object) and that has no
+        STX: `__processPlaceholders` would find no placeholder in it and link it back as it was.
         """
         self.stashed_nodes = {}
-        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        handle = self._handle_strings
         link = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
         worth = self.worth
+        stx = util.STX
         queue = [tree]
         for element in queue:
             for child in element:
                 text = child.text
                 if text and not isinstance(text, util.AtomicString) and worth(text):
-                    child.text = None
-                    link(handle(text), child)
+                    done = handle(text)
+                    if done is not text or stx in text:
+                        child.text = None
+                        link(done, child)
                 text = child.tail
                 if text and worth(text):
-                    holder = _TailHolder()
-                    link(handle(text), holder, False)
-                    child.tail = holder.tail or None
+                    done = handle(text)
+                    if done is not text or stx in text:
+                        holder = _TailHolder()
+                        link(done, holder, False)
+                        child.tail = holder.tail or None
                 if len(child):
                     queue.append(child)
         return tree
+
+    def _handle_strings(self, data):
+        """`__handleInline` for `_run_strings` (every pattern a smarty substitution, never nested):
+        the same patterns in the same order, each tried where its anchor allows (`_search`), with
+        the common cases inline — the anchor is not in the text (any more), or the first one
+        starts a match. The anchor is itself a necessary condition, so the trigger substring
+        check is only needed for a pattern without one."""
+        if isinstance(data, util.AtomicString):
+            return data
+        present = tuple(filter(data.__contains__, self.trigger_chars))
+        steps = self.string_plans.get(present)
+        if steps is None:
+            steps = self.string_plans[present] = tuple(
+                (substrings if substitute[3] is None else None, substitute)
+                for _, _, substrings, substitute in self._plan(present))
+        for substrings, substitute in steps:
+            regex, _, _, anchor, lead, before = substitute
+            if anchor is None:
+                if substrings is not None and not any(part in data for part in substrings):
+                    continue
+                match = regex.search(data)
+            else:
+                at = data.find(anchor)
+                if at < 0:
+                    continue
+                if lead:
+                    match = _search(regex, data, 0, anchor, lead, before)
+                else:
+                    match = regex.match(data, at)
+                    if match is None:
+                        match = _search(regex, data, at + 1, anchor, 0)
+            if match is not None:
+                data = self._substitute(data, match, substitute)
+        return data
 
     def _InlineProcessor__handleInline(self, data, patternIndex=0):  # noqa: N802
         if isinstance(data, util.AtomicString):
@@ -182,8 +228,8 @@ class FilteredInlineProcessor(InlineProcessor):
             if substrings is not None and not any(part in data for part in substrings):
                 continue  # its characters are all there, but not side by side ("." is not "...")
             if substitute is not None:  # smarty's: the first search here, the rest in _substitute
-                regex, _, _, anchor, lead = substitute
-                match = _search(regex, data, 0, anchor, lead)
+                regex, _, _, anchor, lead, before = substitute
+                match = _search(regex, data, 0, anchor, lead, before)
                 if match is not None:
                     data = self._substitute(data, match, substitute)
                 continue
@@ -198,7 +244,7 @@ class FilteredInlineProcessor(InlineProcessor):
         placeholder in the text as it is now, becomes its replacement (groups and HTML-stashed
         entities) stashed as a string node behind a placeholder. Each search starts near the next
         `anchor` (see `smarty_anchors`) instead of scanning the text position by position."""
-        regex, replace, md, anchor, lead = substitute
+        regex, replace, md, anchor, lead, before = substitute
         stashed, store = self.stashed_nodes, md.htmlStash.store
         fixed = replace[0] if len(replace) == 1 and type(replace[0]) is str else None
         while match is not None:
@@ -216,7 +262,7 @@ class FilteredInlineProcessor(InlineProcessor):
             stashed[number] = result
             start, end = match.span()
             data = f"{data[:start]}{placeholder}{data[end:]}"
-            match = _search(regex, data, start + len(placeholder), anchor, lead)
+            match = _search(regex, data, start + len(placeholder), anchor, lead, before)
         return data
 
     def _InlineProcessor__processPlaceholders(self, data, parent, isText=True):  # noqa: N802, N803
@@ -301,37 +347,48 @@ def quote_triggers() -> dict[str, tuple[str, ...]]:
     }
 
 
-def smarty_anchors() -> dict[str, tuple[str, int]]:
-    """smarty's regexes → (anchor, lead): every match holds `anchor` at most `lead` characters
-    after its start. The lookbehinds and lookaheads around it consume nothing; only the opening
-    quotes consume what precedes the quote (`openingQuotesBase`: a space, `--`, a dash, `&nbsp;`,
-    `&mdash;`, `&#8211;` — 7 characters at most)."""
+def _ends_opening(char: str) -> bool:
+    """The last character of smarty's `openingQuotesBase` (`\\s`, `&nbsp;`, `--`, `–`, `—`,
+    `&mdash;`, `&ndash;`, `&#8211;`, `&#8212;`): a space (str.isspace is the regex's `\\s`), `;`,
+    `-`, an en or em dash."""
+    return char in ";-\u2013\u2014" or char.isspace()
+
+
+def smarty_anchors() -> dict[str, tuple[str, int, Callable[[str], bool] | None]]:
+    """smarty's regexes → (anchor, lead, before): every match holds `anchor` at most `lead`
+    characters after its start, and when `before` is given, the character just before that
+    anchor passes it. The lookbehinds and lookaheads around it consume nothing; only the opening
+    quotes consume what precedes the quote (`openingQuotesBase`: a space, `--`, a dash,
+    `&nbsp;`, `&mdash;`, `&#8211;` — 7 characters at most, ending as `_ends_opening` says)."""
     from markdown.extensions import smarty
 
     return {
-        smarty.singleQuoteStartRe: ("'", 0), smarty.doubleQuoteStartRe: ('"', 0),
-        smarty.doubleQuoteSetsRe: ("\"'", 0), smarty.singleQuoteSetsRe: ("'\"", 0),
-        smarty.doubleQuoteSetsRe2: ("'\"", 0), smarty.singleQuoteSetsRe2: ("\"'", 0),
-        smarty.decadeAbbrRe: ("'", 0), smarty.openingSingleQuotesRegex: ("'", 7),
-        smarty.closingSingleQuotesRegex: ("'", 0), smarty.closingSingleQuotesRegex2: ("'", 0),
-        smarty.remainingSingleQuotesRegex: ("'", 0), smarty.openingDoubleQuotesRegex: ('"', 7),
-        smarty.closingDoubleQuotesRegex: ('"', 0), smarty.closingDoubleQuotesRegex2: ('"', 0),
-        smarty.remainingDoubleQuotesRegex: ('"', 0),
-        r"(?<!-)---(?!-)": ("---", 0), r"(?<!-)--(?!-)": ("--", 0), r"(?<!\.)\.{3}(?!\.)": ("...", 0),
-        r"\<\<": ("<<", 0), r"\>\>": (">>", 0),
+        smarty.singleQuoteStartRe: ("'", 0, None), smarty.doubleQuoteStartRe: ('"', 0, None),
+        smarty.doubleQuoteSetsRe: ("\"'", 0, None), smarty.singleQuoteSetsRe: ("'\"", 0, None),
+        smarty.doubleQuoteSetsRe2: ("'\"", 0, None), smarty.singleQuoteSetsRe2: ("\"'", 0, None),
+        smarty.decadeAbbrRe: ("'", 0, None), smarty.openingSingleQuotesRegex: ("'", 7, _ends_opening),
+        smarty.closingSingleQuotesRegex: ("'", 0, None), smarty.closingSingleQuotesRegex2: ("'", 0, None),
+        smarty.remainingSingleQuotesRegex: ("'", 0, None),
+        smarty.openingDoubleQuotesRegex: ('"', 7, _ends_opening),
+        smarty.closingDoubleQuotesRegex: ('"', 0, None), smarty.closingDoubleQuotesRegex2: ('"', 0, None),
+        smarty.remainingDoubleQuotesRegex: ('"', 0, None),
+        r"(?<!-)---(?!-)": ("---", 0, None), r"(?<!-)--(?!-)": ("--", 0, None),
+        r"(?<!\.)\.{3}(?!\.)": ("...", 0, None), r"\<\<": ("<<", 0, None), r"\>\>": (">>", 0, None),
     }
 
 
-def _search(regex: re.Pattern[str], data: str, pos: int, anchor: str | None,
-            lead: int) -> re.Match[str] | None:
+def _search(regex: re.Pattern[str], data: str, pos: int, anchor: str | None, lead: int,
+            before: Callable[[str], bool] | None = None) -> re.Match[str] | None:
     """`regex.search(data, pos)`, tried only where a match can start: at most `lead` characters
-    before an occurrence of `anchor` (at or after `pos`), since every match holds one there.
+    before an occurrence of `anchor` (at or after `pos`), since every match holds one there —
+    and, with `before`, one that follows a character `before` accepts (others are skipped).
 
     `regex.match(data, start)` is exactly the attempt `search` makes at `start` (lookbehinds see
     the text before it, `^` only the real start), and the starts are tried in increasing order,
     so the first success is `search`'s leftmost match. A failed `search` would instead scan every
     later position, testing a lookbehind at each — most of smarty's cost, as its patterns mostly
-    fail: an apostrophe is tried against nine quote patterns, and matches one.
+    fail: an apostrophe is tried against nine quote patterns, and matches one. A skipped anchor
+    leaves its starts untried, for a later anchor's window to try if they reach it.
     """
     if anchor is None:
         return regex.search(data, pos)
@@ -346,14 +403,15 @@ def _search(regex: re.Pattern[str], data: str, pos: int, anchor: str | None,
         return None
     untried = pos  # starts before it were tried already, or cannot start a match
     while at >= 0:
-        start = at - lead if at - lead > untried else untried
-        while start <= at:
-            found = match(data, start)
-            if found is not None:
-                return found
-            start += 1
-        untried = at + 1
-        at = find(anchor, untried)
+        if before is None or (at and before(data[at - 1])):
+            start = at - lead if at - lead > untried else untried
+            while start <= at:
+                found = match(data, start)
+                if found is not None:
+                    return found
+                start += 1
+            untried = at + 1
+        at = find(anchor, at + 1)
     return None
 
 
@@ -367,9 +425,9 @@ def substitutes_of(registry) -> dict[int, Substitute]:
     for pattern in registry:
         if (type(pattern) is SubstituteTextPattern and not pattern.ANCESTOR_EXCLUDES
                 and pattern.getCompiledRegExp() is pattern.compiled_re):
-            anchor, lead = anchors.get(pattern.compiled_re.pattern, (None, 0))
+            anchor, lead, before = anchors.get(pattern.compiled_re.pattern, (None, 0, None))
             parts = direct_parts(pattern.replace, pattern.md)
-            found[id(pattern)] = (pattern.compiled_re, parts, pattern.md, anchor, lead)
+            found[id(pattern)] = (pattern.compiled_re, parts, pattern.md, anchor, lead, before)
     return found
 
 
@@ -487,6 +545,7 @@ def speed_up(md: Markdown) -> int:
         proc.triggers = triggers
         proc.patterns = tuple(proc.inlinePatterns)  # the order `inlinePatterns[index]` gives
         proc.plans = {}
+        proc.string_plans = {}
         chars = {char for parts in triggers.values() for part in parts for char in part}
         proc.trigger_chars = tuple(sorted(chars))
         proc.worth = _worth(proc)
