@@ -105,7 +105,9 @@ def snippet(rng: random.Random) -> str:
     for _ in range(rng.randint(1, 6)):
         shape = rng.choice(BLOCK)
         blocks.append(shape.format(*(inline() for _ in range(shape.count("{}")))))
-    return rng.choice(["\n\n", "\n", "\n\n\n"]).join(blocks)
+    # joins with lines of spaces only (normalize_whitespace empties them) and trailing spaces
+    joins = ["\n\n", "\n", "\n\n\n", "\n   \n", "\n \n  \n", " \n", "\n\t\n", "\r\n\r\n"]
+    return rng.choice(joins).join(blocks)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -179,6 +181,8 @@ def test_block_prefilter_leaves_unknown_and_changed_processors_alone():
     ("setextheader", "Title\nnext", False), ("deflist", "Term\nno colon", False),
     ("reference", "[a] : b", False), ("reference", "[a]: b", True),
     ("footnote", "[ ^1]: x", False), ("abbr", "* [X]: y", False), ("table", "a\nb", False),
+    ("markdown_block", "plain", False), ("markdown_block", "a \x02wzxhzdk:0\x03", False),
+    ("markdown_block", "\x02wzxhzdk:0\x03", True),
 ])
 def test_block_guards_are_necessary_conditions(guard, block, can_match):
     """A guard says "cannot match" only for blocks on which the processor's own test/run does nothing."""
@@ -191,6 +195,33 @@ def test_block_guards_are_necessary_conditions(guard, block, can_match):
         taken = processor.test(parent, block)
         assert not taken or processor.run(parent, blocks) is False
         assert blocks == [block]
+
+
+def test_pass_skips_are_exact():
+    """passes.py: each skipped pass would have changed nothing. normalize_whitespace's copy gives
+    the original's lines on texts with and without lines of spaces; html_block gives a text
+    without `<` or `&` back as it was, stashing nothing; the guarded tree passes are in place."""
+    from markdown import preprocessors
+
+    from plugins.fast_reader import passes
+
+    rng = random.Random(5)
+    md = Markdown(**pelican_markdown_settings())
+    original = preprocessors.NormalizeWhitespace(md).run
+    copy = passes.normalize_whitespace(md)
+    extractor = md.preprocessors["html_block"]
+    for number in range(400):
+        text = snippet(rng) + rng.choice(["", " ", "\n  ", "\t\n \n", "\r", "\x02x\x03 \n"])
+        lines = text.split("\n")
+        assert copy(lines) == original(lines), (number, text)
+        plain = text.replace("<", "").replace("&", "")
+        md.reset()
+        assert extractor.run(plain.split("\n")) == plain.split("\n"), (number, plain)
+        assert md.htmlStash.html_counter == 0
+    fast, _ = fast_and_plain()
+    assert sorted(passes.speed_up(Markdown(**pelican_markdown_settings()))) == [
+        "attr_list", "html_block", "normalize_whitespace", "unescape"]
+    assert passes.speed_up(fast) == []  # already done by convert.init, not twice
 
 
 def test_pygments_reuse_keys_on_every_option(plain_pygments):

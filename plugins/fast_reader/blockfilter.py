@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from markdown import Markdown, blockprocessors
-from markdown.extensions import abbr, def_list, footnotes, tables
+from markdown import Markdown, blockprocessors, util
+from markdown.extensions import abbr, def_list, footnotes, md_in_html, tables
 
 from plugins.tripwire import Tripwire
 
@@ -52,6 +52,12 @@ def _reference(block: str) -> bool:
     return "]:" in block
 
 
+def _stashed(block: str) -> bool:
+    """md_in_html takes (in `run`; its `test` says yes to every block) only a block starting with
+    an HTML stash placeholder, STX first."""
+    return block.startswith(util.STX)
+
+
 #: registry name → (processor class, its regex pattern as derived from, guard on the block)
 EXPECTED: dict[str, tuple[type, str | None, Callable[[str], bool]]] = {
     "table": (tables.TableProcessor, None, _has("|")),
@@ -70,6 +76,7 @@ EXPECTED: dict[str, tuple[type, str | None, Callable[[str], bool]]] = {
     "reference": (blockprocessors.ReferenceProcessor,
                   r"^[ ]{0,3}\[([^\[\]]*)\]:[ ]*(?:\n[ ]*)?([^\s]+)[ ]*(?:\n[ ]*)?"
                   r'((["\'])(.*)\4[ ]*|\((.*)\)[ ]*)?$', _reference),
+    "markdown_block": (md_in_html.MarkdownInHtmlProcessor, None, _stashed),
 }
 
 
@@ -101,6 +108,8 @@ def guarded(test: Callable, guard: Callable[[str], bool]) -> Callable:
 
 def _internals() -> bool:
     Markdown().parser.blockprocessors._priority  # noqa: B018 — (name, priority) items
+    if util.HTML_PLACEHOLDER_RE.pattern != util.STX + "wzxhzdk:([0-9]+)" + util.ETX:
+        raise AttributeError("the HTML stash placeholder no longer starts with STX")
     return True
 
 

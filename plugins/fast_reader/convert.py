@@ -15,7 +15,7 @@ from pelican.utils import pelican_open
 
 from plugins.settings import value_of
 
-from . import blockfilter, highlight, prefilter, tocmarker
+from . import blockfilter, highlight, passes, prefilter, tocmarker
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,8 @@ def init(settings) -> None:
         blockfilter.speed_up(fields)
         tocmarker.speed_up(body)
         tocmarker.speed_up(fields)
+        passes.speed_up(body)
+        passes.speed_up(fields)
         highlight.speed_up()
     _STATE.update(body=body, fields=fields, formatted=frozenset(formatted_fields),
                   settings=markdown_settings)
