@@ -197,6 +197,34 @@ def test_block_guards_are_necessary_conditions(guard, block, can_match):
         assert blocks == [block]
 
 
+def test_planned_block_parser_follows_a_block_a_processor_changed():
+    """A processor that says no after changing the next block (none of Python-Markdown's does):
+    the planned parser asks the remaining processors about the new block, as the original loop
+    does, although its plan was made for the old one (which had no `>` for the quote)."""
+    from markdown.blockprocessors import BlockProcessor
+
+    class Swap(BlockProcessor):
+        def test(self, parent, block):
+            return block.startswith("!swap")
+
+        def run(self, parent, blocks):
+            blocks[0] = "> quoted " + blocks[0][5:]
+            return False
+
+    def with_swap(md: Markdown) -> Markdown:
+        md.parser.blockprocessors.register(Swap(md.parser), "swap", 22)  # before quote (20)
+        return md
+
+    fast, _ = fast_and_plain()
+    fast = with_swap(fast)
+    for text in ("!swap one", "para\n\n!swap two\n\n# h", "!swap\n\n!swap 'x' -- y"):
+        fast.reset()
+        got = fast.convert(text)
+        highlight.undo()
+        assert got == with_swap(Markdown(**pelican_markdown_settings())).convert(text), text
+        assert "<blockquote>" in got
+
+
 def test_pass_skips_are_exact():
     """passes.py: each skipped pass would have changed nothing. normalize_whitespace's copy gives
     the original's lines on texts with and without lines of spaces; html_block gives a text
