@@ -450,7 +450,8 @@ def direct_parts(replace, md: Markdown) -> tuple[int | str | tuple[str], ...]:
     from markdown.extensions.md_in_html import MarkdownInHTMLPostprocessor
 
     raw_html = md.postprocessors["raw_html"] if "raw_html" in md.postprocessors else None
-    same = (md.serializer in (serializers.to_html_string, serializers.to_xhtml_string)
+    serializer = getattr(md.serializer, "__wrapped__", md.serializer)  # tocmarker's skips only its div
+    same = (serializer in (serializers.to_html_string, serializers.to_xhtml_string)
             and type(raw_html) in (postprocessors.RawHtmlPostprocessor, MarkdownInHTMLPostprocessor)
             and serializers.RE_AMP.pattern == f"&(?!{AMP_KEPT})"
             and serializers.RE_AMP.flags & re.IGNORECASE)

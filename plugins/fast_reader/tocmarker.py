@@ -8,8 +8,9 @@ over the texts tells far more cheaply; without it the walk changes nothing and i
 
 Without a marker in the page, the table (a `<div>` of nested lists, prettified, serialized and
 run through every postprocessor) only ends up in `md.toc`, which fast_reader never reads (Pelican
-does not either: only the HTML and `Meta` are used), so an empty `<div>` stands in for it. The
-headings' ids and `md.toc_tokens` are made as before.
+does not either: only the HTML and `Meta` are used), so an empty `<div>` stands in for it,
+serialized as "" without a call to the serializer (`md.toc` is then ""). The headings' ids and
+`md.toc_tokens` are made as before.
 
 Applied to fast_reader's own instances, on toc's own treeprocessor class only (instance
 attributes over its `run`, `build_toc_div` and `replace_marker`); on the proven Python-Markdown
@@ -57,6 +58,7 @@ def table_if_used(processor: toc.TocTreeprocessor) -> tuple[Callable, Callable]:
     `replace_marker`, so the texts it checks are the ones `replace_marker` looks at."""
     run, build = processor.run, processor.build_toc_div
     running: list = []  # the document `run` is working on
+    unused = processor.unused_table = etree.Element("div")  # what `serialize_unless_unused` skips
 
     def run_remembering(doc):
         running.append(doc)
@@ -67,12 +69,24 @@ def table_if_used(processor: toc.TocTreeprocessor) -> tuple[Callable, Callable]:
 
     def build_toc_div_if_used(toc_list):
         if running and not (processor.marker and _marker_in(running[-1], processor.marker)):
-            return etree.Element("div")  # for `md.toc` only, never read
+            return unused  # for `md.toc` only, never read
         return build(toc_list)
 
     run_remembering.__wrapped__ = run  # type: ignore[attr-defined]
     build_toc_div_if_used.__wrapped__ = build  # type: ignore[attr-defined]
     return run_remembering, build_toc_div_if_used
+
+
+def serialize_unless_unused(serializer: Callable, unused) -> Callable:
+    """`md.serializer`, giving "" at once for the stand-in table (it would serialize an empty div,
+    for `md.toc` only)."""
+    def serialize(element):
+        if element is unused:
+            return ""
+        return serializer(element)
+
+    serialize.__wrapped__ = serializer  # type: ignore[attr-defined]
+    return serialize
 
 
 def _internals() -> bool:
@@ -98,4 +112,5 @@ def speed_up(md: Markdown) -> bool:
         return False
     processor.replace_marker = guarded(processor)
     processor.run, processor.build_toc_div = table_if_used(processor)
+    md.serializer = serialize_unless_unused(md.serializer, processor.unused_table)
     return True
