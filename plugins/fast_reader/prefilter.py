@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
 from markdown import Markdown, util
@@ -130,10 +131,61 @@ class FilteredInlineProcessor(InlineProcessor):
     worth: Callable[[str], object]
 
     def run(self, tree, ancestors=None):
-        """The original, or for a pass of smarty's substitutions only `_run_strings`."""
+        """`_run_elements`, or for a pass of smarty's substitutions only `_run_strings`."""
         if self.strings_only:
             return self._run_strings(tree)
-        return InlineProcessor.run(self, tree, ancestors)
+        return self._run_elements(tree, ancestors)
+
+    def _run_elements(self, tree, ancestors=None):
+        """`InlineProcessor.run`, step for step, except that a text or tail in which `worth` finds
+        nothing is left as it is: no pattern can match it and it holds no placeholder, so
+        `__handleInline` would hand it back unchanged, `__processPlaceholders` link it back where
+        it was and yield no element — nothing to insert, no ancestor to record. Four texts in
+        five of the main pass are such (a list item, a sentence without markup)."""
+        self.stashed_nodes = {}
+        tree_parents = [] if ancestors is None else ancestors[:]
+        self.parent_map = {c: p for p in tree.iter() for c in p}
+        stack = [(tree, tree_parents)]
+        self._InlineProcessor__build_ancestors(tree, tree_parents)  # type: ignore[attr-defined]
+        handle = self._InlineProcessor__handleInline  # type: ignore[attr-defined]
+        link = self._InlineProcessor__processPlaceholders  # type: ignore[attr-defined]
+        worth = self.worth
+        while stack:
+            current, parents = stack.pop(0)
+            self.ancestors = parents
+            if current is not tree:
+                self.ancestors.append(current.tag.lower())
+            queue = []
+            for child in current:
+                text = child.text
+                if text and not isinstance(text, util.AtomicString) and worth(text):
+                    self.ancestors.append(child.tag.lower())
+                    child.text = None
+                    made = link(handle(text), child)
+                    for item in made:
+                        self.parent_map[item[0]] = child
+                    stack += made
+                    queue.append((child, made))
+                    self.ancestors.pop()
+                if child.tail and worth(child.tail):
+                    tail = handle(child.tail)
+                    holder = etree.Element("d")
+                    child.tail = None
+                    made = link(tail, holder, False)
+                    if holder.tail:
+                        child.tail = holder.tail
+                    pos = list(current).index(child) + 1
+                    made.reverse()
+                    for item in made:
+                        self.parent_map[item[0]] = current
+                        current.insert(pos, item[0])
+                if len(child):
+                    self.parent_map[child] = current
+                    stack.append((child, self.ancestors[:]))
+            for element, made in queue:
+                for i, item in enumerate(made):
+                    element.insert(i, item[0])
+        return tree
 
     def _run_strings(self, tree):
         """`InlineProcessor.run` for a pass whose every pattern is a smarty substitution.
@@ -322,11 +374,23 @@ class FilteredInlineProcessor(InlineProcessor):
 
 
 def _worth(proc: FilteredInlineProcessor) -> Callable[[str], object]:
-    """What finds, in a text, a trigger character or an STX (the first character of every
-    placeholder); always true when some pattern is tried on any text (an unknown one)."""
+    """What finds, in a text, a trigger (a pattern is tried only when one of its triggers is in
+    the text: its characters plan it, then the substring is looked for) or an STX (the first
+    character of every placeholder); always true when some pattern is tried on any text (an
+    unknown one). For smarty's pass, any of the triggers' characters (a weaker test)."""
     if proc._plan(()):
         return bool
-    return re.compile(f"[{re.escape(''.join(proc.trigger_chars) + util.STX)}]").search
+    if proc.strings_only:  # smarty's triggers: one class of characters scans fastest
+        return re.compile(f"[{re.escape(''.join(proc.trigger_chars) + util.STX)}]").search
+    parts = {part for needed in proc.triggers.values() for part in needed} | {util.STX}
+    # a part holding another is found whenever that one is: look for the other only
+    minimal = tuple(sorted(part for part in parts
+                           if not any(other != part and other in part for other in parts)))
+
+    def worth(text: str) -> bool:
+        return any(map(text.__contains__, minimal))
+
+    return worth
 
 
 def quote_triggers() -> dict[str, tuple[str, ...]]:
