@@ -7,9 +7,7 @@ tripwire (plugins/tripwire.py) logs once and Pelican's own reader reads every fi
 
 from __future__ import annotations
 
-import gc
 import logging
-import multiprocessing
 import os
 import time
 
@@ -19,7 +17,7 @@ from pelican.readers import MarkdownReader
 
 from plugins.tripwire import Tripwire
 
-from . import brand, convert, fragments, urls, writer
+from . import brand, convert, fragments, sharedwork, urls, writer
 
 logger = logging.getLogger(__name__)
 
@@ -146,13 +144,11 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
         results = map(convert.convert, paths)
         used = 1
     else:
-        ctx = multiprocessing.get_context("fork")
-        gc.freeze()  # workers' GC leaves the inherited heap alone (fewer copy-on-write pages)
+        _PATHS[:] = paths
         try:
-            with ctx.Pool(used) as pool:
-                results = pool.map(convert.convert, paths, chunksize=writer.chunksize(len(paths), used))
+            results = sharedwork.run(_convert_inherited, len(paths), used)
         finally:
-            gc.unfreeze()
+            _PATHS.clear()
     count = 0
     for path, ready in results:
         if ready is not None:
@@ -162,6 +158,13 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
                  "files %s", count, len(paths), used, time.perf_counter() - start, len(jobs),
                  "in the background" if background else "left to the brand plugin")
     return count
+
+
+_PATHS: list[str] = []  # the batch being converted; forked helpers read it from inherited memory
+
+
+def _convert_inherited(index: int) -> tuple[str, convert.Converted | None]:
+    return convert.convert(_PATHS[index])
 
 
 def _batch(generator, paths_key: str, excludes_key: str) -> None:

@@ -17,7 +17,6 @@ the tripwire (plugins/tripwire.py) logs once and Pelican's own Writer is used.
 
 from __future__ import annotations
 
-import gc
 import inspect
 import logging
 import multiprocessing
@@ -30,7 +29,7 @@ from pelican.writers import Writer
 from plugins.settings import value_of
 from plugins.tripwire import Tripwire
 
-from . import fragments
+from . import fragments, sharedwork
 
 logger = logging.getLogger(__name__)
 
@@ -111,16 +110,9 @@ class ParallelWriter(Writer):
         else:
             rest = _render_first_of_each_template(_render_home_listing(jobs))
             _JOBS[:] = rest
-            # Keep the workers' GC off the inherited heap (fewer copy-on-write pages). No collection
-            # first (Python's advice for fork, too): a full pass over the site's objects is ~60 ms,
-            # and what it would free goes at the next collection or at exit anyway.
-            gc.freeze()
             try:
-                ctx = multiprocessing.get_context("fork")
-                with ctx.Pool(used) as pool:
-                    pool.map(_render_inherited, range(len(rest)), chunksize=chunksize(len(rest), used))
+                sharedwork.run(_render_inherited, len(rest), used)
             finally:
-                gc.unfreeze()
                 _JOBS.clear()
         logger.debug("fast_reader: rendered %d pages with %d process(es) in %.2fs",
                      len(jobs), used, time.perf_counter() - start)
@@ -143,11 +135,6 @@ def pool_size(settings, jobs: int, min_pool_setting: str) -> int | None:
     if processes <= 1 or small or "fork" not in multiprocessing.get_all_start_methods():
         return None
     return min(processes, jobs)
-
-
-def chunksize(jobs: int, processes: int) -> int:
-    """About eight chunks per process: balances the load without a round trip per job."""
-    return max(1, jobs // (processes * 8))
 
 
 def _render(jobs: list[tuple], index: int) -> None:
