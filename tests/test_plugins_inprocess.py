@@ -255,3 +255,39 @@ def test_listing_card_memo_gives_the_cards_rendered_each_time(tmp_path):
         assert pages == {p.relative_to(plain.output): p.read_bytes() for p in plain.output.rglob("*.html")}
     cards = BeautifulSoup(relative.read("tag/close/page/2/index.html"), "html.parser").select("article.card")
     assert cards and all(a["href"].startswith("../../../../") for c in cards for a in c.select("a"))
+
+
+# ---------------------------------------------------------------- gcpause
+
+def test_cycle_collector_is_off_while_a_build_runs_and_back_on_after(tmp_path):
+    """plugins.gcpause: no collection from get_generators to finalized (forked workers inherit
+    that), the collector as it was after the build, untouched with FAST_GC_PAUSE = False, and a
+    build that stopped half-way leaves it off only until the next build starts."""
+    import gc
+
+    from pelican import signals
+
+    seen = []
+
+    def probe(_generator):
+        seen.append(gc.isenabled())
+
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    post(content, "bad-channel", channels="linkedin, myspace")
+    assert gc.isenabled()
+    signals.article_generator_finalized.connect(probe)
+    try:
+        build(tmp_path / "on", content)
+        assert gc.isenabled()
+        build(tmp_path / "off", content, FAST_GC_PAUSE=False)
+        assert gc.isenabled()
+        with pytest.raises(SystemExit):
+            build(tmp_path / "strict", content, LECTERN_STRICT=True)
+        assert not gc.isenabled()  # stopped before finalized
+        build(tmp_path / "after", content)
+        assert gc.isenabled()
+    finally:
+        signals.article_generator_finalized.disconnect(probe)
+        gc.enable()
+    assert seen == [False, True, False, False]  # the strict build stops at finalized
