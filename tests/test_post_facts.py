@@ -140,6 +140,14 @@ def test_display_path_is_relative_inside_the_working_directory(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     assert display_path(str(tmp_path / "content" / "a.md")) == "content/a.md"
     assert display_path("/elsewhere/a.md") == "/elsewhere/a.md"
+    # remembered per working directory: the same path asked from elsewhere is shown from there
+    monkeypatch.chdir(tmp_path / "..")
+    assert display_path(str(tmp_path / "content" / "a.md")) == f"{tmp_path.name}/content/a.md"
+    assert display_path("content/a.md") == "content/a.md"
+    (tmp_path / "content").mkdir()
+    monkeypatch.chdir(tmp_path / "content")
+    assert display_path(str(tmp_path / "content" / "a.md")) == "a.md"
+    assert display_path(tmp_path / "content" / "a.md") == "a.md"  # a Path too
 
 
 def test_the_facts_module_imports_no_pelican():

@@ -134,9 +134,13 @@ class Site:
         self.slugs: dict[tuple[str, str], object] = {}
         self.names: dict[tuple[str, str], tuple[str, object, str]] = {}
 
-    def content_problem(self, content, kind: str) -> list[Problem]:
-        """Problems of one article or page against what is already claimed (nothing claimed yet)."""
-        save_as = getattr(content, "save_as", "") or ""
+    def content_problem(self, content, kind: str, save_as: str | None = None) -> list[Problem]:
+        """Problems of one article or page against what is already claimed (nothing claimed yet).
+
+        `save_as`: the content's `save_as` when the caller has it (Pelican formats it anew at every
+        access)."""
+        if save_as is None:
+            save_as = getattr(content, "save_as", "") or ""
         if not save_as:
             return []  # not written (drafts)
         path, why = output_path(save_as)
@@ -188,8 +192,9 @@ class Site:
                                         _line(article.source_path, attr, what), message))
         return problems
 
-    def claim(self, content, kind: str) -> None:
-        save_as = getattr(content, "save_as", "") or ""
+    def claim(self, content, kind: str, save_as: str | None = None) -> None:
+        if save_as is None:
+            save_as = getattr(content, "save_as", "") or ""
         if save_as:
             path = output_path(save_as)[0] or save_as
             self.paths[path.casefold()] = Claim(display_path(content.source_path), path)
@@ -249,18 +254,18 @@ def check_articles(generator, report: Report) -> None:
     main = {id(a) for a in getattr(generator, "articles", [])}
     shared = Shared.from_settings(generator.settings)
     for article in sorted(_contents(generator, _ARTICLE_LISTS), key=lambda a: _order(a, shared)):
-        written = bool(getattr(article, "save_as", ""))
+        save_as = getattr(article, "save_as", "") or ""  # once: a property Pelican recomputes
         scheduled = str(article.metadata.get("status", "published")).lower() != "draft"
-        if not written and not scheduled:
+        if not save_as and not scheduled:
             continue  # a draft: never written nor shared, checked once it is published
-        problems = site.content_problem(article, "post") or site.slug_problem(article)
+        problems = site.content_problem(article, "post", save_as) or site.slug_problem(article)
         if id(article) in main:
             problems += site.taxonomy_problems(article)
         if problems:
             skipped.append(article)
             report(article.source_path, problems)
             continue
-        site.claim(article, "post")
+        site.claim(article, "post", save_as)
         if id(article) in main:
             site.claim_taxonomies(article)
     _drop(generator, _ARTICLE_LISTS, skipped)
@@ -286,12 +291,13 @@ def check_pages(generators, report: Report) -> None:
             continue
         skipped = []
         for page in sorted(_contents(generator, _PAGE_LISTS), key=lambda p: p.source_path):
-            problems = site.content_problem(page, "page")
+            save_as = getattr(page, "save_as", "") or ""
+            problems = site.content_problem(page, "page", save_as)
             if problems:
                 skipped.append(page)
                 report(page.source_path, problems)
             else:
-                site.claim(page, "page")
+                site.claim(page, "page", save_as)
         _drop(generator, _PAGE_LISTS, skipped)
     for generator in generators:
         generator.context.pop("lectern_site_claims", None)  # the render pools need not carry it

@@ -99,13 +99,26 @@ def _parse_header(text: str) -> tuple[dict[str, Field], int]:
     return fields, len(text)
 
 
+#: (working directory, path) → display_path: a build shows each post's path 6-7 times (reader,
+#: contract checks, brand guard, collisions, manifest) and `relpath` makes two `abspath`s each time.
+_SHOWN: dict[tuple[str, str], str] = {}
+
+
 def display_path(path: str) -> str:
     """Relative to the working directory when inside it (reads best in terminals and editors)."""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel
+    path = os.fspath(path)
+    key = (os.getcwd(), path)  # relpath depends on the working directory, which a test may change
+    shown = _SHOWN.get(key)
+    if shown is None:
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:
+            return path
+        shown = path if rel.startswith("..") else rel
+        if len(_SHOWN) > 100_000:  # a resident process that sees many trees: start over
+            _SHOWN.clear()
+        _SHOWN[key] = shown
+    return shown
 
 
 # ---------------------------------------------------------------- is this post out yet?
