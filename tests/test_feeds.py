@@ -91,3 +91,23 @@ def test_pelican_feed_writer_is_off(prod_site):
     # One writer: nothing at Pelican's default feed locations.
     assert not list(prod_site.output.glob("feeds/*.atom.xml.*"))
     assert not (prod_site.output / "feeds" / "atom.xml").exists()
+
+
+def test_absolutize_rewrites_exactly_what_the_plain_pattern_finds():
+    """plugins/feeds/entries.py's `(?=[hsp])` lookahead only speeds the scan: every match of the
+    pattern without it, in any case (the long s U+017F matches s under re.I), and nothing else."""
+    import sys
+
+    from sitebuild import REPO
+
+    sys.path.insert(0, str(REPO))
+    from plugins.feeds import entries
+
+    plain = re.compile(r"""(?P<attr>\b(?:href|src|poster))=(?P<q>["'])(?P<url>[^"']*)(?P=q)""", re.I)
+    html = ('<a HREF="a/b">x</a> <img Src=\'i.png\'> <video poster="p.jpg"> ſrc="long-s" xhref="no" '
+            'data-src="d" href="https://x/" href=\'#top\' POSTER=\'q\' src="" hrefs="no" '
+            "<code>src='in code'</code> href=unquoted ΣRC=\"sigma\"")
+    assert [m.span() for m in entries._URL_ATTR.finditer(html)] == [m.span() for m in plain.finditer(html)]
+    assert entries.absolutize(html, "https://site/posts/2026/x/") == plain.sub(
+        lambda m: m.group(0) if not m["url"] or m["url"].lower().startswith(entries._SKIP_SCHEMES)
+        else f"{m['attr']}={m['q']}{entries.urljoin('https://site/posts/2026/x/', m['url'])}{m['q']}", html)

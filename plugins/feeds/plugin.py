@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 from collections import defaultdict
 from datetime import UTC, datetime
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from pelican import signals
 
@@ -53,6 +55,7 @@ def write_feeds(generator, writer=None) -> None:
     limit = settings.get("FEED_MAX_ITEMS") or None
     paths = read(settings, Feeds)
     items: dict[int, FeedItem] = {}
+    entries: dict[tuple[int, str], _SharedEntry] = {}
     written = 0
     for (kind, slug), group in groups.items():
         newest_first = sorted(group, key=lambda i: articles[i].date, reverse=True)[:limit]
@@ -66,7 +69,7 @@ def write_feeds(generator, writer=None) -> None:
             if not pattern:
                 continue
             rel = pattern.format(slug=slug)
-            _write(settings, siteurl, rel, fmt, label, newest, output_path)
+            _write(settings, siteurl, rel, fmt, label, newest, output_path, entries)
             written += 1
     logger.info("feeds: wrote %d feeds for %d public posts", written, len(articles))
 
@@ -76,7 +79,28 @@ def _label(kind: str, name: str) -> str:
             "AUTHOR": f"Posts by {name}"}[kind]
 
 
-def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
+class _SharedEntry(FeedEntry):
+    """One post's feed entry in one format, filled in once and added to every feed that lists it
+    (the site feed, its category's, each tag's, its author's); its XML element is made once and
+    each feed gets a copy. Nothing in an entry depends on the feed it is in."""
+
+    def atom_entry(self, extensions=True):
+        return self._element("atom", extensions, super().atom_entry)
+
+    def rss_entry(self, extensions=True):
+        return self._element("rss", extensions, super().rss_entry)
+
+    def _element(self, fmt: str, extensions: bool, make):
+        made = self.__dict__.setdefault("_made", {})
+        if (fmt, extensions) not in made:
+            made[(fmt, extensions)] = make(extensions=extensions)
+        return copy.deepcopy(made[(fmt, extensions)])  # a feed takes the element it is given
+
+
+def _write(settings, siteurl, rel, fmt, label, items, output_path, entries=None) -> None:
+    """Write one feed of `items` (newest first). `entries`: (id(item), format) → its entry, shared
+    by the feeds of one `write_feeds` (the items must stay alive as long as the dict)."""
+    entries = {} if entries is None else entries
     sitename = xml_safe(settings.get("SITENAME", ""))
     feed_url = f"{siteurl}/{rel}"
     fg = FeedGenerator()
@@ -98,7 +122,13 @@ def _write(settings, siteurl, rel, fmt, label, items, output_path) -> None:
     if items:
         fg.updated(max(item.updated for item in items))
     for item in reversed(items):  # feedgen prepends: add oldest first so the newest leads
-        entry = fg.add_entry()
+        shared = entries.get((id(item), fmt))
+        if shared is not None:
+            # Its extensions (dc, media, atomlinks) were registered by the first feed: feedgen
+            # skips registering them again (ImportError, caught) and keeps the entry's values.
+            fg.add_entry(shared)
+            continue
+        entry = entries[(id(item), fmt)] = fg.add_entry(_SharedEntry())
         entry.id(item.url)
         entry.guid(item.url, permalink=True)
         entry.title(item.title)
