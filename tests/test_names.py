@@ -274,3 +274,28 @@ def test_a_shared_post_keeps_its_address_against_a_backdated_newcomer(tmp_path, 
     page = build.output / "posts" / "2026" / "trust-notes" / "index.html"
     assert "Trust notes" in page.read_text(encoding="utf-8")
     assert "Newcomer" not in "".join(p.read_text(encoding="utf-8") for p in build.output.rglob("*.html"))
+
+
+def test_pelicans_own_slugify_calls_share_post_contracts_memo():
+    """install_slug_memo: Content and URLWrapper slugify through `memo_slugify`, which answers
+    exactly what Pelican's slugify does (str subclasses and unhashable substitutions computed)."""
+    from markupsafe import Markup
+    from pelican import contents, urlwrappers
+    from pelican.urlwrappers import Tag
+    from pelican.utils import slugify
+
+    from plugins.post_contract.names import _PELICAN_DEFAULT_SUBS, install_slug_memo, memo_slugify
+
+    assert install_slug_memo()
+    assert contents.slugify is memo_slugify and urlwrappers.slugify is memo_slugify
+    subs = _PELICAN_DEFAULT_SUBS + cap_substitutions(LECTERN_SLUG_MAX)
+    for value in ("Month-end Close", "Month-end Close", LONG_TAG, CJK_TITLE, EMOJI_TITLE, "R&amp;D <b>x</b>",
+                  Markup("R&amp;D <b>x</b>"), "Ünïcode café"):
+        for preserve_case, use_unicode in ((False, False), (True, False), (False, True)):
+            for regex_subs in (subs, [list(sub) for sub in subs], ()):
+                assert memo_slugify(value, regex_subs=regex_subs, preserve_case=preserve_case,
+                                    use_unicode=use_unicode) == slugify(
+                    value, regex_subs=regex_subs, preserve_case=preserve_case, use_unicode=use_unicode)
+    settings = {"TAG_REGEX_SUBSTITUTIONS": subs, "SLUGIFY_PRESERVE_CASE": True}
+    assert Tag("Month-end Close", settings).slug == slugify("Month-end Close", regex_subs=subs,
+                                                            preserve_case=True)

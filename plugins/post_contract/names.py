@@ -62,6 +62,7 @@ def cap_substitutions(limit: int) -> list[tuple[str, str]]:
 
 def install_slug_cap(pelican) -> None:
     """`initialized`: every slug Pelican derives gets the cap (idempotent for `make regenerate`)."""
+    install_slug_memo()
     settings = pelican.settings
     cap = cap_substitutions(slug_max(settings))
     base = list(settings.get("SLUG_REGEX_SUBSTITUTIONS") or _PELICAN_DEFAULT_SUBS)
@@ -87,6 +88,38 @@ def slug_of(value: str, settings, kind: str = "SLUG") -> str:
 def _slugify(value: str, subs: tuple, preserve_case, use_unicode) -> str:
     """Pelican's slugify, once per distinct name: a tag on 300 posts was slugified 300 times."""
     return slugify(value, regex_subs=subs, preserve_case=preserve_case, use_unicode=use_unicode)
+
+
+def memo_slugify(value, regex_subs=(), preserve_case=False, use_unicode=False):
+    """`pelican.utils.slugify` from the same memo, for Pelican's own callers: each Tag, Category
+    and Author object slugifies its name (a tag on 300 posts is 300 objects) and each post its
+    title, all of which `check_names` already slugified with the same settings. The function is
+    pure, so a remembered answer is the answer."""
+    if type(value) is str:  # a str subclass (Markup) may behave otherwise: always computed
+        try:
+            return _slugify(value, tuple(tuple(sub) for sub in regex_subs), preserve_case, use_unicode)
+        except TypeError:  # substitutions that cannot be a cache key
+            pass
+    return slugify(value, regex_subs=regex_subs, preserve_case=preserve_case, use_unicode=use_unicode)
+
+
+#: slugify's parameters as `memo_slugify` passes them on (Pelican 4.12)
+_SLUGIFY_PARAMETERS = ("value", "regex_subs", "preserve_case", "use_unicode")
+
+
+def install_slug_memo() -> bool:
+    """Pelican's Content and URLWrapper call `memo_slugify` (their module's `slugify` name), as
+    long as slugify still takes exactly the parameters it passes on; else they keep their own."""
+    import inspect
+
+    from pelican import contents, urlwrappers
+
+    if tuple(inspect.signature(slugify).parameters) != _SLUGIFY_PARAMETERS:
+        return False
+    for module in (contents, urlwrappers):
+        if getattr(module, "slugify", None) is slugify:
+            module.slugify = memo_slugify
+    return contents.slugify is memo_slugify and urlwrappers.slugify is memo_slugify
 
 
 def unsafe_segment(slug: str) -> str:
