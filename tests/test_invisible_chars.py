@@ -205,3 +205,20 @@ def test_an_encoded_lone_surrogate_is_named_at_its_character_column():
                             "(a lone surrogate) — delete it and type the emoji again")
     _, problem = decode_source("post.md", "Title: été \xe9".encode("latin-1"))
     assert "is not UTF-8 text (byte 0xe9 at column 8)" in str(problem)  # é is one character
+
+
+def test_the_quick_checks_answer_what_the_full_class_does():
+    """`find` decides "nothing to report" with a bytes.translate for ASCII text and substring
+    tests; `clean` skips the text `find` just saw clean. Both must agree with RAW_CLASS itself."""
+    raw = re.compile(f"[{invisible.RAW_CLASS}]")
+    for number in [*range(0x100), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF, 0x200B, 0x00A0, 0x2019]:
+        for text in (f"ab{chr(number)}c", f"{chr(number)}", f"é {chr(number)}"):
+            assert invisible._has_raw(text) == bool(raw.search(text)), hex(number)
+            found = invisible.find(text)
+            assert bool(found) == bool(raw.search(text)), hex(number)
+            assert invisible.clean(text) == raw.sub(lambda m: " " if m[0] in invisible._SPACING else "", text)
+    for text in ("a &#11; b", "x \\ud83d y", "x \\uD83D y", "fine &#8217; and \\u00e9"):
+        assert bool(invisible.find(text)) == ("&#11;" in text or "\\ud" in text.lower())
+    clean_text = "nothing to see here"
+    assert invisible.find(clean_text) == [] and invisible.clean(clean_text) is clean_text
+    assert invisible.clean("vt\x0bhere") == "vt here"  # another text is scanned again

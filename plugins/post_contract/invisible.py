@@ -61,7 +61,12 @@ _SPACING = frozenset("\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 _REF = re.compile(r"&#(?:[xX](?P<hex>[0-9a-fA-F]{1,8})|(?P<dec>[0-9]{1,10}));?")
 _ESCAPE = re.compile(r"\\u(?P<high>[dD][89abAB][0-9a-fA-F]{2})(?:\\u(?P<low>[dD][c-fC-F][0-9a-fA-F]{2}))?"
                      r"|\\u(?P<lone>[dD][c-fC-F][0-9a-fA-F]{2})")
-_ANY = re.compile(f"[{RAW_CLASS}]|&#|\\\\u[dD]")
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD]")
+#: Every byte but RAW_CLASS's ASCII part: deleting them from an ASCII text leaves its invisible ones.
+_ASCII_VISIBLE = bytes(b for b in range(128) if not _RAW.match(chr(b)))
+#: The last text `find` saw without a raw invisible character (held, so its id is not reused):
+#: the reader cleans the very text it just checked, and `clean` need not scan it again.
+_NO_RAW: list[str | None] = [None]
 _NEWLINE = re.compile(r"\r\n|\r|\n")
 _FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+).+?\1")
@@ -156,8 +161,13 @@ def _code_mask(text: str) -> list[tuple[int, int]]:
 
 def find(text: str) -> list[Finding]:
     """Every invisible character, bad character reference and escaped surrogate in `text`."""
-    if not _ANY.search(text):  # the common case: one C-speed scan
-        return []
+    # The common case, nothing to report, in C-speed scans: one class search (a regex alternating
+    # the class with `&#` and `\\u[dD]` tries all three at every position: 3x slower) and two
+    # substring tests.
+    if not _has_raw(text):
+        _NO_RAW[0] = text
+        if "&#" not in text and ("\\u" not in text or not _ESCAPED_SURROGATE.search(text)):
+            return []
     hits: list[tuple[int, str]] = [(m.start(), _raw_message(m[0])) for m in _RAW.finditer(text)]
     for match in _REF.finditer(text):
         number = int(match["hex"], 16) if match["hex"] else int(match["dec"])
@@ -178,6 +188,13 @@ def find(text: str) -> list[Finding]:
     return findings
 
 
+def _has_raw(text: str) -> bool:
+    """`_RAW.search(text)`, for an ASCII text (most posts) as one bytes.translate: 4x faster."""
+    if text.isascii():
+        return bool(text.encode("ascii").translate(None, _ASCII_VISIBLE))
+    return _RAW.search(text) is not None
+
+
 def problems(path: str, text: str) -> list[InvisibleProblem]:
     """`find` as writer-facing problems (`path` already in display form)."""
     return [InvisibleProblem(path, f.line, f.message, f.column) for f in find(text)]
@@ -185,7 +202,7 @@ def problems(path: str, text: str) -> list[InvisibleProblem]:
 
 def clean(text: str) -> str:
     """`text` without invisible characters (spacing ones become a space)."""
-    if not _RAW.search(text):
+    if text is _NO_RAW[0] or not _RAW.search(text):
         return text
     return _RAW.sub(lambda m: " " if m[0] in _SPACING else "", text)
 
