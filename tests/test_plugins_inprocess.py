@@ -291,3 +291,24 @@ def test_cycle_collector_is_off_while_a_build_runs_and_back_on_after(tmp_path):
         signals.article_generator_finalized.disconnect(probe)
         gc.enable()
     assert seen == [False, True, False, False]  # the strict build stops at finalized
+
+
+def test_card_images_are_checked_again_in_every_build_of_one_process(tmp_path, caplog):
+    """post_contract checks each distinct `Image:` once per build (posts share images), never
+    with an answer from the previous build: an image replaced by a non-image is reported."""
+    content = tmp_path / "content"
+    (content / "images").mkdir(parents=True)
+    png = content / "images" / "card.png"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 32)
+    post(content, "first-post", image="images/card.png")
+    post(content, "second-post", image="images/card.png", date="2026-03-05 08:30")
+    with caplog.at_level(logging.WARNING):
+        build(tmp_path / "one", content)
+    assert "card.png" not in caplog.text
+    png.write_bytes(b"not an image at all")
+    caplog.clear()
+    with caplog.at_level(logging.WARNING):
+        build(tmp_path / "two", content)
+    held = [r.getMessage() for r in caplog.records if "is not an image" in r.getMessage()]
+    for name in ("first-post.md:", "second-post.md:"):
+        assert any(name in m for m in held), held

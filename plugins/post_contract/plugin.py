@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from pelican import signals
 from pelican.contents import Article
@@ -104,12 +105,27 @@ def annotate(content) -> None:
     content.card_image = _absolute_image(content, meta.get("image"))
 
 
+#: This build's checked `Image:` values: (value, folders, site URL, allowed) → CardImage. Posts
+#: share a few images; each check resolves two real paths and reads the file's first bytes.
+#: Emptied at the start of every build (`get_generators`): an image may change between builds.
+_IMAGES: dict[tuple, images.CardImage] = {}
+
+
+def forget_images(*_args) -> None:
+    """get_generators (a receiver: returns None, so it adds no generator)."""
+    _IMAGES.clear()
+
+
 def _absolute_image(content, image) -> str | None:
     """The card image's URL, or None (with a message) when `Image:` is not a file under content/images/."""
     settings = content.settings
     allow = value_of(settings, "LECTERN_ALLOW_EXTERNAL_IMAGES")
-    checked = images.card_image(image, content_root=settings.get("PATH") or "content",
-                                siteurl=str(settings.get("SITEURL", "")), allow_external=allow)
+    root, siteurl = settings.get("PATH") or "content", str(settings.get("SITEURL", ""))
+    key = (str(image or ""), root, os.getcwd(), siteurl, allow)
+    checked = _IMAGES.get(key)
+    if checked is None:
+        checked = _IMAGES[key] = images.card_image(image, content_root=root, siteurl=siteurl,
+                                                   allow_external=allow)
     if checked.problem:
         source = getattr(content, "source_path", None) or ""
         record_held([Problem(display_path(source), _field_line(source, "image"),
@@ -209,6 +225,7 @@ def report_broken(pelican) -> None:
 
 def register() -> None:
     signals.initialized.connect(install_slug_cap)
+    signals.get_generators.connect(forget_images)
     signals.readers_init.connect(use_contract_reader)
     signals.article_generator_context.connect(record_problem)
     signals.page_generator_context.connect(record_problem)
