@@ -113,7 +113,7 @@ MARKDOWN = {
 PLUGINS = [
     "plugins.buildlog",  # first: plain one-line logs without a terminal; every rebuild logs in full
     "plugins.settings",  # checks every Lectern setting and fills in its default
-    "plugins.gcpause",  # no cycle collection while a build runs (FAST_GC_PAUSE)
+    "plugins.gcpause",  # cycle collection all but paused while a build runs (FAST_GC_PAUSE)
     "plugins.post_contract",
     "plugins.brand_guard",
     "plugins.feeds",

@@ -104,7 +104,7 @@ class Fast:
     url_memo: bool = _s("FAST_URL_MEMO", "bool", True, "compute each post's url/save_as once per build")
     fragment_memo: bool = _s("FAST_FRAGMENT_MEMO", "bool", True, "render each listing card once per build")
     gc_pause: bool = _s("FAST_GC_PAUSE", "bool", True,
-                        "no cycle collection while a build runs (plugins/gcpause.py)")
+                        "cycle collection all but paused while a build runs (plugins/gcpause.py)")
 
 
 @dataclass(frozen=True)

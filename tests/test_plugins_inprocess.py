@@ -259,38 +259,47 @@ def test_listing_card_memo_gives_the_cards_rendered_each_time(tmp_path):
 
 # ---------------------------------------------------------------- gcpause
 
-def test_cycle_collector_is_off_while_a_build_runs_and_back_on_after(tmp_path):
-    """plugins.gcpause: no collection from get_generators to finalized (forked workers inherit
-    that), the collector as it was after the build, untouched with FAST_GC_PAUSE = False, and a
-    build that stopped half-way leaves it off only until the next build starts."""
+def test_cycle_collector_is_paused_while_a_build_runs_and_restored_after(tmp_path):
+    """plugins.gcpause: the paused thresholds from get_generators to finalized (forked workers
+    inherit them), the collector as it was after the build, untouched with FAST_GC_PAUSE = False
+    or when someone turned it off, and a build that stopped half-way leaves them paused only
+    until the next build starts."""
     import gc
 
     from pelican import signals
 
+    from plugins.gcpause import PAUSED_THRESHOLD
+
     seen = []
 
     def probe(_generator):
-        seen.append(gc.isenabled())
+        seen.append(gc.get_threshold())
 
     content = tmp_path / "content"
     post(content, "closing-the-books")
     post(content, "bad-channel", channels="linkedin, myspace")
-    assert gc.isenabled()
+    before = gc.get_threshold()
+    assert before != PAUSED_THRESHOLD
     signals.article_generator_finalized.connect(probe)
     try:
         build(tmp_path / "on", content)
-        assert gc.isenabled()
+        assert gc.get_threshold() == before
         build(tmp_path / "off", content, FAST_GC_PAUSE=False)
-        assert gc.isenabled()
+        assert gc.get_threshold() == before
+        gc.disable()
+        build(tmp_path / "disabled", content)
+        gc.enable()
         with pytest.raises(SystemExit):
             build(tmp_path / "strict", content, LECTERN_STRICT=True)
-        assert not gc.isenabled()  # stopped before finalized
+        assert gc.get_threshold() == PAUSED_THRESHOLD  # stopped before finalized
         build(tmp_path / "after", content)
-        assert gc.isenabled()
+        assert gc.get_threshold() == before
     finally:
         signals.article_generator_finalized.disconnect(probe)
         gc.enable()
-    assert seen == [False, True, False, False]  # the strict build stops at finalized
+        gc.set_threshold(*before)
+    # the strict build stops at finalized, after article_generator_finalized
+    assert seen == [PAUSED_THRESHOLD, before, before, PAUSED_THRESHOLD, PAUSED_THRESHOLD]
 
 
 def test_card_images_are_checked_again_in_every_build_of_one_process(tmp_path, caplog):
