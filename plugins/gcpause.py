@@ -8,8 +8,9 @@ tenth run walks them again, every hundredth the whole heap. Measured at 1,000 po
 0.33 CPU s, spread over the main process, the render and conversion pools and the background
 brand check, for almost nothing freed.
 
-So from `get_generators` (the first signal of each `Pelican.run()`) to `finalized` (connected at
-pause time, so after every other plugin's receiver) the collector's thresholds are
+So from `initialized` (before brand.yml is loaded and compiled) or else `get_generators` (the
+first signal of each `Pelican.run()`, for the next builds of a resident process) to `finalized`
+(connected at pause time, so after every other plugin's receiver) the collector's thresholds are
 `PAUSED_THRESHOLD`: a collection only once 100,000 more container objects were made than freed,
 older generations never. A 1,000-post build then collects once in one render worker (0.35 ->
 0.17 s of GC in all; the rest is start-up before the pause and the writer's explicit collect).
@@ -17,7 +18,8 @@ The processes forked meanwhile (fast_reader's pools, the brand check) inherit th
 cyclic garbage in a process is bounded by that count rather than left to grow with the site.
 At `finalized` the thresholds are back, so a resident process (`pelican -r`, the dev server)
 collects as before between builds. A build that raises never reaches `finalized`: the next
-build restores and collects once before pausing again.
+build restores and collects once before pausing again (a Pelican object made and never run
+leaves the paused thresholds in place: fewer collections, garbage still bounded).
 
 Only thresholds this plugin set are restored, and a collector someone turned off (`gc.disable()`,
 threshold 0) is left alone. `FAST_GC_PAUSE = False` leaves the collector as it is.
@@ -31,16 +33,26 @@ from plugins.settings import value_of
 
 #: The collector's thresholds while a build runs (Python's defaults: 700, 10, 10).
 PAUSED_THRESHOLD = (100_000, 1_000, 1_000)
-#: The thresholds a paused build found (None: not paused).
+#: The thresholds a paused build found (None: not paused), and whether its run has started.
 _SAVED: list[tuple[int, ...] | None] = [None]
+_RUNNING = [False]
 
 
-def pause(pelican) -> None:
-    """`get_generators`: the paused thresholds for this build (the previous build failed: its
-    thresholds back and one collection first)."""
-    if _SAVED[0] is not None:
+def pause_at_start(pelican) -> None:
+    """`initialized`: paused before the plugins load what they need (brand.yml, its matchers)."""
+    if _SAVED[0] is None:
+        pause(pelican, running=False)
+
+
+def pause(pelican, running: bool = True) -> None:
+    """`get_generators`: the paused thresholds for this build, if `initialized` did not set them
+    (the previous run failed: its thresholds back and one collection first)."""
+    if _SAVED[0] is not None and _RUNNING[0]:
         resume()
         gc.collect()  # the failed build's cycles
+    _RUNNING[0] = running
+    if _SAVED[0] is not None:
+        return  # paused at `initialized`
     if not value_of(pelican.settings, "FAST_GC_PAUSE") or not gc.isenabled() or not gc.get_threshold()[0]:
         return
     from pelican import signals
@@ -53,6 +65,7 @@ def pause(pelican) -> None:
 def resume(_pelican=None) -> None:
     """`finalized`: the thresholds the build found, if this plugin changed them."""
     saved, _SAVED[0] = _SAVED[0], None
+    _RUNNING[0] = False
     if saved is not None:
         gc.set_threshold(*saved)
 
@@ -61,4 +74,5 @@ def register() -> None:
     """Pelican entry point (PLUGINS = [..., "plugins.gcpause", ...])."""
     from pelican import signals
 
+    signals.initialized.connect(pause_at_start)
     signals.get_generators.connect(pause)
