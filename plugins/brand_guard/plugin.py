@@ -34,7 +34,7 @@ from plugins.dev_preview import is_dev
 from plugins.edition import is_internal
 from plugins.settings import value_of
 
-from . import gate, html_report, panel
+from . import html_report, panel
 from .config import BrandConfig, BrandConfigError
 from .core import (
     MARKDOWN_SUFFIXES,
@@ -103,6 +103,8 @@ def last_gate(pelican) -> None:
     cfg = _STATE.get("gate_config")
     if not _strict(settings) or cfg is None:
         return
+    from . import gate  # production builds only: a dev build never loads it
+
     _STATE["gate_config"] = None
     started = time.perf_counter()
     output = getattr(pelican, "output_path", None) or settings.get("OUTPUT_PATH", "output")
