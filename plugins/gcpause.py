@@ -70,6 +70,12 @@ def resume(_pelican=None) -> None:
         gc.set_threshold(*saved)
 
 
+def paused() -> bool:
+    """True while this build runs with the paused thresholds: a process forked now never walks the
+    heap it inherits (no old-generation collection), so freezing it first buys nothing."""
+    return _SAVED[0] is not None
+
+
 def register() -> None:
     """Pelican entry point (PLUGINS = [..., "plugins.gcpause", ...])."""
     from pelican import signals

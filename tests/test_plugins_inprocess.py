@@ -268,12 +268,13 @@ def test_cycle_collector_is_paused_while_a_build_runs_and_restored_after(tmp_pat
 
     from pelican import signals
 
-    from plugins.gcpause import PAUSED_THRESHOLD
+    from plugins.gcpause import PAUSED_THRESHOLD, paused
 
     seen = []
 
     def probe(_generator):
         seen.append(gc.get_threshold())
+        assert paused() == (gc.get_threshold() == PAUSED_THRESHOLD)
 
     content = tmp_path / "content"
     post(content, "closing-the-books")
@@ -293,7 +294,7 @@ def test_cycle_collector_is_paused_while_a_build_runs_and_restored_after(tmp_pat
             build(tmp_path / "strict", content, LECTERN_STRICT=True)
         assert gc.get_threshold() == PAUSED_THRESHOLD  # stopped before finalized
         build(tmp_path / "after", content)
-        assert gc.get_threshold() == before
+        assert gc.get_threshold() == before and not paused()
     finally:
         signals.article_generator_finalized.disconnect(probe)
         gc.enable()
