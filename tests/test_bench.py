@@ -10,7 +10,7 @@ from sitebuild import REPO
 
 sys.path.insert(0, str(REPO))
 
-from bench import corpus  # noqa: E402
+from bench import builds, corpus  # noqa: E402
 from plugins.post_contract.contract import check_header  # noqa: E402
 from plugins.post_contract.facts import parse_header  # noqa: E402
 
@@ -78,3 +78,12 @@ def test_bench_smoke_n5(tmp_path):
         assert edit[key]["available"], edit[key]
         assert edit[key]["edits"] == 2 and edit[key]["seconds"]["median"] > 0
     assert edit["hugo"]["available"] or edit["hugo"]["why"] == "hugo is not on PATH"
+
+
+def test_builds_run_with_pythons_bytecode_cache_on(monkeypatch):
+    """A container's PYTHONDONTWRITEBYTECODE would make every timed Lectern build recompile its own
+    modules while vanilla Pelican's come precompiled: the bench drops it for every build."""
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = builds.env()
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["PYTHONPATH"] == str(builds.REPO)
