@@ -25,7 +25,7 @@ from pygments.util import ClassNotFound  # noqa: E402
 
 import pelicanconf  # noqa: E402
 from plugins import tripwire  # noqa: E402
-from plugins.fast_reader import blockfilter, convert, highlight, prefilter, tocmarker  # noqa: E402
+from plugins.fast_reader import blockfilter, convert, highlight, passes, prefilter, tocmarker  # noqa: E402
 
 
 def pelican_markdown_settings() -> dict:
@@ -231,7 +231,6 @@ def test_pass_skips_are_exact():
     without `<` or `&` back as it was, stashing nothing; the guarded tree passes are in place."""
     from markdown import preprocessors
 
-    from plugins.fast_reader import passes
 
     rng = random.Random(5)
     md = Markdown(**pelican_markdown_settings())
@@ -248,8 +247,25 @@ def test_pass_skips_are_exact():
         assert md.htmlStash.html_counter == 0
     fast, _ = fast_and_plain()
     assert sorted(passes.speed_up(Markdown(**pelican_markdown_settings()))) == [
-        "attr_list", "html_block", "normalize_whitespace", "unescape"]
+        "attr_list", "html_block", "is_block_level", "normalize_whitespace", "unescape"]
     assert passes.speed_up(fast) == []  # already done by convert.init, not twice
+
+
+def test_block_level_memo_answers_as_markdown_does():
+    """passes.block_level: the same answer for every kind of tag, asked twice (memo), and the
+    original's once the list changes."""
+    md = Markdown(**pelican_markdown_settings())
+    fast = passes.block_level(md)
+    tags = [*md.block_level_elements, "P", "Div/", "div//", "h7", "span", "code", "pre", "", "/",
+            "hr/", "HR", "x-div", etree.Comment, None, 3, etree.QName("div")]
+    for _ in range(2):
+        for tag in tags:
+            assert fast(tag) is md.is_block_level(tag), tag
+    assert fast(["div"]) is False  # unhashable: not memoised, still answered
+    md.block_level_elements.append("x-div")
+    assert fast("x-div") is True
+    md.block_level_elements = ["span"]
+    assert fast("span") is True and fast("div") is False
 
 
 def test_pygments_reuse_keys_on_every_option(plain_pygments):

@@ -14,6 +14,12 @@ only act on something that is not there:
 - `unescape` turns `STX digits ETX` (backslash escapes) back into characters in every text and
   tail; without an STX there is none.
 
+And one lookup asked for nearly every element: `is_block_level`, which the prettify pass (and
+the raw HTML postprocessor) call about 70 times per post, searches `md.block_level_elements`, a
+list of ~60 tags, after lowering and stripping the tag. `block_level` answers from a dict of the
+tags already seen, built from the same list, and asks the original whenever that list is no longer
+the one (or the length) it was built from.
+
 Each check is one pass over the text (or the elements' texts) far cheaper than the pass itself.
 Applied to fast_reader's own instances, on exactly those processor classes (instance attributes
 over their `run`); what they do on such documents is Python-Markdown's internal behaviour, so only
@@ -81,6 +87,31 @@ def if_in_texts(run: Callable, char: str) -> Callable:
     return run_if_present
 
 
+def block_level(md: Markdown) -> Callable[[object], bool]:
+    """`md.is_block_level`, answered from a memo of the tags already seen (same answers).
+
+    The answer for a tag depends only on the tag and `md.block_level_elements`; extensions add
+    to that list when they are loaded, before this is applied, and nothing changes it during a
+    conversion. Should the list still be replaced or grow or shrink, every call goes to the
+    original from then on.
+    """
+    original = md.is_block_level
+    elements = md.block_level_elements
+    size = len(elements)
+    memo: dict = {}
+
+    def is_block_level(tag) -> bool:
+        answer = memo.get(tag) if type(tag) is str else None  # QName('div') == 'div': str only
+        if answer is None or md.block_level_elements is not elements or len(elements) != size:
+            answer = original(tag)
+            if type(tag) is str and md.block_level_elements is elements and len(elements) == size:
+                memo[tag] = answer
+        return answer
+
+    is_block_level.__wrapped__ = original  # type: ignore[attr-defined]
+    return is_block_level
+
+
 def _internals() -> bool:
     treeprocessors.UnescapeTreeprocessor.run  # noqa: B018
     preprocessors.NormalizeWhitespace.run  # noqa: B018
@@ -88,6 +119,8 @@ def _internals() -> bool:
     attr_list.AttrListTreeprocessor.run  # noqa: B018
     if treeprocessors.UnescapeTreeprocessor.RE.pattern != f"{util.STX}(\\d+){util.ETX}":
         raise AttributeError("UnescapeTreeprocessor no longer looks for STX digits ETX")
+    if not isinstance(Markdown().block_level_elements, list):
+        raise AttributeError("Markdown.block_level_elements is no longer a list")
     return True
 
 
@@ -123,4 +156,7 @@ def speed_up(md: Markdown) -> list[str]:
             if type(processor) is cls and "run" not in vars(processor):
                 processor.run = if_in_texts(processor.run, char)
                 done.append(name)
+    if "is_block_level" not in vars(md):
+        md.is_block_level = block_level(md)
+        done.append("is_block_level")
     return done
