@@ -19,7 +19,7 @@ from sitebuild import REPO
 
 sys.path.insert(0, str(REPO))
 
-from markdown import Markdown  # noqa: E402
+from markdown import Markdown, util  # noqa: E402
 from markdown.extensions import codehilite  # noqa: E402
 from pygments.util import ClassNotFound  # noqa: E402
 
@@ -93,6 +93,8 @@ BLOCK = [
     "<div markdown=\"1\">\n{}\n</div>", "<h2>{}</h2>", "<p>&lt;{}&gt;</p>", "[TOC]", "{}\n{{: #custom-id }}",
     "## {} {{: #dup }}\n\n## {} {{: #dup }}", "{}  \n{}", "{}",
     "## {} {{: data-toc-label=\"it's -- &amp; 'x'\" }}", "<style>\n'{}'\n</style>",
+    # headings tocmarker.serialize_unless_unused writes itself, or not (attributes, escapes)
+    "## Plain words", "### Plain {} words", "#### {} {{: .cls }}", "# \\<not a tag\\>", "## a & b",
 ]
 
 
@@ -249,6 +251,25 @@ def test_pass_skips_are_exact():
     assert sorted(passes.speed_up(Markdown(**pelican_markdown_settings()))) == [
         "attr_list", "html_block", "is_block_level", "normalize_whitespace", "unescape"]
     assert passes.speed_up(fast) == []  # already done by convert.init, not twice
+
+
+def test_heading_serializer_writes_what_markdowns_serializer_writes():
+    """tocmarker.serialize_unless_unused's own plain headings, against to_html_string."""
+    from markdown.serializers import to_html_string
+
+    serialize = tocmarker.serialize_unless_unused(to_html_string, etree.Element("div"))
+    rng = random.Random(7)
+    pieces = ["", "word", " spaced ", "a&b", "&amp;", "<", ">", "\n", "\x02x\x03", "'", '"', "é"]
+    for _ in range(2000):
+        element = etree.Element(rng.choice(["h1", "h2", "h6", "H2", "h7", "p", "div", "hr", "br"]))
+        element.text = rng.choice([None, *pieces]) if rng.random() < 0.9 else util.AtomicString("<x>")
+        element.tail = rng.choice([None, "\n", *pieces])
+        if rng.random() < 0.2:
+            element.set("id", rng.choice(pieces))
+        if rng.random() < 0.2:
+            etree.SubElement(element, "em").text = rng.choice(pieces)
+        assert serialize(element) == to_html_string(element), (element.tag, element.text, element.tail)
+    assert tocmarker.serialize_unless_unused(to_html_string, None)(etree.Element("div")) == "<div></div>"
 
 
 def test_block_level_memo_answers_as_markdown_does():

@@ -19,10 +19,11 @@ versions only (plugins/tripwire.py), since what they do is toc's internal behavi
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 
-from markdown import Markdown
+from markdown import Markdown, serializers
 from markdown.extensions import toc
 
 from plugins.tripwire import Tripwire
@@ -77,12 +78,33 @@ def table_if_used(processor: toc.TocTreeprocessor) -> tuple[Callable, Callable]:
     return run_remembering, build_toc_div_if_used
 
 
+#: heading tags whose plain serialization `serialize_unless_unused` writes itself
+HEADINGS = frozenset(f"h{level}" for level in range(1, 7))
+#: characters Python-Markdown's serializer escapes in text and tails (`&`, `<`, `>`)
+ESCAPED = re.compile("[&<>]")
+
+
 def serialize_unless_unused(serializer: Callable, unused) -> Callable:
     """`md.serializer`, giving "" at once for the stand-in table (it would serialize an empty div,
-    for `md.toc` only)."""
+    for `md.toc` only), and writing a plain heading itself.
+
+    toc serializes every heading on its own to compute its id (`render_inner_html`); most are a
+    childless `<hN>` without attributes whose text and tail need no escaping, which
+    Python-Markdown's HTML serializer writes as `<hN>text</hN>tail` (the ElementTree, its
+    deque walk and escape tests are the cost). Anything else goes to the serializer. Only for
+    `to_html_string` (html5 output).
+    """
+    plain_html = serializer is serializers.to_html_string
+    escaped = ESCAPED.search
+
     def serialize(element):
         if element is unused:
             return ""
+        if plain_html and element.tag in HEADINGS and not len(element) and not element.attrib:
+            text, tail = element.text or "", element.tail or ""
+            if type(text) is str and type(tail) is str and not escaped(text) and not escaped(tail):
+                tag = element.tag
+                return f"<{tag}>{text}</{tag}>{tail}"
         return serializer(element)
 
     serialize.__wrapped__ = serializer  # type: ignore[attr-defined]
