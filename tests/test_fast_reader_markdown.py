@@ -227,6 +227,41 @@ def test_planned_block_parser_follows_a_block_a_processor_changed():
         assert "<blockquote>" in got
 
 
+def test_nested_parses_read_a_registry_that_a_foreign_processor_changes():
+    """blockfilter.planned reuses the outermost parse's processors in nested parses only when all
+    are Python-Markdown's own; a processor of anyone else may change the registry mid-parse, and
+    the nested parses must see the change as the original parser does."""
+    from markdown.blockprocessors import BlockProcessor
+
+    class Shout(BlockProcessor):
+        def test(self, parent, block):
+            return block.startswith("SHOUT")
+
+        def run(self, parent, blocks):
+            blocks.pop(0)
+            etree.SubElement(parent, "p").text = "LOUD"
+
+    class Arm(BlockProcessor):
+        def test(self, parent, block):
+            return block.startswith("!arm")
+
+        def run(self, parent, blocks):
+            blocks[0] = blocks[0][4:].lstrip()
+            self.parser.blockprocessors.register(Shout(self.parser), "shout", 200)
+            return False
+
+    def with_arm(md: Markdown) -> Markdown:
+        md.parser.blockprocessors.register(Arm(md.parser), "arm", 199)
+        return md
+
+    text = "!arm x\n\n> SHOUT here\n\n- item\n\n    SHOUT nested"
+    fast, _ = fast_and_plain()
+    got = with_arm(fast).convert(text)
+    highlight.undo()
+    assert got == with_arm(Markdown(**pelican_markdown_settings())).convert(text)
+    assert "LOUD" in got
+
+
 def test_pass_skips_are_exact():
     """passes.py: each skipped pass would have changed nothing. normalize_whitespace's copy gives
     the original's lines on texts with and without lines of spaces; html_block gives a text

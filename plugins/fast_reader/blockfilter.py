@@ -137,21 +137,23 @@ def planned(parser, needs: dict[object, tuple[str, ...]]) -> Callable:
     same block. A processor that says no leaves the block list as it was (`run` returning False
     puts the very block back); should one ever change it, the remaining processors are asked
     unplanned, as the original loop does.
+
+    The nested parses of one document (list items, quotes, footnotes: about four per post) reuse
+    the processors the outermost parse took from the registry rather than sorting and copying it
+    again, when all of them are Python-Markdown's own, which never register or deregister block
+    processors while parsing; with any other processor the registry is read on every call.
     """
     registry = parser.blockprocessors
     chars = tuple(sorted({char for alternatives in needs.values() for part in alternatives for char in part}))
     plans: dict[tuple, dict[tuple[str, ...], tuple[tuple[int, object], ...]]] = {}
+    steady: dict[tuple, bool] = {}  # processors → all Python-Markdown's own (never change the registry)
 
     def plan_for(processors: tuple, present: tuple[str, ...]) -> tuple[tuple[int, object], ...]:
         have = set(present)
         return tuple((index, processor) for index, processor in enumerate(processors)
                      if processor not in needs or any(have.issuperset(part) for part in needs[processor]))
 
-    def parse_blocks(parent, blocks: list[str]) -> None:
-        processors = tuple(registry)
-        by_chars = plans.get(processors)
-        if by_chars is None:
-            by_chars = plans[processors] = {}
+    def parse(parent, blocks: list[str], processors: tuple, by_chars: dict) -> None:
         while blocks:
             block = blocks[0]
             present = tuple(filter(block.__contains__, chars))
@@ -168,6 +170,26 @@ def planned(parser, needs: dict[object, tuple[str, ...]]) -> Callable:
                                 if processor.run(parent, blocks) is not False:
                                     break
                         break
+
+    outer: list[tuple[tuple, dict]] = []  # the processors of the outermost parse, while it runs
+
+    def parse_blocks(parent, blocks: list[str]) -> None:
+        if outer:  # a nested block (list item, quote, footnote...): the same processors
+            processors, by_chars = outer[-1]
+            return parse(parent, blocks, processors, by_chars)
+        processors = tuple(registry)
+        by_chars = plans.get(processors)
+        if by_chars is None:
+            by_chars = plans[processors] = {}
+            steady[processors] = all(type(processor).__module__.startswith("markdown.")
+                                     for processor in processors)
+        if not steady[processors]:
+            return parse(parent, blocks, processors, by_chars)
+        outer.append((processors, by_chars))
+        try:
+            return parse(parent, blocks, processors, by_chars)
+        finally:
+            outer.pop()
 
     parse_blocks.__wrapped__ = parser.parseBlocks  # type: ignore[attr-defined]
     return parse_blocks
