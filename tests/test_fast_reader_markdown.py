@@ -95,6 +95,7 @@ BLOCK = [
     "## {} {{: data-toc-label=\"it's -- &amp; 'x'\" }}", "<style>\n'{}'\n</style>",
     # headings tocmarker.serialize_unless_unused writes itself, or not (attributes, escapes)
     "## Plain words", "### Plain {} words", "#### {} {{: .cls }}", "# \\<not a tag\\>", "## a & b",
+    "### two  spaces\there ", "## x > y",
 ]
 
 
@@ -124,6 +125,7 @@ def test_fast_converter_gives_plain_markdowns_html_on_random_snippets(seed, plai
         highlight.undo()
         plain = Markdown(**pelican_markdown_settings())  # fresh: no state carried between snippets
         assert got == plain.convert(text), (seed, number, text)
+        assert fast.toc_tokens == plain.toc_tokens, (seed, number, text)  # tocmarker's own names
 
 
 def test_substitutions_that_are_not_entities_still_go_through_the_stash(plain_pygments):
@@ -305,6 +307,32 @@ def test_heading_serializer_writes_what_markdowns_serializer_writes():
             etree.SubElement(element, "em").text = rng.choice(pieces)
         assert serialize(element) == to_html_string(element), (element.tag, element.text, element.tail)
     assert tocmarker.serialize_unless_unused(to_html_string, None)(etree.Element("div")) == "<div></div>"
+
+
+def test_plain_heading_ids_match_tocs_own_on_hand_built_trees():
+    """tocmarker.plain_heading_ids against toc's own `run` on headings the block parser rarely
+    makes: spaces around the text, tails with what the serializer escapes or an STX."""
+    import copy
+
+    from markdown.serializers import to_html_string
+
+    md = Markdown(**pelican_markdown_settings())
+    processor = md.treeprocessors["toc"]
+    fast_run = tocmarker.plain_heading_ids(processor)
+    rng = random.Random(3)
+    pieces = ["", " x  y ", "plain", "a<b", "a&b", "a>b", "\x02" "60\x03", "\n", "\t z\t", "é è"]
+    for _ in range(300):
+        doc = etree.Element("div")
+        for _ in range(rng.randint(1, 4)):
+            heading = etree.SubElement(doc, rng.choice(["h1", "h2", "h3", "p"]))
+            heading.text = rng.choice([None, *pieces])
+            heading.tail = rng.choice([None, *pieces])
+        mine = copy.deepcopy(doc)
+        processor.run(doc)
+        tokens = md.toc_tokens
+        fast_run(mine)
+        assert to_html_string(mine) == to_html_string(doc)
+        assert md.toc_tokens == tokens
 
 
 def test_block_level_memo_answers_as_markdown_does():
