@@ -392,3 +392,52 @@ def test_home_listing_renders_before_forking_only_with_the_fragment_memo(tmp_pat
         assert (tmp_path / "index-3.html").read_text(encoding="utf-8") == "<p>index</p>"
     finally:
         fragments._MEMO[0] = saved
+
+
+def test_deferred_writes_keep_pelicans_override_rules_without_opening_files(tmp_path):
+    """While deferring, ParallelWriter does `_open_w`'s bookkeeping without opening the file (the
+    render creates it): the same paths written or skipped, the same errors and the same sets as
+    Pelican's own Writer, for every order of plain and override writes to one path."""
+    from itertools import product
+
+    from pelican.writers import Writer
+
+    from plugins.fast_reader import writer
+
+    assert writer.WIRE.get() is writer.ParallelWriter  # the tripwire accepts this Pelican's _open_w
+
+    def pelican(calls, out):
+        plain, outcome = Writer(str(out), settings={}), []
+        for override in calls:
+            try:
+                with plain._open_w(str(out / "page.html"), "utf-8", override=override) as handle:
+                    outcome.append(handle.name)
+            except Exception as error:  # noqa: BLE001 - the exception type is what is compared
+                outcome.append(type(error).__name__)
+        return outcome, plain._written_files, plain._overridden_files
+
+    def deferred(calls, out):
+        fast, outcome = writer.ParallelWriter(str(out), settings={}), []
+        fast._deferring = True
+        for override in calls:
+            try:
+                with fast._open_w(str(out / "page.html"), "utf-8", override=override) as sink:
+                    outcome.append(os.devnull if sink.path is None else sink.path)
+            except Exception as error:  # noqa: BLE001
+                outcome.append(type(error).__name__)
+        return outcome, fast._written_files, fast._overridden_files
+
+    for length in (1, 2, 3):
+        for calls in product([False, True], repeat=length):
+            out = tmp_path / "-".join(map(str, calls))
+            out.mkdir()
+            rendered = (tmp_path / "d") / out.name
+            rendered.mkdir(parents=True)
+            expected, got = pelican(calls, out), deferred(calls, rendered)
+            assert [o.replace(str(out), "") for o in expected[0]] == [
+                o.replace(str(rendered), "") for o in got[0]], calls
+            assert {p.replace(str(out), "") for p in expected[1]} == {
+                p.replace(str(rendered), "") for p in got[1]}, calls
+            assert {p.replace(str(out), "") for p in expected[2]} == {
+                p.replace(str(rendered), "") for p in got[2]}, calls
+            assert not list(rendered.iterdir())  # nothing opened: the render creates the file

@@ -17,6 +17,7 @@ the tripwire (plugins/tripwire.py) logs once and Pelican's own Writer is used.
 
 from __future__ import annotations
 
+import hashlib
 import inspect
 import logging
 import multiprocessing
@@ -24,7 +25,7 @@ import os
 import time
 
 from pelican import signals
-from pelican.writers import Writer
+from pelican.writers import FileOverwriteFailedError, Writer
 
 from plugins.settings import value_of
 from plugins.tripwire import Tripwire
@@ -35,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 #: Pelican versions on which tests/test_fast_reader.py proved this writer's sites byte-identical
 PROVEN = {"pelican": "4.12.0"}
+#: sha256 of Pelican 4.12.0's `Writer._open_w` source, whose bookkeeping `ParallelWriter._claim` repeats
+_OPEN_W_SHA256 = "69700ea0b4668663b0886011eee71e8b4ea9debd376fe2a2fe322c90ec5aee6d"
 
 
 class _Pending(str):
@@ -55,23 +58,26 @@ class _DeferredTemplate:
 
 
 class _Sink:
-    """The file Pelican's `_write_file` writes into: queues a pending render instead of text."""
+    """The file Pelican's `_write_file` writes into: queues a pending render instead of text.
 
-    def __init__(self, writer: ParallelWriter, path: str, handle):
-        self.writer, self.path, self.handle = writer, path, handle
+    Nothing is opened here: the worker that renders the page creates the file (one open and
+    truncate per page instead of two). `path` is None when Pelican's override rules skip the write.
+    """
+
+    def __init__(self, writer: ParallelWriter, path: str | None):
+        self.writer, self.path = writer, path
 
     def write(self, text):
-        if isinstance(text, _Pending):
-            if self.handle.name != os.devnull:  # Pelican chose to skip this write (override rules)
-                self.writer.queue[self.path] = text.job  # a later write to the same path wins
-            return 0
-        return self.handle.write(text)
+        if not isinstance(text, _Pending):
+            raise TypeError("fast_reader's writer expected a deferred render")
+        if self.path is not None:  # None: Pelican chose to skip this write (override rules)
+            self.writer.queue[self.path] = text.job  # a later write to the same path wins
+        return 0
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
-        self.handle.close()
         return False
 
 
@@ -92,8 +98,35 @@ class ParallelWriter(Writer):
             self._deferring = False
 
     def _open_w(self, filename, encoding, override=False):
-        handle = super()._open_w(filename, encoding, override)
-        return _Sink(self, filename, handle) if self._deferring else handle
+        if not self._deferring:
+            return super()._open_w(filename, encoding, override)
+        return _Sink(self, self._claim(filename, override))
+
+    def _claim(self, filename: str, override: bool) -> str | None:
+        """Pelican's `_open_w` bookkeeping without its `open`: the path to queue, or None where
+        Pelican would write to os.devnull (an overridden file is not written again).
+
+        The same checks, errors and log lines as Pelican 4.12's `_open_w` (`_writer_internals`
+        refuses any other source); the page's file is created later, by whoever renders it.
+        """
+        if filename in self._overridden_files:
+            if override:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" a second time (was previously overwritten)')
+            logger.info('Skipping "%s", not overwriting', filename)
+            self._written_files.add(os.devnull)
+            return None
+        if filename in self._written_files:
+            if override:
+                logger.info('Overwriting "%s"', filename)
+            else:
+                raise FileOverwriteFailedError(
+                    f'Failed to overwrite "{filename}" as Pelican has already written to it '
+                    "previously (set `override=True` if intended)")
+        if override:
+            self._overridden_files.add(filename)
+        self._written_files.add(filename)
+        return filename
 
     def flush(self) -> int:
         """Render and write every queued page; returns how many."""
@@ -197,6 +230,10 @@ def _writer_internals() -> type[ParallelWriter]:
     if "self._open_w(" not in source or ".render(" not in source:
         raise AttributeError("Writer.write_file no longer renders and writes through Writer._open_w")
     inspect.signature(Writer._open_w).bind(None, "path", "utf-8", override=False)
+    # `_claim` repeats `_open_w`'s bookkeeping (minus the open): only for the source it was copied from.
+    opened = hashlib.sha256(inspect.getsource(Writer._open_w).encode()).hexdigest()
+    if opened != _OPEN_W_SHA256:
+        raise AttributeError("Writer._open_w is not the one ParallelWriter._claim repeats")
     return ParallelWriter
 
 
