@@ -504,3 +504,29 @@ def test_reading_minutes_is_what_the_max_filter_gave(minutes, seconds):
     old = env.from_string("{{ [mins + (1 if secs >= 30 else 0), 1]|max }}")
     item = SimpleNamespace(readtime_with_seconds=(minutes, seconds))
     assert str(macros.reading_minutes(item)) == old.render(mins=minutes, secs=seconds)
+
+
+@pytest.mark.parametrize("title", ["Plain title", "a/b + c%20d & <e> “quoted” é — 100%", " lead/trail ",
+                                   "+/%2F", ""])
+def test_share_links_cut_from_one_quoting_match_quoting_each(title):
+    """article.html quotes the title and the URL once and cuts every share link from them; each
+    link must equal what `|urlencode` of that link's own text gives (spaces, "/", "+", "%",
+    non-ASCII and HTML characters in the title)."""
+    import html
+
+    from jinja2 import Environment
+    from jinja2.filters import do_urlencode
+
+    source = (REPO / "theme" / "templates" / "article.html").read_text(encoding="utf-8")
+    section = source[source.index("{% set text_q"):source.index("</ul>", source.index("share-email"))]
+    env = Environment(autoescape=True)
+    url = "https://example.com/posts/2026/a-b/?x=1 2"
+    out = env.from_string(section).render(share_text=title, url=url, SOCIAL_X_SITE="")
+    hrefs = [html.unescape(h) for h in re.findall(r'href="([^"]*)"', out)]
+    assert hrefs == [
+        "https://www.linkedin.com/sharing/share-offsite/?" + do_urlencode({"url": url}),
+        "https://x.com/intent/tweet?" + do_urlencode({"text": title, "url": url}),
+        "https://mastodonshare.com/?" + do_urlencode({"text": title, "url": url}),
+        "https://bsky.app/intent/compose?" + do_urlencode({"text": title + " " + url}),
+        "mailto:?subject=" + do_urlencode(title) + "&body=" + do_urlencode(title + "\n\n" + url),
+    ]
