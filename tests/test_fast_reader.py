@@ -441,3 +441,28 @@ def test_deferred_writes_keep_pelicans_override_rules_without_opening_files(tmp_
             assert {p.replace(str(out), "") for p in expected[2]} == {
                 p.replace(str(rendered), "") for p in got[2]}, calls
             assert not list(rendered.iterdir())  # nothing opened: the render creates the file
+
+
+def test_render_template_gives_jinjas_render(tmp_path):
+    """writer._render_template (one merge of globals and page variables) renders what Jinja's own
+    `Template.render` does: globals visible, page variables winning over them, the same variable
+    order, the page's dict left as it was, and template errors raised the same way."""
+    from jinja2 import DictLoader, Environment, UndefinedError
+
+    from plugins.fast_reader import writer
+
+    env = Environment(autoescape=True, loader=DictLoader({
+        "base.html": "{% import 'm.html' as m with context %}{% block b %}{% endblock %}|{{ m.hi() }}",
+        "m.html": "{% macro hi() %}{{ who }}/{{ site }}{% endmacro %}",
+        "page.html": "{% extends 'base.html' %}{% block b %}{{ who }} {{ site }} {{ shown|join(',') }}"
+                     " {{ range(2)|list }}{% endblock %}",
+        "bad.html": "{{ missing.attr }}",
+    }))
+    env.globals.update(site="global-site", who="global-who")
+    for page in ({"who": "<page>", "shown": [1, 2]}, {"shown": [], "site": "page-site", "x": None}):
+        template = env.get_template("page.html")
+        before = dict(page)
+        assert writer._render_template(template, page) == template.render(page)
+        assert page == before and list(page) == list(before)
+    with pytest.raises(UndefinedError):
+        writer._render_template(env.get_template("bad.html"), {})

@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import time
 
+import jinja2
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -175,9 +176,26 @@ def _render(jobs: list[tuple], index: int) -> None:
     # Pelican's `_write_file` step: Contents build relative links from the shared context's value.
     if localcontext.get("localsiteurl"):
         context["localsiteurl"] = localcontext["localsiteurl"]
-    output = template.render(localcontext)
+    output = _render_template(template, localcontext)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(output)
+
+
+def _render_template(template, localcontext: dict) -> str:
+    """`template.render(localcontext)` with one copy of the page's variables instead of two.
+
+    Jinja's `render` copies its argument (`dict(*args)`) and then merges that copy into the
+    template's globals (`dict(globals, **vars)`, the slower keyword path): ~230 variables per page,
+    both times. One merge in the same order (globals first, the page's variables winning) passed
+    as the context's own (`shared=True`: taken as is, no further copy) gives the same context.
+    """
+    if not isinstance(template, jinja2.Template) or template.environment.is_async:
+        return template.render(localcontext)
+    context = template.new_context({**template.globals, **localcontext}, shared=True)
+    try:
+        return template.environment.concat(template.root_render_func(context))
+    except Exception:
+        template.environment.handle_exception()
 
 
 def _render_home_listing(jobs: list[tuple]) -> list[tuple]:
