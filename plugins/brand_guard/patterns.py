@@ -117,27 +117,17 @@ def _trie(phrases: Iterable[str], fold: bool) -> dict:
 
 
 def _alternatives(node: dict, sep: str) -> list[tuple[str, str, str]]:
-    """(source, first atom(s), rest) of each branch `_render` joins at `node`, in its order (the
-    same steps as `_render`, which stays one frame per trie level: a 500-letter name is deep)."""
-    branches = []
-    singles = []
-    for atom, child in node.items():
-        if atom == "":
-            continue
-        head = sep if atom is _SEP else re.escape(atom)
-        rest = _render(child, sep)
-        if not rest and atom is not _SEP and len(atom) == 1:
-            singles.append(atom)
-        else:
-            branches.append((head + rest, atom, rest))
-    if singles:
-        branches.append((singles[0] if len(singles) == 1 else "[" + "".join(
-            re.escape(c) for c in sorted(singles)) + "]", "".join(sorted(singles)), ""))
-    branches.sort(key=lambda branch: len(branch[0]), reverse=True)
-    return branches
+    """(source, first atom(s), rest) of each branch `_render` joins at `node`, in its order."""
+    return _render_node(node, sep)[1]
 
 
 def _render(node: dict, sep: str) -> str:
+    return _render_node(node, sep)[0]
+
+
+def _render_node(node: dict, sep: str) -> tuple[str, list[tuple[str, str, str]]]:
+    """`node`'s pattern and its branches as (source, first atom(s), rest), longest first. One
+    frame per trie level (the recursion calls itself directly): a 500-letter name is deep."""
     final = "" in node
     branches = []
     singles = []
@@ -145,20 +135,21 @@ def _render(node: dict, sep: str) -> str:
         if atom == "":
             continue
         head = sep if atom is _SEP else re.escape(atom)
-        rest = _render(child, sep)
+        rest = _render_node(child, sep)[0]
         if not rest and atom is not _SEP and len(atom) == 1:
             singles.append(atom)
         else:
-            branches.append(head + rest)
+            branches.append((head + rest, atom, rest))
     if singles:
-        branches.append(singles[0] if len(singles) == 1 else "[" + "".join(
-            re.escape(c) for c in sorted(singles)) + "]")
+        branches.append((singles[0] if len(singles) == 1 else "[" + "".join(
+            re.escape(c) for c in sorted(singles)) + "]", "".join(sorted(singles)), ""))
     if not branches:
-        return ""
+        return "", branches
     # Longer alternatives first so the longest phrase wins (a trie already shares prefixes).
-    branches.sort(key=len, reverse=True)
-    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{body})?" if final else body
+    branches.sort(key=lambda branch: len(branch[0]), reverse=True)
+    sources = [branch[0] for branch in branches]
+    body = sources[0] if len(sources) == 1 else "(?:" + "|".join(sources) + ")"
+    return (f"(?:{body})?" if final else body), branches
 
 
 #: Characters besides its own two cases that `re` matches case-insensitively to an ASCII letter
