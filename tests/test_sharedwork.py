@@ -57,3 +57,10 @@ def test_an_error_on_either_side_is_raised_here(func, where):
 def test_chunks_are_small_enough_to_balance():
     assert sharedwork.chunk_size(1926, 2) == 60
     assert sharedwork.chunk_size(10, 2) == 1
+
+
+def test_a_closure_over_a_local_batch_is_inherited_not_pickled():
+    batch = [f"<{i}&>" for i in range(300)]  # a local list: never pickled, the helpers inherit it
+    results = sharedwork.run(lambda index: (batch[index], _square_and_pid(index)[1]), len(batch), 2)
+    assert [text for text, _ in results] == batch
+    assert len({pid for _, pid in results}) > 1

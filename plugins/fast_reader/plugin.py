@@ -144,11 +144,7 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
         results = map(convert.convert, paths)
         used = 1
     else:
-        _PATHS[:] = paths
-        try:
-            results = sharedwork.run(_convert_inherited, len(paths), used)
-        finally:
-            _PATHS.clear()
+        results = sharedwork.run(lambda index: convert.convert(paths[index]), len(paths), used)
     count = 0
     for path, ready in results:
         if ready is not None:
@@ -158,13 +154,6 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
                  "files %s", count, len(paths), used, time.perf_counter() - start, len(jobs),
                  "in the background" if background else "left to the brand plugin")
     return count
-
-
-_PATHS: list[str] = []  # the batch being converted; forked helpers read it from inherited memory
-
-
-def _convert_inherited(index: int) -> tuple[str, convert.Converted | None]:
-    return convert.convert(_PATHS[index])
 
 
 def _batch(generator, paths_key: str, excludes_key: str) -> None:

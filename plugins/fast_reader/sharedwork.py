@@ -7,8 +7,8 @@ the main process is one of the N: it forks N-1 helpers, and all of them claim ch
 indexes from one shared counter until none are left, so a slow page on one side does not leave
 the other idle. Results come back in job order.
 
-The jobs themselves are inherited through fork (set in `_TASK` just before the pool starts), so
-nothing but the indexes and the results is pickled.
+The function and the jobs it closes over are inherited through fork (set in `_TASK` just before
+the pool starts), so nothing but the results is pickled: a closure over the batch will do.
 """
 
 from __future__ import annotations
@@ -42,8 +42,8 @@ def chunk_size(jobs: int, processes: int) -> int:
 def run(func: Callable[[int], Any], count: int, processes: int) -> list[Any]:
     """`[func(i) for i in range(count)]`, computed by this process and `processes - 1` forks.
 
-    `func` and whatever it reads must be reachable from module globals before the call: helpers
-    see the heap as it was at the fork. An exception in any process is raised here.
+    `func` may be any callable (a closure over the batch is fine: it is inherited, not pickled);
+    helpers see the heap as it was at the fork. An exception in any process is raised here.
     """
     if processes <= 1 or count <= 1:
         return [func(index) for index in range(count)]

@@ -143,17 +143,12 @@ class ParallelWriter(Writer):
             used = 1
         else:
             rest = _render_first_of_each_template(_render_home_listing(jobs))
-            _JOBS[:] = rest
-            try:
-                sharedwork.run(_render_inherited, len(rest), used)
-            finally:
-                _JOBS.clear()
+            sharedwork.run(lambda index: _render(rest, index), len(rest), used)
         logger.debug("fast_reader: rendered %d pages with %d process(es) in %.2fs",
                      len(jobs), used, time.perf_counter() - start)
         return len(jobs)
 
 
-_JOBS: list[tuple] = []  # set just before forking; workers read it from their inherited memory
 _ACTIVE: list[ParallelWriter] = []  # this build's writer, for the `finalized` safety flush
 
 
@@ -234,10 +229,6 @@ def _render_first_of_each_template(jobs: list[tuple]) -> list[tuple]:
             seen.add(id(job[1]))
             _render(jobs, index)
     return rest
-
-
-def _render_inherited(index: int) -> None:
-    _render(_JOBS, index)
 
 
 def _writer_internals() -> type[ParallelWriter]:
