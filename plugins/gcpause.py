@@ -27,6 +27,7 @@ threshold 0) is left alone. `FAST_GC_PAUSE = False` leaves the collector as it i
 
 from __future__ import annotations
 
+import atexit
 import gc
 
 from plugins.settings import value_of
@@ -36,6 +37,9 @@ PAUSED_THRESHOLD = (100_000, 1_000, 1_000)
 #: The thresholds a paused build found (None: not paused), and whether its run has started.
 _SAVED: list[tuple[int, ...] | None] = [None]
 _RUNNING = [False]
+#: Whether a build finished in this process (then its heap is frozen at exit).
+_BUILT = [False]
+_EXIT_HOOKED: list = []  # the exit hook, once registered (every Pelican object calls `register`)
 
 
 def pause_at_start(pelican) -> None:
@@ -63,10 +67,22 @@ def pause(pelican, running: bool = True) -> None:
 
 
 def resume(_pelican=None) -> None:
-    """`finalized`: the thresholds the build found, if this plugin changed them."""
+    """`finalized`: the thresholds the build found, if this plugin changed them.
+
+    The build leaves a young generation of several hundred thousand objects (its posts, pages and
+    memos), counted against the restored first threshold: the next allocation would walk them all
+    (~0.07 CPU s at 1,000 posts) for a process that, run from the command line, exits right after.
+    They are handed to the oldest generation instead (`freeze` + `unfreeze`, no walk), where the
+    next full collection sees them, as it sees every long-lived object — so a resident process
+    still frees a build's cycles, a full collection later. Skipped when something else keeps
+    objects frozen (its permanent generation is not ours to empty)."""
     saved, _SAVED[0] = _SAVED[0], None
     _RUNNING[0] = False
     if saved is not None:
+        _BUILT[0] = True
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         gc.set_threshold(*saved)
 
 
@@ -80,5 +96,19 @@ def register() -> None:
     """Pelican entry point (PLUGINS = [..., "plugins.gcpause", ...])."""
     from pelican import signals
 
+    if not _EXIT_HOOKED:
+        _EXIT_HOOKED.append(atexit.register(_skip_exit_collection))
     signals.initialized.connect(pause_at_start)
     signals.get_generators.connect(pause)
+
+
+def _skip_exit_collection() -> None:
+    """At interpreter exit, after a build: freeze the heap, so that Python's last collection during
+    shutdown does not walk every object the build made (~0.1 CPU s at 1,000 posts) only to free
+    memory the operating system takes back anyway. Objects still reachable are freed by reference
+    counting as modules are torn down, as before; only cycles that are garbage already skip their
+    finalizers, which Python never promises at exit. Registered at load, so it runs after the
+    atexit handlers of everything imported later (logging's flush runs after it: imported earlier).
+    Nothing happens when no build finished in this process or the collector is off."""
+    if _BUILT[0] and gc.isenabled():
+        gc.freeze()

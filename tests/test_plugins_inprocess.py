@@ -303,6 +303,58 @@ def test_cycle_collector_is_paused_while_a_build_runs_and_restored_after(tmp_pat
     assert seen == [PAUSED_THRESHOLD, before, before, PAUSED_THRESHOLD, PAUSED_THRESHOLD]
 
 
+def test_a_finished_build_hands_its_objects_over_without_a_collection(tmp_path):
+    """plugins.gcpause at `finalized`: the build's young objects go to the oldest generation, so the
+    first collection once the default thresholds are back walks only what was made after the
+    build — unless something else keeps objects frozen (left frozen); and at interpreter exit,
+    after a build and with the collector on, the heap is frozen (shutdown's last collection then
+    skips it). The exit hook is registered once, however many builds a process runs."""
+    import gc
+
+    from pelican import signals
+
+    from plugins import gcpause
+
+    content = tmp_path / "content"
+    post(content, "closing-the-books")
+    young = []
+
+    def first_walk(phase, info):
+        if phase == "start" and not young:
+            young.append(gc.get_count()[0])
+
+    def watch(_pelican):
+        gc.callbacks.append(first_walk)
+
+    signals.finalized.connect(watch)
+    try:
+        build(tmp_path / "one", content)
+        junk = [[] for _ in range(5_000)]  # enough new objects for a collection
+    finally:
+        signals.finalized.disconnect(watch)
+        if first_walk in gc.callbacks:
+            gc.callbacks.remove(first_walk)
+    assert junk and young and young[0] < 2_000, young  # not the build's tens of thousands
+    assert gc.get_freeze_count() == 0
+    gc.freeze()  # someone else's frozen objects: left frozen
+    try:
+        frozen = gc.get_freeze_count()
+        build(tmp_path / "two", content)
+        assert gc.get_freeze_count() > frozen // 2  # not emptied (a few were freed meanwhile)
+    finally:
+        gc.unfreeze()
+    assert len(gcpause._EXIT_HOOKED) == 1
+    gc.disable()
+    try:
+        gcpause._skip_exit_collection()  # collector off: nothing frozen
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
+    gcpause._skip_exit_collection()
+    assert gc.get_freeze_count() > 0
+    gc.unfreeze()
+
+
 def test_card_images_are_checked_again_in_every_build_of_one_process(tmp_path, caplog):
     """post_contract checks each distinct `Image:` once per build (posts share images), never
     with an answer from the previous build: an image replaced by a non-image is reported."""
