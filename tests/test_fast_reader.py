@@ -476,6 +476,7 @@ def test_rendered_pages_leave_no_cycles_for_the_collector(tmp_path):
     import gc
 
     from jinja2 import DictLoader, Environment
+    from jinja2.runtime import Context
 
     from plugins.fast_reader import writer
 
@@ -485,7 +486,8 @@ def test_rendered_pages_leave_no_cycles_for_the_collector(tmp_path):
                      "{% block b %}{% endblock %}|{{ m.hi() }}|{{ p.shout('x') }}",
         "m.html": "{% macro hi() %}{{ who }}{{ m2() }}{% endmacro %}{% macro m2() %}<{{ site }}>"
                   "{% endmacro %}{% macro box() %}[{{ caller() }}]{% endmacro %}",
-        "plain.html": "{% macro shout(s) %}{{ s|upper }}!{% endmacro %}",
+        "plain.html": "{% macro shout(s) %}{{ s|upper }}{{ bang() }}{% endmacro %}"
+                      "{% macro bang() %}!{% endmacro %}",
         "page.html": "{% extends 'base.html' %}{% block title %}{{ who }}{% endblock %}"
                      "{% block b %}{% for i in items %}{% call m.box() %}{{ loop.index }}{{ i }}"
                      "{% endcall %}{% endfor %}{% endblock %}",
@@ -504,8 +506,13 @@ def test_rendered_pages_leave_no_cycles_for_the_collector(tmp_path):
         gc.garbage.clear()
     assert got[::-1] == expected
     assert left == []
-    # the module imported without context is Jinja's cached one: its macros still work
-    assert env.get_template("plain.html").module.shout("y") == "Y!"
+    # the module imported without context is Jinja's cached one, shared: its macros still call
+    # each other, on every later page too
+    shared = env.get_template("plain.html").module
+    assert shared.shout("y") == "Y!"
+    cells = [c.cell_contents for c in shared.shout._func.__closure__ if c.cell_contents is not None]
+    assert any(isinstance(c, Context) and {"shout", "bang"} <= set(c.vars) for c in cells)
+    assert [writer._render_template(env.get_template("page.html"), page) for page in pages] == expected
     # Jinja's own render, for comparison, does leave cycles (the reason for the release)
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:

@@ -194,10 +194,10 @@ def _render_template(template, localcontext: dict) -> str:
     except Exception:
         template.environment.handle_exception()
     finally:
-        _release(context)
+        _release(context, localcontext)
 
 
-def _release(context: jinja2.runtime.Context) -> None:
+def _release(context: jinja2.runtime.Context, page: dict) -> None:
     """Break the reference cycles a rendered page leaves, so reference counting frees them at once.
 
     A page that imports macros `with context` gets its own module: a module context whose
@@ -207,10 +207,16 @@ def _release(context: jinja2.runtime.Context) -> None:
     object (~0.06 CPU s in the main process and again in each render worker, at 1,000 posts). A
     page's contexts are never used again once its text is rendered (Pelican's writer drops them
     too), so emptying their variables after the render changes no output and leaves no cycle.
+
+    A module imported without context is Jinja's cached one, shared by every page: it is left
+    alone. It is told apart by a variable of this page (`page`, the page's own variables; one that
+    is not a global of the template): a module made for the page has it in its context, the shared one cannot.
     Only public attributes and closure cells are read, except Jinja's `Macro._func`: without it a
     module is left as it is and the collector frees it, as before."""
+    shared = getattr(context, "globals_keys", None) or context.environment.globals
+    probe = next((key for key in page if key not in shared), None)
     for value in context.vars.values():
-        if not isinstance(value, jinja2.environment.TemplateModule):
+        if probe is None or not isinstance(value, jinja2.environment.TemplateModule):
             continue
         for item in vars(value).values():
             func = getattr(item, "_func", None) if isinstance(item, jinja2.runtime.Macro) else None
@@ -219,11 +225,15 @@ def _release(context: jinja2.runtime.Context) -> None:
                     inner = cell.cell_contents
                 except ValueError:  # an empty cell
                     continue
-                if isinstance(inner, jinja2.runtime.Context) and inner is not context:
+                if (isinstance(inner, jinja2.runtime.Context) and inner is not context
+                        and inner.parent.get(probe, _ABSENT) is page[probe]):
                     inner.vars.clear()
                     inner.exported_vars.clear()
     context.vars.clear()
     context.exported_vars.clear()
+
+
+_ABSENT = object()
 
 
 def _render_home_listing(jobs: list[tuple]) -> list[tuple]:
