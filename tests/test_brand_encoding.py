@@ -115,6 +115,47 @@ def test_the_table_is_derived_and_exact_forms_have_one_meaning():
     assert all(len(form) >= 2 for form in forms)
 
 
+def test_the_codec_decoders_are_the_translation_tables():
+    """`_ONCE`'s decoders (the cp1252 codec with an error handler, in C) give exactly what the
+    plain Latin-1 + translation-table decoders give, on every byte and on hostile byte strings."""
+    import random
+
+    from plugins.brand_guard.rules import encoding
+
+    plain = {"c1": encoding._decoder(None), "dropped": encoding._decoder(""),
+             "fffd": encoding._decoder("\ufffd")}
+    rng = random.Random(7)
+    samples = [bytes([b]) for b in range(256)] + [b"", bytes(range(256)), bytes(range(256))[::-1]]
+    samples += [bytes(rng.choice(range(256)) for _ in range(rng.randint(1, 400))) for _ in range(300)]
+    samples += [bytes(rng.choice(sorted(UNDEFINED) + [0x0A, 0xE2, 0x80, 0xC3]) for _ in range(200))
+                for _ in range(50)]
+    samples += ["\udc81 \udc8d".encode("utf-8", "surrogatepass"), "é\n\x81 €".encode()]
+    samples += [text.encode("utf-8") for text in CORRECT.values()]
+    for name, decode in plain.items():
+        for data in samples:
+            assert encoding._ONCE[name](data) == decode(data), (name, data)
+    assert encoding._ONCE["latin-1"](bytes(range(256))) == bytes(range(256)).decode("latin-1")
+
+
+def test_the_batched_table_is_the_table_built_one_character_at_a_time():
+    """`table()` decodes every character's UTF-8 in one pass per decoding; the result (order
+    included) is what the loop per character builds, with the plain translation-table decoders."""
+    from plugins.brand_guard.rules import encoding
+
+    plain = {"c1": encoding._decoder(None), "dropped": encoding._decoder(""),
+             "fffd": encoding._decoder("\ufffd"), "latin-1": encoding._latin1}
+    chars = encoding._meant()
+    by_char = encoding._table_by_char(chars)
+    assert list(table().items()) == list(by_char.items())
+    saved = dict(encoding._ONCE)
+    try:
+        encoding._ONCE.update(plain)
+        assert list(encoding._table_by_char(chars).items()) == list(by_char.items())
+    finally:
+        encoding._ONCE.update(saved)
+    assert len(by_char) > 10_000
+
+
 def test_positions_suggestions_and_severity_in_a_post(cfg):
     src = post("She said â€œyesâ€ to the 10Â km plan.\nNext line â€”done.\n")
     hits = find(cfg, src, "encoding")

@@ -50,9 +50,8 @@ UNDEFINED = frozenset(range(0x80, 0xA0)) - frozenset(_CP1252)
 def _decoder(undefined: str | None):
     """Bytes -> text as Windows-1252, an undefined byte becoming `undefined` (None: its C1 control).
 
-    Latin-1 gives every byte its own code point; a translation table then turns 80-9F into
-    Windows-1252's characters, in C: the table is derived on every brand.yml load (its specs hold
-    mojibake), and a per-byte Python loop made that a quarter second of each `make brand`."""
+    The plain form of `_ONCE`'s decoders (tests compare them): Latin-1 gives every byte its own
+    code point, a translation table turns 80-9F into Windows-1252's characters."""
     mapping: dict[int, str | None] = {b: _CP1252[b] for b in range(0x80, 0xA0) if b in _CP1252}
     if undefined is not None:
         mapping.update(dict.fromkeys(UNDEFINED, undefined or None))  # None deletes
@@ -62,12 +61,39 @@ def _decoder(undefined: str | None):
     return decode
 
 
+#: An undefined byte as the "surrogateescape" error handler writes it -> its C1 control.
+_ESCAPED_C1 = tuple((chr(0xDC00 + b), chr(b)) for b in sorted(UNDEFINED))
+
+
+def _c1(data: bytes) -> str:
+    """Windows-1252, an undefined byte kept as its C1 control (as WHATWG decoders do).
+
+    The codec's own decoders (with "surrogateescape", "ignore", "replace" for the undefined bytes)
+    run in C from bytes to text: `str.translate` with a dict looked each character up, a third of
+    every brand.yml load (its specs hold mojibake, so `table()` is built). The codec maps 00-7F
+    and A0-FF to the same code points as Latin-1, 80-9F as `_CP1252`; a surrogate escape appears
+    only for an undefined byte and is then turned into that byte's C1 control."""
+    text = data.decode("cp1252", "surrogateescape")
+    for escaped, control in _ESCAPED_C1:
+        if escaped in text:
+            text = text.replace(escaped, control)
+    return text
+
+
+def _dropped(data: bytes) -> str:
+    return data.decode("cp1252", "ignore")
+
+
+def _fffd(data: bytes) -> str:
+    return data.decode("cp1252", "replace")
+
+
 def _latin1(data: bytes) -> str:
     return data.decode("latin-1")
 
 
 #: How a converter treats the undefined bytes: C1 control (WHATWG), dropped, U+FFFD.
-_ONCE = {"c1": _decoder(None), "dropped": _decoder(""), "fffd": _decoder("\ufffd"), "latin-1": _latin1}
+_ONCE = {"c1": _c1, "dropped": _dropped, "fffd": _fffd, "latin-1": _latin1}
 _TWICE = ("c1", "dropped", "fffd")
 
 
@@ -87,11 +113,43 @@ def table() -> dict[str, tuple[str, ...]]:
 
     A form that one character produces without loss (every byte kept, as a character or a C1
     control) stands for that character only; forms with a lost byte may stand for several. Built
-    on first use (about 0.1 s), only for texts that contain a candidate at all.
+    on first use, only for texts that contain a candidate at all — and by every brand.yml load
+    (its specs hold mojibake), so in a handful of C passes: each decoding runs once over all the
+    characters' UTF-8 joined by newlines (every decoding maps byte by byte and keeps a newline,
+    which no UTF-8 of a non-ASCII character contains nor any decoding of it produces), then splits
+    per character. The dicts are then filled in the order a loop per character fills them.
     """
+    chars = _meant()
+    joined = "\n".join(chars).encode("utf-8")
+    once = {name: decode(joined) for name, decode in _ONCE.items()}
+    twice = {(first, name): _ONCE[name](once[first].encode("utf-8")).split("\n")
+             for first in ("c1", "dropped") for name in _TWICE}
+    columns = [once[name].split("\n") for name in ("c1", "latin-1", "dropped", "fffd")]
+    columns += [twice[key] for key in (("c1", "c1"), ("c1", "dropped"), ("c1", "fffd"),
+                                       ("dropped", "c1"), ("dropped", "dropped"), ("dropped", "fffd"))]
+    if any(len(column) != len(chars) for column in columns):  # a decoding made a newline after all
+        return _table_by_char(chars)
     exact: dict[str, str] = {}
     lossy: dict[str, dict[str, None]] = {}
-    for char in _meant():
+    add = lossy.setdefault
+    for char, c1, latin1, dropped, fffd, cc, cd, cf, dc, dd, df in zip(chars, *columns, strict=True):
+        exact[cc] = char  # twice (c1, c1) keeps every byte; the other twice forms may lose one
+        add(cd, {})[char] = None
+        add(cf, {})[char] = None
+        add(dc, {})[char] = None
+        add(dd, {})[char] = None
+        add(df, {})[char] = None
+        exact[c1] = exact[latin1] = char
+        add(dropped, {})[char] = None
+        add(fffd, {})[char] = None
+    return _forms(exact, lossy)
+
+
+def _table_by_char(chars: list[str]) -> dict[str, tuple[str, ...]]:
+    """`table()` one character at a time (the plain form of the batched passes; tests compare)."""
+    exact: dict[str, str] = {}
+    lossy: dict[str, dict[str, None]] = {}
+    for char in chars:
         data = char.encode("utf-8")
         once = {name: decode(data) for name, decode in _ONCE.items()}
         for first in ("c1", "dropped"):
@@ -105,10 +163,14 @@ def table() -> dict[str, tuple[str, ...]]:
         exact[once["c1"]] = exact[once["latin-1"]] = char
         for name in ("dropped", "fffd"):
             lossy.setdefault(once[name], {})[char] = None
+    return _forms(exact, lossy)
+
+
+def _forms(exact: dict[str, str], lossy: dict[str, dict[str, None]]) -> dict[str, tuple[str, ...]]:
     forms = {form: (char,) for form, char in exact.items()}
     for form, chars in lossy.items():
-        if form not in forms:
-            forms[form] = tuple(sorted(chars, key=_likely))
+        if form not in forms:  # one candidate needs no order (`_likely` costs a lookup each)
+            forms[form] = tuple(chars) if len(chars) == 1 else tuple(sorted(chars, key=_likely))
     return {form: chars for form, chars in forms.items() if len(form) >= 2 and form not in chars}
 
 
