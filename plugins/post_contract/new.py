@@ -78,6 +78,16 @@ def find_placeholders(text: str | None) -> list[Placeholder]:
     return sorted(found.values(), key=lambda p: p.line)
 
 
+def placeholder_sentences(text: str | None) -> set[str]:
+    """The scaffold sentences still present in `text`: `{p.sentence for p in find_placeholders(text)}`
+    without locating them (the manifest asks this of every post's source at every build)."""
+    if not text:
+        return set()
+    folded = text.casefold()
+    return {PLACEHOLDERS[field] for field, pattern, word in _PATTERNS
+            if word in folded and pattern.search(text)}
+
+
 def scaffold(content_dir: Path, title: str, author: str, category: str, now: datetime,
              slug_max: int = 80) -> Path:
     """Write the new post and return its path; never overwrite an existing file."""

@@ -15,7 +15,7 @@ from plugins.settings import value_of
 from publish import ledger as ledger_mod
 from publish.buildinfo import identity
 
-from .manifest import entry
+from .manifest import entry, fill_url
 
 logger = logging.getLogger(__name__)
 #: The manifest computed for the current build, written once the whole build succeeded.
@@ -47,14 +47,31 @@ def collect(generator) -> None:
                                       for a in getattr(generator, attr, [])]
     for article in everything:
         article.syndication = links.get(article.slug, [])
-    _STATE["manifest"] = manifest(public + internal, settings, datetime.now(UTC), _leak_finder(settings))
+    pending: list = []
+    _STATE["manifest"] = manifest(public + internal, settings, datetime.now(UTC), _leak_finder(settings),
+                                  pending=pending)
+    _STATE["pending"] = (pending, settings)
 
 
-def manifest(articles: list, settings: dict, now: datetime, finder=None) -> dict:
+def fill_urls(*_args, **_kwargs) -> None:
+    """article_writer_finalized (and `write_manifest`, should a build not send it): each entry's
+    URL. Pelican formats `article.url` anew at every access; once the articles are written,
+    fast_reader's URL memo holds each post's URL, so asking here formats none a second time."""
+    pending, settings = _STATE.pop("pending", ((), None))
+    for post, article in pending:
+        fill_url(post, article, settings)
+
+
+def manifest(articles: list, settings: dict, now: datetime, finder=None, *,
+             pending: list | None = None) -> dict:
     """The manifest of `articles` that are out at `now`: drafts, hidden and future-dated posts
-    never reach a network."""
+    never reach a network. `pending`: a list that receives (entry, article) for every entry whose
+    "url" and "path" are left for `fill_url` (None: every entry is complete)."""
     zone = settings.get("TIMEZONE")
-    posts = [entry(a, settings, finder) for a in articles if is_out(a, now, zone)]
+    out = [a for a in articles if is_out(a, now, zone)]
+    posts = [entry(a, settings, finder, url=pending is None) for a in out]
+    if pending is not None:
+        pending.extend(zip(posts, out, strict=True))
     return {
         "site_url": str(settings.get("SITEURL", "")),
         "generated": now.isoformat(timespec="seconds"),
@@ -95,6 +112,7 @@ def _links(settings: dict) -> dict:
 
 
 def write_manifest(pelican) -> None:
+    fill_urls()
     data = _STATE.pop("manifest", None)
     if data is None:
         return
@@ -115,4 +133,5 @@ def write_manifest(pelican) -> None:
 def register() -> None:
     signals.initialized.connect(forget_stale_manifest)
     signals.article_generator_finalized.connect(collect)
+    signals.article_writer_finalized.connect(fill_urls)
     signals.finalized.connect(write_manifest)
