@@ -111,3 +111,65 @@ def test_absolutize_rewrites_exactly_what_the_plain_pattern_finds():
     assert entries.absolutize(html, "https://site/posts/2026/x/") == plain.sub(
         lambda m: m.group(0) if not m["url"] or m["url"].lower().startswith(entries._SKIP_SCHEMES)
         else f"{m['attr']}={m['q']}{entries.urljoin('https://site/posts/2026/x/', m['url'])}{m['q']}", html)
+
+
+def test_plain_datetimes_format_as_pelicans_dates():
+    """feed_item hands feedgen plain datetimes: RFC 822 and ISO 8601 texts are Pelican's
+    SafeDatetime's, for every zone, DST fold, microseconds, year and weekday."""
+    import sys
+    from datetime import UTC, datetime, timedelta, timezone
+    from zoneinfo import ZoneInfo
+
+    from feedgen.util import formatRFC2822
+    from pelican.utils import SafeDatetime
+    from sitebuild import REPO
+
+    sys.path.insert(0, str(REPO))
+    from plugins.feeds.entries import plain_datetime
+
+    zones = [UTC, ZoneInfo("Europe/London"), ZoneInfo("Asia/Kathmandu"), ZoneInfo("America/St_Johns"),
+             ZoneInfo("Pacific/Kiritimati"), timezone(timedelta(hours=-9, minutes=-30)), None]
+    moments = [SafeDatetime(2026, 10, 25, 1, 30, fold=fold) for fold in (0, 1)]
+    moments += [SafeDatetime(year, month, day, hour, 7, 9, micro) for year, month, day, hour, micro in
+                [(1, 1, 1, 0, 0), (999, 12, 31, 23, 999_999), (2024, 2, 29, 12, 5), (9999, 12, 31, 23, 0)]]
+    for moment in moments:
+        for zone in zones:
+            safe = moment.replace(tzinfo=zone)
+            plain = plain_datetime(safe)
+            assert type(plain) is datetime and plain == safe and plain.fold == safe.fold
+            assert plain.isoformat() == safe.isoformat()
+            assert plain.utcoffset() == safe.utcoffset()
+            if zone is not None:
+                assert formatRFC2822(plain) == formatRFC2822(safe)
+    already = datetime(2026, 1, 2, tzinfo=UTC)
+    assert plain_datetime(already) is already
+
+
+def test_image_facts_are_shared_only_for_images(tmp_path):
+    """feed_item shares `_image_facts` between posts with one card image (one `write_feeds`)."""
+    import sys
+    from datetime import UTC
+    from types import SimpleNamespace
+
+    from pelican.utils import SafeDatetime
+    from sitebuild import REPO
+
+    sys.path.insert(0, str(REPO))
+    from plugins.feeds import entries
+
+    (tmp_path / "out" / "images").mkdir(parents=True)
+    (tmp_path / "out" / "images" / "a.png").write_bytes(b"x" * 10)
+    (tmp_path / "out" / "feed.xml").write_bytes(b"<x/>")
+
+    def article(image):
+        return SimpleNamespace(url="posts/x/", title="T", content="<p>b</p>", summary="<p>s</p>",
+                               date=SafeDatetime(2026, 1, 1, tzinfo=UTC),
+                               card_image=image)
+
+    images: dict = {}
+    for image in ("https://s/images/a.png", "https://s/feed.xml", "https://s/images/a.png", None,
+                  "https://elsewhere/b.jpg", "https://s/../etc/passwd.png"):
+        shared = entries.feed_item(article(image), "https://s", str(tmp_path / "out"), "", images)
+        alone = entries.feed_item(article(image), "https://s", str(tmp_path / "out"), "")
+        assert shared == alone, image
+    assert set(images) == {"https://s/images/a.png", "https://elsewhere/b.jpg", "https://s/../etc/passwd.png"}

@@ -37,31 +37,35 @@ def write_feeds(generator, writer=None) -> None:
     # Group on the cheap facts first; a post's full feed item (its absolutized HTML) is made only
     # if it is among the newest FEED_MAX_ITEMS of some feed, and once for all the feeds it is in.
     groups: dict[tuple[str, str], list[int]] = defaultdict(list)
-    names: dict[tuple[str, str], str] = {}
+    named: dict[tuple[str, str], object] = {}  # the last post's category, tag or author of each feed
     for index, article in enumerate(articles):
         groups[("ALL", "")].append(index)
         category = getattr(article, "category", None)
         if category and category.slug:
             groups[("CATEGORY", category.slug)].append(index)
-            names[("CATEGORY", category.slug)] = xml_safe(str(article.category))
+            named[("CATEGORY", category.slug)] = article.category
         for tag in getattr(article, "tags", []) or []:
             groups[("TAG", tag.slug)].append(index)
-            names[("TAG", tag.slug)] = xml_safe(str(tag))
+            named[("TAG", tag.slug)] = tag
         author = getattr(article, "author", None)
         if author and author.slug:
             groups[("AUTHOR", author.slug)].append(index)
-            names[("AUTHOR", author.slug)] = xml_safe(str(author))
+            named[("AUTHOR", author.slug)] = author
+    # Each feed's name, made text once per feed rather than once per post that is in it.
+    names = {key: xml_safe(str(value)) for key, value in named.items()}
 
     limit = settings.get("FEED_MAX_ITEMS") or None
     paths = read(settings, Feeds)
     items: dict[int, FeedItem] = {}
     entries: dict[tuple[int, str], _SharedEntry] = {}
+    images: dict = {}
+    dates = [article.date for article in articles]
     written = 0
     for (kind, slug), group in groups.items():
-        newest_first = sorted(group, key=lambda i: articles[i].date, reverse=True)[:limit]
+        newest_first = sorted(group, key=dates.__getitem__, reverse=True)[:limit]
         for index in newest_first:
             if index not in items:
-                items[index] = feed_item(articles[index], siteurl, output_path, static_root)
+                items[index] = feed_item(articles[index], siteurl, output_path, static_root, images)
         newest = [items[index] for index in newest_first]
         label = _label(kind, names.get((kind, slug), ""))
         for fmt in ("ATOM", "RSS"):
