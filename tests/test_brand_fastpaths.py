@@ -353,3 +353,61 @@ def test_check_source_with_a_parsed_header_is_the_same(tmp_path):
     for text in corpus_texts():
         want = repr(check_source("p.md", text, cfg))
         assert repr(check_source("p.md", text, cfg, header=parse_header(text))) == want
+
+
+def test_report_sections_with_a_shared_memo_are_the_plain_sections():
+    """`html_report._details` shares escaped pillar headings, keyword lists and scores between the
+    sections of one report; each section is what the plain per-quote escaping gives."""
+    import html as html_mod
+
+    from plugins.brand_guard.core import Evidence
+
+    class Pillar:
+        def __init__(self, name, goal, band):
+            self.name, self.goal, self.band = name, goal, band
+
+    class Cfg:
+        alignment_model = load_config(REPO / "brand.yml").alignment_model
+        pillars = [Pillar("trust & <proof>", "", "amber"), Pillar("speed", "lead", "green\u200b"),
+                   Pillar("“care”", "at least", "red")]
+
+    def plain(r, cfg) -> str:  # the alignment list as written before the memo
+        model = cfg.alignment_model
+        out = []
+        for p in cfg.pillars:
+            value = r.alignment.pillars.get(p.name, 0)
+            found = r.alignment.sentences.get(p.name, 0)
+            goal = f" ({p.goal}: {p.band})" if p.goal else ""
+            url, shown = html_report._e(html_report._file_url(r.path)), html_report._text(r.path)
+            quotes = "".join(
+                f'<blockquote>“{html_report._text(q.excerpt)}” <a class="path" '
+                f'href="{url}:{q.line}:{q.column}">{shown}:{q.line}:{q.column}</a>'
+                f'<span class="muted"> — {html_report._e(", ".join(q.keywords))}</span></blockquote>'
+                for q in r.evidence.get(p.name, []))
+            out.append(f"<li><b>{html_report._e(p.name)}</b>{html_report._e(goal)}: "
+                       f"{html_report._score(value, model)} — {html_report.plural(found, 'sentence')} "
+                       f"carr{'ies' if found == 1 else 'y'} it{quotes}</li>")
+        return "".join(out)
+
+    excerpts = ["plain words", "a < b & c > d \"q\" 'r'", "zero\u200bwidth", "tab\there", "",
+                "\u202eevil\u202c", "x" * 5000, "no-break\u00a0space", "emoji 👍🏽 & “quotes”"]
+    results = []
+    for i, excerpt in enumerate(excerpts):
+        names = [p.name for p in Cfg.pillars]
+        evidence = {names[i % 3]: [Evidence(excerpt, i + 1, 2, ("trust", "a&b")),
+                                   Evidence(excerpt[::-1], i + 2, 1, ("<kw>",))],
+                    names[(i + 1) % 3]: [Evidence("second", 9, 9, ("trust", "a&b"))]}
+        score = [0, 59, 60, 79, 80, 100][i % 6]
+        found = {names[0]: i % 3, names[1]: 1, names[2]: 0}
+        pillars = {names[0]: score, names[1]: 100 - score}
+        factor = [1.0, 0.5, 0.99][i % 3]
+        results.append(FileResult(f"posts/{i} <&>\u200b.md", [], 10 + i,
+                                  alignment.Alignment(score, pillars, {}, sentences=found, factor=factor),
+                                  title=f"T{i}", evidence=evidence))
+    memo: dict = {}
+    for r in results:
+        shared = html_report._details(r, Cfg(), memo)
+        assert shared == html_report._details(r, Cfg()), r.path
+        assert plain(r, Cfg()) in shared.replace("\n", ""), r.path
+    assert memo["heads"] and memo["keywords"]
+    assert html_mod.escape(excerpts[1], quote=True) in html_report._details(results[1], Cfg(), memo)

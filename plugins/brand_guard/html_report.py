@@ -84,7 +84,8 @@ def render(report: Report, cfg: BrandConfig, *, generated: str = "") -> str:
         f"<blockquote>{_text(cfg.statement)}</blockquote>",
         _overview(results, cfg),
     ]
-    out += [_details(result, cfg) for result in results]
+    memo: dict = {}  # what every post's section repeats: pillar headings, keyword lists, scores
+    out += [_details(result, cfg, memo) for result in results]
     out.append("</main></body></html>")
     return "\n".join(out)
 
@@ -165,6 +166,14 @@ def _score(score: int, model) -> str:
     return f"{score} {_band(score, model)}"
 
 
+def _memo_score(memo: dict, score: int, model) -> str:
+    """`_score(score, model)`, from `memo` (one report: one model; scores are 0-100)."""
+    shown = memo.get(score)
+    if shown is None:
+        shown = memo[score] = _score(score, model)
+    return shown
+
+
 def _overview(results: list[FileResult], cfg: BrandConfig) -> str:
     model = cfg.alignment_model
     head = "".join(f'<th scope="col">{_e(p.name)}</th>' for p in cfg.pillars)
@@ -209,7 +218,10 @@ def _finding(r: FileResult, f: Finding, url: str, shown: str) -> str:
             f"<td>{_text(f.message)}{quoted}</td><td>{_text(f.suggestion or '')}</td></tr>")
 
 
-def _details(r: FileResult, cfg: BrandConfig) -> str:
+def _details(r: FileResult, cfg: BrandConfig, memo: dict | None = None) -> str:
+    """One post's section. `memo`: shared by the sections of one report (for one `cfg`): the
+    escaped texts every section repeats are made once, and each score's band once."""
+    memo = {} if memo is None else memo
     model = cfg.alignment_model
     sev = Counter(f.severity for f in r.findings)
     problems = ", ".join(plural(sev[s], s) for s in ("error", "warning", "suggestion"))
@@ -234,20 +246,30 @@ def _details(r: FileResult, cfg: BrandConfig) -> str:
         factor = r.alignment.factor
         pulled = (f"; hype and avoid findings take {round(100 * (1 - factor))}% off every pillar"
                   if factor < 1 else "")
-        out.append(f"<h3>Alignment {_score(r.alignment.score, model)}</h3>"
+        scores = memo.setdefault("scores", {})
+        out.append(f"<h3>Alignment {_memo_score(scores, r.alignment.score, model)}</h3>"
                    f'<p class="muted">70% the best pillar + 30% the mean{pulled}.</p><ul>')
-        for p in cfg.pillars:
+        heads = memo.get("heads")
+        if heads is None:
+            heads = memo["heads"] = [
+                f"<li><b>{_e(p.name)}</b>{_e(f' ({p.goal}: {p.band})' if p.goal else '')}: "
+                for p in cfg.pillars]
+        keywords = memo.setdefault("keywords", {})
+        for p, head in zip(cfg.pillars, heads, strict=True):
             value = r.alignment.pillars.get(p.name, 0)
             found = r.alignment.sentences.get(p.name, 0)
-            goal = f" ({p.goal}: {p.band})" if p.goal else ""
-            quotes = "".join(
-                f'<blockquote>“{_text(q.excerpt)}” <a class="path" '
-                f'href="{url}:{q.line}:{q.column}">'
-                f"{shown}:{q.line}:{q.column}</a>"
-                f'<span class="muted"> — {_e(", ".join(q.keywords))}</span></blockquote>'
-                for q in r.evidence.get(p.name, []))
-            out.append(f"<li><b>{_e(p.name)}</b>{_e(goal)}: {_score(value, model)} — "
-                       f"{plural(found, 'sentence')} carr{'ies' if found == 1 else 'y'} it{quotes}</li>")
+            quotes = []
+            for q in r.evidence.get(p.name, ()):
+                listed = keywords.get(q.keywords)
+                if listed is None:
+                    listed = keywords[q.keywords] = _e(", ".join(q.keywords))
+                excerpt = q.excerpt
+                quoted = html.escape(excerpt, quote=True) if excerpt.isprintable() else _text(excerpt)
+                quotes.append(f'<blockquote>“{quoted}” <a class="path" href="{url}:{q.line}:{q.column}">'
+                              f"{shown}:{q.line}:{q.column}</a>"
+                              f'<span class="muted"> — {listed}</span></blockquote>')
+            carry = f"{plural(found, 'sentence')} carr{'ies' if found == 1 else 'y'} it"
+            out.append(f"{head}{_memo_score(scores, value, model)} — {carry}{''.join(quotes)}</li>")
         out.append("</ul>")
     out.append("</section>")
     return "\n".join(out)
