@@ -299,3 +299,21 @@ def test_pelicans_own_slugify_calls_share_post_contracts_memo():
     settings = {"TAG_REGEX_SUBSTITUTIONS": subs, "SLUGIFY_PRESERVE_CASE": True}
     assert Tag("Month-end Close", settings).slug == slugify("Month-end Close", regex_subs=subs,
                                                             preserve_case=True)
+
+
+def test_site_memos_answer_as_output_path():
+    """collisions.Site keeps each taxonomy page's output_path and the last post's: same answers."""
+    from plugins.post_contract.collisions import Site, _name_key, output_path
+
+    site = Site({"DIRECT_TEMPLATES": []})
+    patterns = ["tag/{slug}/index.html", "", "../{slug}.html", "/abs/{slug}", "{slug}"]
+    slugs = ["money", "", "..", "a" * 300, "ünïcode", "a/../../b", "Money", "money"]
+    for _ in range(2):  # the second round answers from the memo
+        for pattern in patterns:
+            for slug in slugs:
+                plain = output_path(pattern.format(slug=slug)) if pattern else (slug, "")
+                assert site._taxonomy_path(pattern, slug) == plain
+    for save_as in ["posts/a/index.html", "posts/a/index.html", "../x", "posts/b/", "", "posts/a/index.html"]:
+        assert site._output(save_as) == output_path(save_as)
+    for name in ["Month-end  Close", "month-end close", "ΣΑΣ", "", " x "] * 2:
+        assert site._name_key(name) == _name_key(name)

@@ -133,6 +133,9 @@ class Site:
         self.paths: dict[str, Claim] = site_claims(settings)
         self.slugs: dict[tuple[str, str], object] = {}
         self.names: dict[tuple[str, str], tuple[str, object, str]] = {}
+        self._paths: dict[tuple[str, str], tuple[str | None, str]] = {}  # see _taxonomy_path
+        self._keys: dict[str, str] = {}  # name → _name_key(name)
+        self._last: tuple[str, tuple[str | None, str]] | None = None  # see _output
 
     def content_problem(self, content, kind: str, save_as: str | None = None) -> list[Problem]:
         """Problems of one article or page against what is already claimed (nothing claimed yet).
@@ -143,7 +146,7 @@ class Site:
             save_as = getattr(content, "save_as", "") or ""
         if not save_as:
             return []  # not written (drafts)
-        path, why = output_path(save_as)
+        path, why = self._output(save_as)
         if why == "outside":
             message = (f'this {kind} would be written to "{save_as}", outside the site folder — check its '
                        '"Slug:", "Lang:" and "Save_as:" lines')
@@ -175,12 +178,12 @@ class Site:
             pattern = self.settings.get(f"{kind}_SAVE_AS", "") or ""
             for value in _values(article, attr):
                 slug, name = value.slug, str(value)
-                path, why = output_path(pattern.format(slug=slug)) if pattern else (slug, "")
+                path, why = self._taxonomy_path(pattern, slug)
                 other = self.names.get((what, slug))
                 if why or not slug:
                     message = (f'the {what} "{shorten(name)}" has no usable web address — use letters or '
                                f"digits in the {what}")
-                elif other is not None and other[0] != _name_key(name):
+                elif other is not None and other[0] != self._name_key(name):
                     where = _address(path or slug)
                     message = (f'the {what} "{shorten(name)}" gets the same address ({where})'
                                f' as the {what} "{shorten(other[2])}" in {display_path(other[1].source_path)}'
@@ -192,11 +195,33 @@ class Site:
                                         _line(article.source_path, attr, what), message))
         return problems
 
+    def _taxonomy_path(self, pattern: str, slug: str) -> tuple[str | None, str]:
+        """`output_path` of a tag's, category's or author's page, once per pattern and slug (a
+        tag's page is checked for every post that has the tag)."""
+        key = (pattern, slug)
+        found = self._paths.get(key)
+        if found is None:
+            found = self._paths[key] = output_path(pattern.format(slug=slug)) if pattern else (slug, "")
+        return found
+
+    def _output(self, save_as: str) -> tuple[str | None, str]:
+        """`output_path(save_as)`; the last one is kept: a post is checked, then claimed."""
+        last = self._last
+        if last is None or last[0] != save_as:
+            last = self._last = (save_as, output_path(save_as))
+        return last[1]
+
+    def _name_key(self, name: str) -> str:
+        key = self._keys.get(name)
+        if key is None:
+            key = self._keys[name] = _name_key(name)
+        return key
+
     def claim(self, content, kind: str, save_as: str | None = None) -> None:
         if save_as is None:
             save_as = getattr(content, "save_as", "") or ""
         if save_as:
-            path = output_path(save_as)[0] or save_as
+            path = self._output(save_as)[0] or save_as
             self.paths[path.casefold()] = Claim(display_path(content.source_path), path)
         if kind == "post":
             self.slugs.setdefault((content.slug, getattr(content, "lang", "")), content)
