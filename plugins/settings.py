@@ -103,6 +103,7 @@ class Fast:
     writer: bool = _s("FAST_WRITER", "bool", True, "render pages in a fork pool")
     url_memo: bool = _s("FAST_URL_MEMO", "bool", True, "compute each post's url/save_as once per build")
     fragment_memo: bool = _s("FAST_FRAGMENT_MEMO", "bool", True, "render each listing card once per build")
+    dates: bool = _s("FAST_DATES", "bool", True, "format dates with each format parsed once (same text)")
     gc_pause: bool = _s("FAST_GC_PAUSE", "bool", True,
                         "cycle collection all but paused while a build runs (plugins/gcpause.py)")
 

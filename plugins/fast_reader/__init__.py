@@ -19,11 +19,13 @@ tests/test_fast_reader.py:
   generator has finished writing.
 - `urls` + `fragments`: while pages are written (every post final), each post's `url`/`save_as`
   is computed once and its listing card (the theme's `post_card`) rendered once per build.
+- `dates`: Pelican's `strftime` (every `SafeDatetime` format: URLs, `locale_date`, the sitemap)
+  with each format parsed once per process instead of at every call.
 
 Settings: `FAST_READER_PROCESSES` (default: usable CPUs; 1 does everything in-process),
 `FAST_READER_MIN_POOL` / `FAST_WRITER_MIN_POOL` (smaller batches never start a pool),
-`FAST_READER_PREFILTER`, `FAST_WRITER`, `FAST_URL_MEMO` and `FAST_FRAGMENT_MEMO` (True; False falls back
-to Pelican's behaviour).
+`FAST_READER_PREFILTER`, `FAST_WRITER`, `FAST_URL_MEMO`, `FAST_FRAGMENT_MEMO` and `FAST_DATES`
+(True; False falls back to Pelican's behaviour).
 Fork is required for the pools (Linux, macOS); without it everything runs in-process.
 `plugin`, `writer` and `prefilter` reach into Pelican's and Python-Markdown's private internals, so
 each runs only on the versions in its `PROVEN` table; on any other, a tripwire (plugins/tripwire.py)

@@ -17,7 +17,7 @@ from pelican.readers import MarkdownReader
 
 from plugins.tripwire import Tripwire
 
-from . import brand, convert, fragments, sharedwork, urls, writer
+from . import brand, convert, dates, fragments, sharedwork, urls, writer
 
 logger = logging.getLogger(__name__)
 
@@ -204,3 +204,4 @@ def register() -> None:
     writer.register()
     urls.register()
     fragments.register()
+    dates.register()
