@@ -9,6 +9,7 @@ invisible characters, `<`, code names in disguise, placeholders re-wrapped, inva
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import UTC, datetime
@@ -152,3 +153,32 @@ def test_urls_filled_in_later_give_the_same_manifest(site):
     assert later == whole and list(later["posts"][0]) == list(whole["posts"][0])  # keys in order
     assert "pending" not in plugin._STATE
     plugin.fill_urls()  # nothing pending: nothing to do
+
+
+@pytest.mark.parametrize("data", [
+    {}, [], "", None, True, 0, -7, 10**30, "plain", {"a": []}, {"a": {}}, [[]], [{}], [[[1]]],
+    {"quote\"back\\slash": "line\nbreak\ttab\x00\x1f\u2028\u2029 ünïcode ☕ 👍🏽 \ud800 </script>"},
+    {"posts": [{"slug": "a", "tags": ["x", "y"], "social": {"x": None, "mastodon": "m"}, "n": 3,
+                "ok": False, "empty": [], "nested": {"deep": [{"deeper": [True, None, "s"]}]}}]},
+    {"float": 1.5}, {"nan": float("nan")}, {"tuple": (1, 2)}, {1: "int key"}, {None: "none key"},
+    {"sub": type("S", (str,), {})("str subclass")}, {"bool-key": {True: 1}}, ["a", 1.0, (2,)],
+])
+def test_dumps_is_json_dumps_with_indent(data):
+    from plugins.syndication.plugin import dumps
+
+    assert dumps(data) == json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def test_dumps_of_a_whole_manifest(site):
+    from plugins.syndication import plugin
+
+    articles, settings, finder, _ = site
+    made = plugin.manifest(articles, settings, datetime(2030, 1, 1, tzinfo=UTC), finder)
+    assert made["posts"] and plugin.dumps(made) == json.dumps(made, ensure_ascii=False, indent=2)
+    deep: list = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(RecursionError):  # json's own answer for what it cannot nest
+        json.dumps(deep, ensure_ascii=False, indent=2)
+    with pytest.raises(RecursionError):
+        plugin.dumps(deep)
