@@ -80,6 +80,47 @@ def html_to_text(markup: str) -> str:
     return one_line("".join(parser.parts))
 
 
+#: A tag as Python-Markdown writes one: a start tag (optionally self-closing) with double-quoted
+#: attribute values free of quotes and angle brackets, or an end tag. `html_to_text_fast` reads
+#: markup made only of these and text without "<"; `html.parser` reads such markup the same way.
+_PLAIN_TAG = re.compile(r'<(?:/([A-Za-z][A-Za-z0-9]*)|([A-Za-z][A-Za-z0-9]*)'
+                        r'(?:[ \t\n]+[A-Za-z][-A-Za-z0-9]*="[^"<>]*")*[ \t\n]*/?)>')
+#: Tags whose text the parser treats apart (hidden, raw text in some Python version, `img`'s alt):
+#: markup with one of them is left to the parser.
+_PARSER_ONLY = _HIDDEN | {"img", "textarea", "title", "xmp", "iframe", "noembed", "noframes",
+                          "plaintext"}
+
+
+def html_to_text_fast(markup: str) -> str | None:
+    """`html_to_text(markup)` for markup made only of text and `_PLAIN_TAG` tags (what a rendered
+    Summary is), None for anything else. The parser, given such markup, calls `handle_data` with
+    each run of text between two tags, character references decoded (`html.unescape`, run by run),
+    and `handle_starttag`/`handle_endtag` with each tag's name in lower case (a self-closing one
+    as a start tag); `_TextParser` turns a `_BREAKS` tag into a space and ignores the others. A
+    tag `_PARSER_ONLY` lists, a "<" that opens no such tag (a comment, a declaration, text), or
+    anything else unusual goes to the parser: a fifth of the parser's time on a Summary."""
+    parts = []
+    pos = 0
+    for match in _PLAIN_TAG.finditer(markup):
+        start = match.start()
+        if start > pos:
+            run = markup[pos:start]
+            if "<" in run:
+                return None
+            parts.append(html.unescape(run) if "&" in run else run)
+        name = (match.group(1) or match.group(2)).lower()
+        if name in _PARSER_ONLY:
+            return None
+        if name in _BREAKS:
+            parts.append(" ")
+        pos = match.end()
+    run = markup[pos:]
+    if "<" in run:
+        return None
+    parts.append(html.unescape(run) if "&" in run else run)
+    return one_line("".join(parts))
+
+
 def plain_text(value: str | None) -> str:
     """HTML (e.g. a rendered Summary) → one line of plain text with entities decoded."""
     if not value:
@@ -92,7 +133,8 @@ def plain_text(value: str | None) -> str:
 @lru_cache(maxsize=4096)
 def _plain(markup: str) -> str:
     # The same summary is asked for by the manifest, the theme and every channel.
-    return html_to_text(markup)
+    fast = html_to_text_fast(markup)
+    return html_to_text(markup) if fast is None else fast
 
 
 #: A tag as markupsafe's `striptags` finds one when the text holds no comment: `<` to the next `>`.

@@ -127,3 +127,49 @@ def test_word_count_blanks_only_references_to_one_non_word_character():
     for ref in matched:
         char = html.unescape(ref)
         assert len(char) == 1 and not (char.isalnum() or char == "_"), ref
+
+
+PLAIN_CASES = WORD_COUNT_CASES + [
+    "<p>Here&rsquo;s the thing: &ldquo;quoted&rdquo; &ndash; done&hellip;</p>", "<p>a</p>\n<p>b</p>",
+    '<p>See <a href="https://x.test/a?b=1&amp;c=2" title="t">the link</a> and <code>x &lt; y</code>.</p>',
+    "<P>Upper</P><BR>case<Em>x</eM>", "<br /><hr/>a<br\t/>b", '<img alt="A picture">after',
+    "<script>x</script>y",
+    "<style>p{}</style>z", "<textarea>t</textarea>", "<title>t</title>", "<p>&am</p><em>p;</em>",
+    "&amp;lt;", "&amp", "a &#x26;lt; b", "<p >x</p >", "</p x>", "<p/>", "<a href='single'>s</a>",
+    '<a href="x>y">z</a>', "<a b>c</a>", "<p>unclosed", "</p>stray end", "<!doctype html><p>x</p>",
+    "<?pi x?>y", "<p>1 < 2</p>", "", "\n\t ", "<p>\u2028line\u2029sep\u00a0nbsp\u3000</p>",
+    "<ul><li>a<li>b</ul>",
+]
+
+
+@pytest.mark.parametrize("markup", PLAIN_CASES)
+def test_html_to_text_fast_is_the_parser(markup):
+    """publish/text.py reads simple markup (a rendered Summary) without html.parser: same text,
+    or None for markup it leaves to the parser."""
+    from publish.text import html_to_text, html_to_text_fast
+
+    fast = html_to_text_fast(markup)
+    assert fast is None or fast == html_to_text(markup), repr(markup)
+
+
+def test_html_to_text_fast_is_the_parser_on_random_markup():
+    import random
+
+    from publish.text import html_to_text, html_to_text_fast, plain_text
+
+    rng = random.Random(11)
+    alphabet = list("ab1 \t\n\r\f<>/!-&;#x\"'=é’—\xa0\u2009東")
+    alphabet += ["&amp;", "&eacute;", "<p>", "</p>", "<em>", "</em>", "<br>", "<br />", "<hr/>", "&#233;",
+                 "&rsquo;", "&nbsp;", "&lt;b&gt;", "&amp", "&rsquo", "&hellip;", "&#39;", "&quot;", "<li>",
+                 '<a href="https://x.test/?a=1&amp;b">', "</a>", "<code>", "</code>", "<P>", "</P >",
+                 "<!--", "-->", "<script>", "</script>", '<img alt="alt">', "<div\nclass=\"c\">", "</div>",
+                 "<blockquote>", "<h2 id=\"x\">", "</h2>", "<strong>", "&#x1F600;", "&#0;", "&ampx"]
+    taken = 0
+    for _ in range(6000):
+        markup = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        fast = html_to_text_fast(markup)
+        if fast is not None:
+            taken += 1
+            assert fast == html_to_text(markup), repr(markup)
+        assert plain_text(markup) == html_to_text(markup), repr(markup)
+    assert taken > 500  # the fast path is really exercised
