@@ -94,8 +94,9 @@ def test_pelican_feed_writer_is_off(prod_site):
 
 
 def test_absolutize_rewrites_exactly_what_the_plain_pattern_finds():
-    """plugins/feeds/entries.py's `(?=[hsp])` lookahead only speeds the scan: every match of the
-    pattern without it, in any case (the long s U+017F matches s under re.I), and nothing else."""
+    """plugins/feeds/entries.py's pattern, matched from the "=" with the name checked behind it, finds
+    every match of the plain pattern (without its name), in any case (the long s U+017F matches s
+    under re.I), and nothing else; the rewritten HTML is the plain pattern's, also on random markup."""
     import sys
 
     from sitebuild import REPO
@@ -107,10 +108,25 @@ def test_absolutize_rewrites_exactly_what_the_plain_pattern_finds():
     html = ('<a HREF="a/b">x</a> <img Src=\'i.png\'> <video poster="p.jpg"> ſrc="long-s" xhref="no" '
             'data-src="d" href="https://x/" href=\'#top\' POSTER=\'q\' src="" hrefs="no" '
             "<code>src='in code'</code> href=unquoted ΣRC=\"sigma\"")
-    assert [m.span() for m in entries._URL_ATTR.finditer(html)] == [m.span() for m in plain.finditer(html)]
-    assert entries.absolutize(html, "https://site/posts/2026/x/") == plain.sub(
-        lambda m: m.group(0) if not m["url"] or m["url"].lower().startswith(entries._SKIP_SCHEMES)
-        else f"{m['attr']}={m['q']}{entries.urljoin('https://site/posts/2026/x/', m['url'])}{m['q']}", html)
+    assert [m.end() for m in entries._URL_ATTR.finditer(html)] == [m.end() for m in plain.finditer(html)]
+    starts = [m.start() for m in entries._URL_ATTR.finditer(html)]
+    assert starts == [m.start("q") - 1 for m in plain.finditer(html)]
+
+    def rewritten(markup: str) -> str:
+        return plain.sub(
+            lambda m: m.group(0) if not m["url"] or m["url"].lower().startswith(entries._SKIP_SCHEMES)
+            else f"{m['attr']}={m['q']}{entries.urljoin('https://site/posts/2026/x/', m['url'])}{m['q']}",
+            markup)
+
+    assert entries.absolutize(html, "https://site/posts/2026/x/") == rewritten(html)
+    import random
+
+    rng = random.Random(5)
+    alphabet = list("=\"' <>-_xahsrcpot/.#:") + ["href", "HREF", "src", "ſrc", "poster", "Poster", "data-src",
+                                                  "xhref", "href=", "src=\"", "http:", "mailto:", "../", "Σ"]
+    for _ in range(5000):
+        markup = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        assert entries.absolutize(markup, "https://site/posts/2026/x/") == rewritten(markup), repr(markup)
 
 
 def test_plain_datetimes_format_as_pelicans_dates():
