@@ -189,3 +189,23 @@ def test_image_facts_are_shared_only_for_images(tmp_path):
         alone = entries.feed_item(article(image), "https://s", str(tmp_path / "out"), "")
         assert shared == alone, image
     assert set(images) == {"https://s/images/a.png", "https://elsewhere/b.jpg", "https://s/../etc/passwd.png"}
+
+
+def test_extensions_are_those_load_extension_registers():
+    """plugins/feeds registers dc and media by class: the classes feedgen's load_extension finds."""
+    import sys
+
+    from feedgen.feed import FeedGenerator
+    from sitebuild import REPO
+
+    sys.path.insert(0, str(REPO))
+    from plugins.feeds.plugin import _extension
+
+    for name in ("dc", "media", "podcast", "geo"):
+        loaded = FeedGenerator()
+        loaded.load_extension(name)
+        registered = FeedGenerator()
+        registered.register_extension(name, *_extension(name))
+        want = loaded._FeedGenerator__extensions[name]
+        got = registered._FeedGenerator__extensions[name]
+        assert {**got, "inst": type(got["inst"])} == {**want, "inst": type(want["inst"])}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import functools
+import importlib
 import logging
 import os
 from collections import defaultdict
@@ -101,6 +103,20 @@ class _SharedEntry(FeedEntry):
         return copy.deepcopy(made[(fmt, extensions)])  # a feed takes the element it is given
 
 
+@functools.cache
+def _extension(name: str) -> tuple[type, type | None]:
+    """The classes `FeedGenerator.load_extension(name)` registers, found once per process: it looks
+    for them at every call, and its import of the `feedgen.ext.<name>_entry` module that dc and
+    media do not have searches sys.path again each time (60 feeds, 120 failed imports a build)."""
+    module = importlib.import_module(f"feedgen.ext.{name}")
+    try:
+        entry_module = importlib.import_module(f"feedgen.ext.{name}_entry")
+    except ImportError:
+        entry_module = module
+    prefix = name[0].upper() + name[1:]
+    return getattr(module, prefix + "Extension"), getattr(entry_module, prefix + "EntryExtension", None)
+
+
 def _write(settings, siteurl, rel, fmt, label, items, output_path, entries=None) -> None:
     """Write one feed of `items` (newest first). `entries`: (id(item), format) → its entry, shared
     by the feeds of one `write_feeds` (the items must stay alive as long as the dict)."""
@@ -108,8 +124,8 @@ def _write(settings, siteurl, rel, fmt, label, items, output_path, entries=None)
     sitename = xml_safe(settings.get("SITENAME", ""))
     feed_url = f"{siteurl}/{rel}"
     fg = FeedGenerator()
-    fg.load_extension("dc", atom=False, rss=True)
-    fg.load_extension("media", atom=True, rss=True)
+    fg.register_extension("dc", *_extension("dc"), atom=False, rss=True)
+    fg.register_extension("media", *_extension("media"), atom=True, rss=True)
     fg.register_extension("atomlinks", AtomLinksExtension, AtomLinksEntryExtension, atom=True, rss=False)
     fg.id(feed_url)
     fg.title(f"{sitename} — {label}" if label else sitename)
