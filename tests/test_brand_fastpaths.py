@@ -411,3 +411,12 @@ def test_report_sections_with_a_shared_memo_are_the_plain_sections():
         assert plain(r, Cfg()) in shared.replace("\n", ""), r.path
     assert memo["heads"] and memo["keywords"]
     assert html_mod.escape(excerpts[1], quote=True) in html_report._details(results[1], Cfg(), memo)
+    results.append(FileResult("posts/none.md", [], 3, None, title="No alignment"))
+    overview = html_report._overview(results, Cfg(), memo)
+    assert overview == html_report._overview(results, Cfg())
+    model = Cfg.alignment_model
+    for r in results:  # each row's cells as the plain per-cell formatting writes them
+        cells = "".join('<td class="nw">' + (html_report._score(r.alignment.pillars.get(p.name, 0), model)
+                                             if r.alignment else "—") + "</td>" for p in Cfg.pillars)
+        total = html_report._score(r.alignment.score, model) if r.alignment else "—"
+        assert f'<td class="nw">{total}</td>{cells}</tr>' in overview, r.path

@@ -82,9 +82,9 @@ def render(report: Report, cfg: BrandConfig, *, generated: str = "") -> str:
         f'{model.amber}, {_band(0, model)} below. Links open the file at the place in VS Code; '
         f"their text is the plain <code>path:line:column</code>.</p>",
         f"<blockquote>{_text(cfg.statement)}</blockquote>",
-        _overview(results, cfg),
     ]
     memo: dict = {}  # what every post's section repeats: pillar headings, keyword lists, scores
+    out.append(_overview(results, cfg, memo))
     out += [_details(result, cfg, memo) for result in results]
     out.append("</main></body></html>")
     return "\n".join(out)
@@ -174,17 +174,23 @@ def _memo_score(memo: dict, score: int, model) -> str:
     return shown
 
 
-def _overview(results: list[FileResult], cfg: BrandConfig) -> str:
+def _overview(results: list[FileResult], cfg: BrandConfig, memo: dict | None = None) -> str:
+    """The table of every post. `memo`: as `_details`'s (each score's band made once)."""
     model = cfg.alignment_model
+    scores = ({} if memo is None else memo).setdefault("scores", {})
     head = "".join(f'<th scope="col">{_e(p.name)}</th>' for p in cfg.pillars)
+    names = [p.name for p in cfg.pillars]
     rows = []
     for r in results:
         sev = Counter(f.severity for f in r.findings)
-        score = _score(r.alignment.score, model) if r.alignment else "—"
-        pillars = "".join(
-            '<td class="nw">' + (_score(r.alignment.pillars.get(p.name, 0), model) if r.alignment else "—")
-            + "</td>"
-            for p in cfg.pillars)
+        if r.alignment:
+            score = _memo_score(scores, r.alignment.score, model)
+            got = r.alignment.pillars
+            pillars = "".join(f'<td class="nw">{_memo_score(scores, got.get(name, 0), model)}</td>'
+                              for name in names)
+        else:
+            score = "—"
+            pillars = '<td class="nw">—</td>' * len(names)
         rows.append(
             f'<tr><th scope="row"><a href="#{_anchor(r)}">{_title(r)}</a><br>'
             f'<span class="muted path">{_text(r.path)}</span></th>'
