@@ -271,6 +271,72 @@ def test_present_and_scan_match_looking_at_every_entry(tmp_path):
             [x.span() for x in patterns.scan(m.regex, text, low, m.anchors, m.reach)]
 
 
+
+def test_found_remembers_words_like_looking_them_up():
+    """`Found.seen`: a word looked up once per text, and a part of a text knows the words the whole
+    lacks; the answers are those of a Found without memory, asked about the same text."""
+    cfg = load_config(REPO / "brand.yml")
+    families = [cfg.matchers[r].anchors for r in ("terms", "avoid", "hype", "confidential")]
+    terms_matcher = cfg.matchers["terms"]
+    words = "close month end act now mail e ledger north wind start your free trial today NWL AP AR"
+    hostile = ["ΣΑΣ month ΣΑΣ end close", "close \x00month\x00 end", "mon\x00th end close NWL",
+               "İ close month end", "Title: Close now\nSummary: month\n\nThe close. End."]
+    for text in corpus_texts() + hostile + fuzz(13, 300, words + " Σσς\x00\n:", 120):
+        low = text.lower()
+        found = cfg.anchors.locate(text, low)
+        if found is None:
+            continue
+        for anchors in families:  # the whole text first: its memory is what the parts inherit
+            fresh = patterns.Found(found.starts)
+            assert anchors.present(text, low, found) == anchors.present(text, low, fresh)
+        post = read_post(text)
+        parts = [(post.body_start, len(text), post.body)]
+        parts += [(f.start, f.end, source.inline_view(text[f.start:f.end])) for f in post.fields.values()]
+        for lo, hi, view in parts:
+            part = found.part(lo, hi)
+            view_low = view.lower()
+            for _ in range(2):  # the second time from memory
+                for anchors in families:
+                    fresh = patterns.Found(part.starts)
+                    assert anchors.present(view, view_low, part) == anchors.present(view, view_low, fresh)
+                spans = [m.span() for m in patterns.scan(terms_matcher.regex, view, view_low,
+                                                         terms_matcher.anchors, terms_matcher.reach, part)]
+                assert spans == [m.span() for m in patterns.scan(
+                    terms_matcher.regex, view, view_low, terms_matcher.anchors, terms_matcher.reach,
+                    patterns.Found(part.starts))]
+        other = "close month end " + text  # another text than the one a Found first saw: no memory
+        assert found.seen(other, folded=True) == {}
+
+
+def test_nth_run_regex_finds_the_nth_word_run():
+    """`_Sentences.word_offset` on ASCII text: one regex call instead of counting runs one by one."""
+    cases = [b" ", b"  a  bb ccc   ", b" a' b'c ' ", b"x", b"   "] + [
+        " ".join(w).encode() for w in fuzz(17, 300, "ab '", 30)]
+    for spaced in cases:
+        for begin in range(len(spaced) + 1):
+            runs = [m.start() for m in alignment._WORD_RUN.finditer(spaced, begin)]
+            for nth in range(len(runs) + 2):
+                match = alignment._nth_run(nth).match(spaced, begin)
+                got = match.end() if match is not None and match.end() < len(spaced) else None
+                assert got == (runs[nth] if nth < len(runs) else None), (spaced, begin, nth)
+
+
+def test_stop_word_flags_count_like_the_stop_list(tmp_path):
+    """`_Sentences.content` from the stop-word flags of `AlignmentModel.codes` equals counting the
+    stems that are not in STOP."""
+    cfg = load_config(write_config(tmp_path, TEST_BRAND))
+    model = cfg.alignment_model
+    for text in corpus_texts() + [REPEATS]:
+        parts = post_parts("\n" + text if not text.startswith("Title") else text)
+        stems = [s for p in parts for s in p.stems]
+        codes = bytes(list(map(model.codes.get, stems, [0] * len(stems))))
+        assert [i for i, c in enumerate(codes) if c & alignment.FIRST_CODE] == \
+            [i for i, s in enumerate(stems) if s in model.first]
+        fast = alignment._Sentences(parts, stems, codes)
+        plain = alignment._Sentences(parts, stems)
+        for sentence in range(len(plain.first_word) - 1):
+            assert fast.content(sentence) == plain.content(sentence)
+
 def test_mask_spans_and_social_view_match_the_regex_way():
     for text in corpus_texts()[:40] + fuzz(2, 300, "ab\n\r #@x", 60):
         spans = sorted({(min(a, b), max(a, b)) for a, b in zip(range(0, len(text), 3), range(2, len(text), 5),

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import ahocorasick
@@ -224,11 +224,14 @@ class Anchors:
                 keys = [needle for needle in by_needle if needle in low]
             else:
                 keys = {word for _, word in self._automaton.iter(low)}
+            seen = found.seen(low, folded=True) if found is not None else None
             for needle in keys:  # the few words found, not every entry of the family
                 rests = by_needle.get(needle)
-                if rests is not None and _any_rest(rests, low):
+                if rests is not None and _any_rest(rests, low, seen):
                     return True
-        return _any_entry(text, self.exact)
+        if not self.exact:
+            return False
+        return _any_entry(text, self.exact, found.seen(text, folded=False) if found is not None else None)
 
     def occurrences(self, low: str) -> dict[str, list[int]]:
         """Start offsets in `low` of each folded entry's longest word (all entries need one)."""
@@ -265,34 +268,77 @@ class Anchors:
 
 @dataclass(frozen=True)
 class Found:
-    """Where each family's anchor words (the longest word of every entry) start in one text."""
+    """Where each family's anchor words (the longest word of every entry) start in one text.
+
+    It also remembers which other words of the entries (`Anchors.present`, `scan`) are in the
+    text: the families ask about the same words of the same text again and again (the whole
+    file, then each of its parts for three families), and `word in text` reads all of a text
+    that lacks the word. A part (`part`) starts out knowing the words its whole text lacks.
+    """
 
     starts: dict[str, list[int]]
+    #: [lower-cased text, {word: in it}, text, {word: in it}] (`seen`)
+    memo: list = field(default_factory=lambda: [None, {}, None, {}], compare=False, repr=False)
 
     def part(self, lo: int, hi: int) -> Found:
-        """The occurrences inside text[lo:hi], as offsets in that slice (a field, the body)."""
+        """The occurrences inside text[lo:hi], as offsets in that slice (a field, the body).
+
+        The part's text is that slice, lower-cased or with characters masked (a prose view), so
+        a word without NUL that the whole text lacks is not in it either (lower-cased: ASCII words
+        only, since a Greek capital sigma lowers by its neighbours and a slice has fewer of them)."""
         out = {}
         for word, at in self.starts.items():
             first = bisect.bisect_left(at, lo)
             last = bisect.bisect_right(at, hi - len(word))
             if first < last:
                 out[word] = [a - lo for a in at[first:last]]
-        return Found(out)
+        memo = self.memo
+        lacks_low = {word: False for word, there in memo[1].items()
+                     if not there and word.isascii() and "\x00" not in word}
+        lacks = {word: False for word, there in memo[3].items() if not there and "\x00" not in word}
+        return Found(out, [None, lacks_low, None, lacks])
+
+    def seen(self, haystack: str, *, folded: bool) -> dict[str, bool]:
+        """The words known to be in (or not in) `haystack`: this text lower-cased (`folded`) or
+        as it is; the first haystack asked about is the one (another gets an empty dict)."""
+        memo = self.memo
+        at = 0 if folded else 2
+        known = memo[at]
+        if known is haystack:
+            return memo[at + 1]
+        if known is None:
+            memo[at] = haystack
+            return memo[at + 1]
+        return {}
 
 
-def _any_rest(rests: tuple[tuple[str, ...], ...], low: str) -> bool:
-    """Whether every other word of some entry is in `low` (plain loops: no generator per call)."""
+def _any_rest(rests: tuple[tuple[str, ...], ...], low: str, seen: dict[str, bool] | None = None) -> bool:
+    """Whether every other word of some entry is in `low` (plain loops: no generator per call);
+    `seen`: what is known of `low` already (`Found.seen`), completed here."""
+    if seen is None:
+        for rest in rests:
+            for word in rest:
+                if word not in low:
+                    break
+            else:
+                return True
+        return False
     for rest in rests:
         for word in rest:
-            if word not in low:
+            there = seen.get(word)
+            if there is None:
+                there = seen[word] = word in low
+            if not there:
                 break
         else:
             return True
     return False
 
 
-def _any_entry(haystack: str, entries: tuple[tuple[str, ...], ...]) -> bool:
-    return any(all(word in haystack for word in entry) for entry in entries)
+def _any_entry(haystack: str, entries: tuple[tuple[str, ...], ...],
+               seen: dict[str, bool] | None = None) -> bool:
+    """Whether every word of some entry is in `haystack` (`seen`: as for `_any_rest`)."""
+    return _any_rest(entries, haystack, seen)
 
 
 def entry_words(phrase: str, *, fold: bool) -> tuple[str, ...]:
@@ -343,13 +389,15 @@ def scan(regex: re.Pattern, text: str, low: str, anchors: Anchors, reach: int, f
     if anchors.folded:
         starts = found.starts if found is not None else anchors.occurrences(low)
         by_needle = anchors._by_needle  # entries sharing a longest word share its windows
+        seen = found.seen(low, folded=True) if found is not None else None
         for needle, at_list in starts.items():
             rests = by_needle.get(needle)
-            if rests is not None and _any_rest(rests, low):
+            if rests is not None and _any_rest(rests, low, seen):
                 reach_end = len(needle) + reach
                 windows += [(max(0, at - reach), min(size, at + reach_end)) for at in at_list]
+    seen = found.seen(text, folded=False) if found is not None and anchors.exact else None
     for entry in anchors.exact:  # case-sensitive acronyms: few, short, so plain `str.find`
-        if all(word in text for word in entry):
+        if _any_rest((entry,), text, seen):
             needle = entry[0]
             at = text.find(needle)
             while at >= 0:

@@ -58,6 +58,11 @@ STOP = frozenset(
     yourself yourselves s t re ve ll d m""".split()
 )
 
+#: `AlignmentModel.codes`: bit flags of a stem, and the tables that keep one of them per byte.
+STOP_CODE, FIRST_CODE = 1, 2
+_FIRST_ONLY = bytes(1 if c & FIRST_CODE else 0 for c in range(256))
+_STOP_ONLY = bytes(1 if c & STOP_CODE else 0 for c in range(256))
+
 _STEMS: dict[str, str] = {}
 _stemmer = None
 
@@ -93,6 +98,15 @@ class AlignmentModel:
     def band(self, score: int) -> str:
         """green, amber or red for a 0-100 score (the brand's thresholds)."""
         return band_of(score, self.green, self.amber)
+
+    @cached_property
+    def codes(self) -> dict[str, int]:
+        """Stems that matter to the score -> `STOP_CODE` (a stop word) | `FIRST_CODE` (the first
+        stem of a keyword): one pass over a post's stems (`score_alignment`) gives both facts."""
+        out = dict.fromkeys(STOP, STOP_CODE)
+        for first in self.first:
+            out[first] = out.get(first, 0) | FIRST_CODE
+        return out
 
     @cached_property
     def single(self) -> dict[str, tuple[str, int]]:
@@ -187,6 +201,16 @@ _STEMS_ASCII: dict[bytes, str] = {}
 #: `Tokens.spaced` → a space stays a space, every word byte becomes "x" (so " x" marks a word's start).
 _WORD_MARKS = bytes(32 if c == 32 else 120 for c in range(256))
 _WORD_RUN = re.compile(rb"[^ ]+")
+_NTH_RUN: dict[int, re.Pattern] = {}
+
+
+def _nth_run(n: int) -> re.Pattern:
+    """A regex that skips `n` runs of non-spaces and the spaces after them (possessive: a run is
+    never split to make up the count), compiled once per `n`."""
+    regex = _NTH_RUN.get(n)
+    if regex is None:
+        regex = _NTH_RUN[n] = re.compile(rb"(?:[ ]*+[^ ]++){%d}[ ]*+" % n)
+    return regex
 #: What an excerpt drops besides masked code and URLs: emphasis marks and link brackets.
 _MARKED = re.compile(r"[\x00*_\[\]]")
 #: Masked stretches, strong emphasis, a single * or _ opening or closing a word, link brackets. It
@@ -247,7 +271,9 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
         stems = parts[0].stems
     first = model.first
     single = model.single
-    candidates = list(compress(count(), map(first.__contains__, stems)))  # in C
+    # One byte of flags per word (in C): where keywords may start, and which words are stop words.
+    codes = bytes(list(map(model.codes.get, stems, repeat(0))))
+    candidates = list(compress(count(), codes.translate(_FIRST_ONLY)))  # in C
     hits: list[list[tuple[str, int, int]]] = [[] for _ in model.pillars]  # (keyword, word index, words)
     phrases = []  # (word index, words) of the hits longer than one word
     skip_until = 0
@@ -276,7 +302,7 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
     if not any(hits):
         zero = dict.fromkeys(names, 0)
         return Alignment(0, zero, {name: [] for name in names}, keywords, dict(zero), issues, factor)
-    text = _Sentences(parts, stems)
+    text = _Sentences(parts, stems, codes)
     first_word = text.first_word
     # Each hit's sentence (bisect in C), and the keyword words of every pillar per sentence:
     # what is left of a sentence is its own substance.
@@ -362,8 +388,10 @@ class _Sentences:
     the number of each sentence's first word (so a hit's sentence is a bisect away), its text,
     and its place among the post's distinct sentences."""
 
-    def __init__(self, parts: list[Tokens], stems: list[str]):
+    def __init__(self, parts: list[Tokens], stems: list[str], codes: bytes | None = None):
         self.stems = stems
+        #: a byte per word, 1 for a stop word (from `AlignmentModel.codes`; None: looked up in STOP)
+        self.stops = None if codes is None else codes.translate(_STOP_ONLY)
         starts: list[int] = []
         texts: list[str] = []
         first_word: list[int] = []
@@ -406,8 +434,12 @@ class _Sentences:
         """How many of the sentence's words are not stop words (asked once per pillar: kept)."""
         found = self._content.get(sentence)
         if found is None:
-            words = self.stems[self.first_word[sentence]:self.first_word[sentence + 1]]
-            found = self._content[sentence] = len(words) - sum(map(STOP.__contains__, words))
+            start, end = self.first_word[sentence], self.first_word[sentence + 1]
+            if self.stops is not None:  # a count in C over the stop-word flags
+                found = self._content[sentence] = end - start - self.stops.count(1, start, end)
+            else:
+                words = self.stems[start:end]
+                found = self._content[sentence] = len(words) - sum(map(STOP.__contains__, words))
         return found
 
     def span(self, sentence: int) -> tuple[int, Tokens, int, list[str]]:
@@ -424,9 +456,11 @@ class _Sentences:
             return part.starts[word - base_word]
         nth = word - self.first_word[sentence]
         begin = self.starts[sentence] - part.base + 1  # `spaced` has one byte in front
-        for j, match in enumerate(_WORD_RUN.finditer(part.spaced, begin)):
-            if j == nth:
-                return part.base + match.start() - 1
+        # Past `nth` runs of word bytes from the sentence's start, in one regex call: the next
+        # run (the same as the nth match of `_WORD_RUN` from there, tests/test_brand_fastpaths.py).
+        match = _nth_run(nth).match(part.spaced, begin)
+        if match is not None and match.end() < len(part.spaced):
+            return part.base + match.end() - 1
         return self.starts[sentence]  # not reached: the word is in its sentence
 
     def excerpt(self, sentence: int, offset: int) -> str:
