@@ -337,6 +337,43 @@ def test_stop_word_flags_count_like_the_stop_list(tmp_path):
         for sentence in range(len(plain.first_word) - 1):
             assert fast.content(sentence) == plain.content(sentence)
 
+
+def reference_quoted_spans(view: str) -> list[tuple[int, int]]:
+    """`quoted_spans` as it found each opening mark with `_OPENERS.search`."""
+    import bisect
+    spans = []
+    blanks = [m.start() for m in source._BLANK_LINE.finditer(view)]
+    hopeless: dict[str, int] = {}
+    at = 0
+    while (match := source._OPENERS.search(view, at)) is not None:
+        start, mark = match.start(), match.group()
+        at = start + 1
+        if start < hopeless.get(mark, -1):
+            continue
+        if mark == "«":
+            limit = view.find("\n", at)
+            limit = len(view) if limit < 0 else limit
+        else:
+            index = bisect.bisect_left(blanks, at)
+            limit = blanks[index] if index < len(blanks) else len(view)
+        close = view.find(source._CLOSER[mark], at, limit)
+        if close < 0:
+            hopeless[mark] = limit
+            continue
+        spans.append((start, close + 1))
+        at = close + 1
+    return spans
+
+
+def test_quoted_spans_and_line_starts_match_the_regex_way():
+    from plugins.brand_guard.core import LineIndex
+    quotes = ['"a" b "c\n\nd" e', "“x” «y\nz» «w» \"v“u”\"", '"""', "«", "“"]
+    for text in corpus_texts() + quotes + fuzz(19, 2000, 'ab "“”«»\n ', 60):
+        assert source.quoted_spans(text) == reference_quoted_spans(text)
+        view = read_post("\n" + text).body
+        assert source.quoted_spans(view) == reference_quoted_spans(view)
+        assert LineIndex(text).starts == [0] + [m.end() for m in re.finditer("\n", text)]
+
 def test_mask_spans_and_social_view_match_the_regex_way():
     for text in corpus_texts()[:40] + fuzz(2, 300, "ab\n\r #@x", 60):
         spans = sorted({(min(a, b), max(a, b)) for a, b in zip(range(0, len(text), 3), range(2, len(text), 5),

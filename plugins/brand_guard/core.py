@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
+from operator import add
 from pathlib import Path
 from typing import NamedTuple
 
@@ -90,7 +92,9 @@ class LineIndex:
     """Offset -> (line, column), both 1-based; columns count characters (CRLF-safe)."""
 
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        # each line's start: the running sum of the lengths of the lines before it and their "\n"
+        lines = text.split("\n")
+        self.starts = list(accumulate(map(add, map(len, lines), repeat(1)), initial=0))[:-1]
 
     def position(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset)

@@ -289,9 +289,9 @@ class Found:
         out = {}
         for word, at in self.starts.items():
             first = bisect.bisect_left(at, lo)
-            last = bisect.bisect_right(at, hi - len(word))
-            if first < last:
-                out[word] = [a - lo for a in at[first:last]]
+            if first == len(at) or at[first] > hi - len(word):
+                continue  # none inside (most words of a short field): no second bisect
+            out[word] = [a - lo for a in at[first:bisect.bisect_right(at, hi - len(word), first)]]
         memo = self.memo
         lacks_low = {word: False for word, there in memo[1].items()
                      if not there and word.isascii() and "\x00" not in word}

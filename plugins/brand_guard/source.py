@@ -143,11 +143,25 @@ def quoted_spans(view: str) -> list[tuple[int, int]]:
     regex retried the whole paragraph from every unclosed quote (a post whose closing quotes were
     lost in a conversion took minutes)."""
     spans: list[tuple[int, int]] = []
+    marks = [mark for mark in _CLOSER if mark in view]
+    if not marks:  # most texts of a post: no quotation mark at all
+        return spans
     blanks = [m.start() for m in _BLANK_LINE.finditer(view)]
     hopeless: dict[str, int] = {}  # opening mark -> where the stretch without its closing mark ends
+    # The next opening mark at or after `at` (what `_OPENERS.search(view, at)` finds), from each
+    # mark's next position, found again with `str.find` (C, no regex) once `at` has passed it.
+    upcoming = {mark: view.find(mark) for mark in marks}
     at = 0
-    while (match := _OPENERS.search(view, at)) is not None:
-        start, mark = match.start(), match.group()
+    while True:
+        start = -1
+        for kind in marks:
+            pos = upcoming[kind]
+            if 0 <= pos < at:
+                pos = upcoming[kind] = view.find(kind, at)
+            if pos >= 0 and (start < 0 or pos < start):
+                start, mark = pos, kind
+        if start < 0:
+            break
         at = start + 1
         if start < hopeless.get(mark, -1):
             continue

@@ -132,7 +132,8 @@ def precheck(path: str, meta: dict[str, list[str]] | None) -> tuple | None:
     if not _WORKER:
         return None
     stamp = convert.file_stamp(path)  # before reading: an edit after this makes the result stale
-    data = Path(path).read_bytes()
+    with open(path, "rb") as handle:  # not Path.read_bytes: its wrappers cost as much as the read
+        data = handle.read()
     try:  # decoded and its header parsed once, for the prediction and the check
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:  # `check_bytes` reports it
