@@ -374,6 +374,14 @@ def test_quoted_spans_and_line_starts_match_the_regex_way():
         assert source.quoted_spans(view) == reference_quoted_spans(view)
         assert LineIndex(text).starts == [0] + [m.end() for m in re.finditer("\n", text)]
 
+
+def test_caps_runs_match_the_regex_scan():
+    from plugins.brand_guard.rules import hype
+    edge = ["AB", "A", "ABC DEF", "xAB AB", "1AB _AB AB1 AB_", "\x00AB\x00", "ÉAB ABÉ", "AB\tCD  EF x",
+            "aAB", "AB  \t CD", "A B C", "ABCaD", "AB" * 50, " AA AA A AAA"]
+    for text in corpus_texts() + edge + fuzz(23, 3000, "ABCab \t\n1_\x00.É", 40):
+        assert [m.span() for m in hype.caps_runs(text)] == [m.span() for m in hype._CAPS.finditer(text)], text
+
 def test_mask_spans_and_social_view_match_the_regex_way():
     for text in corpus_texts()[:40] + fuzz(2, 300, "ab\n\r #@x", 60):
         spans = sorted({(min(a, b), max(a, b)) for a, b in zip(range(0, len(text), 3), range(2, len(text), 5),

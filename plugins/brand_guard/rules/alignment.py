@@ -238,7 +238,7 @@ def tokenize(text: str, base: int = 0) -> Tokens:
     words = pieces[1::2]
     if exact:
         stems = list(map(_STEMS.get, words))  # in C; only words never seen before are stemmed
-        if None in stems:
+        if not all(stems):  # a None (or an empty stem, looked up again): `None in` compares each
             stems = [s if s is not None else stem(w) for s, w in zip(stems, words, strict=True)]
     else:
         stems = [stem(w.lower()) for w in words]
@@ -253,7 +253,7 @@ def _tokenize_ascii(plain: str, base: int, low: str, text: str) -> Tokens:
         data = _STRAY_APOSTROPHE.sub(b" ", data)
     words = data.split()
     stems = list(map(_STEMS_ASCII.get, words))  # in C; only words never seen before are stemmed
-    if None in stems:
+    if not all(stems):  # a None (or an empty stem, looked up again): `None in` compares each
         for index, (found, word) in enumerate(zip(stems, words, strict=True)):
             if found is None:
                 stems[index] = _STEMS_ASCII[word] = stem(word.decode("ascii"))

@@ -80,6 +80,30 @@ class HypeMatcher:
 #: word boundary is checked after the first capital ("not preceded by a letter").
 _CAPS = re.compile(rf"[{_UPPER}](?<![^{NON_LETTER}].)[{_UPPER}]+(?:[ \t]+[{_UPPER}]{{2,}})*{END}")
 _BANG = re.compile(r"[!?](?:[ \t]*[!?])+")
+#: ASCII bytes -> "A" for a capital, "a" for a small letter, a space for anything else.
+_CASE_SHAPE = bytes(65 if 65 <= c <= 90 else 97 if 97 <= c <= 122 else 32 for c in range(256))
+
+
+def caps_runs(text: str) -> list[re.Match]:
+    """`_CAPS.finditer(text)`, as a list. In ASCII text a run starts at two capitals after a
+    non-letter (or at the start), so those places are found in the text's case shape with
+    `bytes.find` (C, a few instructions a character) and `_CAPS` is tried only there, instead of
+    testing every character against its class (tests/test_brand_fastpaths.py)."""
+    if not text.isascii():  # À-Þ are capitals too, and other scripts' letters are letters
+        return list(_CAPS.finditer(text))
+    shape = text.encode("ascii").translate(_CASE_SHAPE)
+    runs = []
+    if shape.startswith(b"AA") and (run := _CAPS.match(text)) is not None:
+        runs.append(run)
+    at = shape.find(b" AA", runs[0].end() - 1 if runs else 0)
+    while at >= 0:
+        run = _CAPS.match(text, at + 1)
+        if run is None:
+            at = shape.find(b" AA", at + 1)
+        else:  # the next run starts after this one, as with `finditer`
+            runs.append(run)
+            at = shape.find(b" AA", run.end() - 1)
+    return runs
 
 
 def compile_hype(words: tuple[str, ...], acronyms: tuple[str, ...], max_per_1000_words: float,
@@ -119,7 +143,7 @@ def check_hype(
                 continue  # "what we book today" describes; a call to action is an imperative
             if kind == "cta" or not _negated(text, m.start()):
                 matches.append((m, kind))
-    for run in _CAPS.finditer(text):
+    for run in caps_runs(text):
         span = _shouting_span(text, run, matcher, source)
         if span is not None and place == "body" and source is not None and in_heading(span[0], text, source):
             continue  # "## OUR RESULTS": a heading set in capitals is typography, not a raised voice
