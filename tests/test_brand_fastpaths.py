@@ -382,6 +382,13 @@ def test_caps_runs_match_the_regex_scan():
     for text in corpus_texts() + edge + fuzz(23, 3000, "ABCab \t\n1_\x00.É", 40):
         assert [m.span() for m in hype.caps_runs(text)] == [m.span() for m in hype._CAPS.finditer(text)], text
 
+
+def test_fence_spans_match_the_regex_scan():
+    edge = ["```\ncode\n```", "x\n```py\na\n```\n```\nb\n```", "````\n```\n````", "~~~\n~~~~\n~~~",
+            "\n```\r\na\r\n```\r\n", " ```\na\n```", "```\n```\n```\n```", "```{.py}\nx\n``` \n"]
+    for text in corpus_texts() + edge + fuzz(29, 3000, "`~\n a\r{}", 40):
+        assert source.fence_spans(text) == [m.span() for m in source._FENCE.finditer(text)], text
+
 def test_mask_spans_and_social_view_match_the_regex_way():
     for text in corpus_texts()[:40] + fuzz(2, 300, "ab\n\r #@x", 60):
         spans = sorted({(min(a, b), max(a, b)) for a, b in zip(range(0, len(text), 3), range(2, len(text), 5),

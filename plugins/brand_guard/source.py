@@ -194,7 +194,7 @@ def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Sup
     `base` is the body's offset in the file (directive ranges are returned as file offsets).
     """
     fenced = "```" in body or "~~~" in body  # the fence regex tries every line start: skip it
-    view = mask_spans(body, [m.span() for m in _FENCE.finditer(body)]) if fenced else body
+    view = mask_spans(body, fence_spans(body)) if fenced else body
     suppressions = Suppressions()
     comments = list(_COMMENT.finditer(view))
     for comment in comments:
@@ -206,6 +206,35 @@ def body_view(body: str, base: int = 0) -> tuple[str, list[tuple[int, int]], Sup
     quotes.sort()
     _close_off_ranges(suppressions, base + len(body))
     return view, quotes, suppressions
+
+
+def fence_spans(body: str) -> list[tuple[int, int]]:
+    """`[m.span() for m in _FENCE.finditer(body)]`, trying `_FENCE` only where a line starts with
+    three backticks or tildes (where every match starts): `_FENCE` begins with `^`, so `finditer`
+    would try it at every character of the post."""
+    spans: list[tuple[int, int]] = []
+    starts = sorted(at + 1 for fence in ("\n```", "\n~~~") for at in _all(body, fence))
+    if body.startswith(("```", "~~~")):
+        starts.insert(0, 0)
+    end = 0
+    for start in starts:
+        if start < end:
+            continue  # inside the block just found, as `finditer` resumes after a match
+        match = _FENCE.match(body, start)
+        if match is not None:
+            spans.append(match.span())
+            end = match.end()
+    return spans
+
+
+def _all(text: str, needle: str) -> list[int]:
+    """Every offset where `needle` starts in `text` (`str.find`, so in C)."""
+    out = []
+    at = text.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = text.find(needle, at + 1)
+    return out
 
 
 def _directive(comment: re.Match, view: str, base: int, out: Suppressions) -> None:
