@@ -23,7 +23,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections import Counter
+from collections import _count_elements  # Counter's C counting loop (collections' own import)
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate, compress, count, repeat
@@ -295,8 +295,7 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
                 break
     names = [p.name for p in model.pillars]
     first_of = itemgetter(0)
-    keywords = {name: dict(Counter(map(first_of, found)))
-                for name, found in zip(names, hits, strict=True)}
+    keywords = {name: _counts(map(first_of, found)) for name, found in zip(names, hits, strict=True)}
     units = max(1, len(stems)) / WORDS_PER_ISSUE_UNIT
     factor = units / (units + issues) if issues > 0 else 1.0
     if not any(hits):
@@ -307,12 +306,16 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
     # Each hit's sentence (bisect in C), and the keyword words of every pillar per sentence:
     # what is left of a sentence is its own substance.
     word_of = itemgetter(1)
-    located = [list(map(bisect.bisect_right, repeat(first_word), map(word_of, found))) for found in hits]
-    keyword_words = Counter()  # sentence number + 1 -> keyword words in it (a phrase counts its words)
-    for after in located:
-        keyword_words.update(after)  # one per hit, in C
+    # bisect_right(first_word, i) - 1 is word i's sentence; first_word[0] is 0, so one bisect in
+    # the list without it gives the sentence itself.
+    later = first_word[1:]
+    located = [list(map(bisect.bisect_right, repeat(later), map(word_of, found))) for found in hits]
+    keyword_words: dict[int, int] = {}  # sentence number -> keyword words in it (a phrase counts its words)
+    for sentence_of in located:
+        _count_elements(keyword_words, sentence_of)  # one per hit, in C
     for i, n in phrases:
-        keyword_words[bisect.bisect_right(first_word, i)] += n - 1
+        sentence = bisect.bisect_right(later, i)
+        keyword_words[sentence] = keyword_words.get(sentence, 0) + n - 1
     pillar_scores, evidence, sentences = {}, {}, {}
     for name, found, after in zip(names, hits, located, strict=True):
         raw, quotes, distinct = _pillar(found, after, text, keyword_words)
@@ -328,32 +331,39 @@ def score_alignment(parts: list[Tokens], model: AlignmentModel, issues: float = 
 _ENOUGH = 5 * SATURATION
 
 
-def _pillar(found: list[tuple[str, int, int]], located: list[int], text: _Sentences,
-            keyword_words: Counter) -> tuple[float, list[Quote], int]:
+def _counts(items) -> dict:
+    """{item: how often}, in the order of first occurrence (Counter's counting loop, in C,
+    without Counter's own Python-level calls)."""
+    out: dict = {}
+    _count_elements(out, items)
+    return out
+
+
+def _pillar(found: list[tuple[str, int, int]], sentence_of: list[int], text: _Sentences,
+            keyword_words: dict[int, int]) -> tuple[float, list[Quote], int]:
     """One pillar's 0-100 score before issues, its best quotes and its distinct evidence sentences.
 
-    `found`: (keyword, word index, words) for every hit, in post order; `located`: the sentence
-    number + 1 of each. Hits are grouped by their sentence's text (a repeated sentence is one);
-    the groups are built with dict and Counter calls (in C) rather than hit by hit."""
-    sentence_of = list(map(sub, located, repeat(1)))
+    `found`: (keyword, word index, words) for every hit, in post order; `sentence_of`: the
+    sentence number of each. Hits are grouped by their sentence's text (a repeated sentence is
+    one); the groups are built with dict calls (in C) rather than hit by hit."""
     hit_keys = list(map(text.keys.__getitem__, sentence_of))
-    order = dict.fromkeys(hit_keys)  # sentence texts, in the order of their first hit
+    order = list(dict.fromkeys(hit_keys))  # sentence texts, in the order of their first hit
     # each text's first hit: later hits go in first and earlier ones overwrite them
     first_hit = dict(zip(reversed(hit_keys), range(len(hit_keys) - 1, -1, -1), strict=True))
-    hits_of = Counter(hit_keys)
+    hits_of = _counts(hit_keys)
     seen: set[str] = set()
     units = 0.0
     thirds = set()
     scored: list[tuple[float, str]] = []
     rank, total = text.rank, text.total
     content = text.content
-    for key in order:  # first occurrences, in the order of the post
-        third = min(2, 3 * rank.get(key, 0) // total)
+    for index, key in enumerate(order):  # first occurrences, in the order of the post
         if units >= _ENOUGH:
-            if len(thirds) == 3:
-                break
-            thirds.add(third)
-            continue
+            # Saturated: later sentences only add the thirds of the post they are in (a set of at
+            # most three values, so adding them all is adding them until all three are there).
+            thirds.update({min(2, 3 * r // total) for r in set(map(rank.get, order[index:], repeat(0)))})
+            break
+        third = min(2, 3 * rank.get(key, 0) // total)
         j = first_hit[key]
         sentence = sentence_of[j]
         if hits_of[key] == 1:  # most sentences: one keyword (the same novelty as the set below)
@@ -364,7 +374,7 @@ def _pillar(found: list[tuple[str, int, int]], located: list[int], text: _Senten
             kws = {hit[0] for hit, k in zip(found[j:], hit_keys[j:], strict=True) if k == key}
             novelty = 1.0 if kws - seen else 0.5
             seen |= kws
-        own = content(sentence) - keyword_words[sentence + 1]
+        own = content(sentence) - keyword_words.get(sentence, 0)
         weight = novelty * (1.0 if own >= SUBSTANCE_WORDS else own / SUBSTANCE_WORDS if own > 0 else 0.0)
         units += weight
         thirds.add(third)
