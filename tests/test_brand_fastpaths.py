@@ -389,6 +389,14 @@ def test_fence_spans_match_the_regex_scan():
     for text in corpus_texts() + edge + fuzz(29, 3000, "`~\n a\r{}", 40):
         assert source.fence_spans(text) == [m.span() for m in source._FENCE.finditer(text)], text
 
+
+def test_inline_spans_match_the_regex_scan():
+    edge = ["`a` ``b`` ```c``` `", "<b>x</b> <https://x.y> <a@b.c> [t](u \"v\") [r][l] [^1]",
+            "&amp; &#38; {: .c}", "é`ü`😀<i>ß</i>[😀](x)", "``", "`\n\n`", "\\`x` \\[x](y)",
+            "[a]][b](c)((d))", "{#id} {.cls} {:x}"]
+    for text in corpus_texts() + edge + fuzz(31, 3000, "`<>[]()&;{}#.: ab\né😀\\/", 40):
+        assert source.inline_spans(text) == [m.span() for m in source._INLINE.finditer(text)], text
+
 def test_mask_spans_and_social_view_match_the_regex_way():
     for text in corpus_texts()[:40] + fuzz(2, 300, "ab\n\r #@x", 60):
         spans = sorted({(min(a, b), max(a, b)) for a, b in zip(range(0, len(text), 3), range(2, len(text), 5),

@@ -124,8 +124,32 @@ def mask_spans(view: str, spans: list[tuple[int, int]]) -> str:
     return "".join(out)
 
 
+#: Bytes -> "!" for the first characters of `_INLINE` (` < ] [ & {), a space for every other byte.
+_INLINE_FIRST = bytes(33 if chr(c) in "`<][&{" else 32 for c in range(256))
+
+
+def inline_spans(view: str) -> list[tuple[int, int]]:
+    """`[m.span() for m in _INLINE.finditer(view)]`, trying `_INLINE` only at its first characters.
+
+    Every match starts with one of six ASCII characters; `bytes.find` (memchr) jumps from one to
+    the next in a byte copy of the text (a character beyond ASCII becomes one "?", so offsets stay)
+    instead of `re` testing every character against the class (tests/test_brand_fastpaths.py)."""
+    shape = view.encode("ascii", "replace").translate(_INLINE_FIRST)
+    spans = []
+    at = shape.find(b"!")
+    while at >= 0:
+        match = _INLINE.match(view, at)
+        if match is None:
+            at = shape.find(b"!", at + 1)
+        else:  # the next match starts after this one, as with `finditer`
+            end = match.end()
+            spans.append((at, end))
+            at = shape.find(b"!", end)
+    return spans
+
+
 def _mask_inline(view: str) -> str:
-    view = mask_spans(view, [m.span() for m in _INLINE.finditer(view)])
+    view = mask_spans(view, inline_spans(view))
     if "://" in view or "www." in view:
         view = mask_spans(view, [m.span() for m in _BARE_URL.finditer(view)])
     if "@" in view:  # e-mail addresses: searched only when there can be one (the regex is slow)
