@@ -104,6 +104,8 @@ class Fast:
     url_memo: bool = _s("FAST_URL_MEMO", "bool", True, "compute each post's url/save_as once per build")
     fragment_memo: bool = _s("FAST_FRAGMENT_MEMO", "bool", True, "render each listing card once per build")
     dates: bool = _s("FAST_DATES", "bool", True, "format dates with each format parsed once (same text)")
+    template_sharing: bool = _s("FAST_TEMPLATE_SHARING", "bool", True,
+                                "compile each theme template once per build, not once per generator")
     gc_pause: bool = _s("FAST_GC_PAUSE", "bool", True,
                         "cycle collection all but paused while a build runs (plugins/gcpause.py)")
 

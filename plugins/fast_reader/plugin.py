@@ -17,7 +17,7 @@ from pelican.readers import MarkdownReader
 
 from plugins.tripwire import Tripwire
 
-from . import brand, convert, dates, fragments, sharedwork, urls, writer
+from . import brand, compiled, convert, dates, fragments, sharedwork, urls, writer
 
 logger = logging.getLogger(__name__)
 
@@ -205,3 +205,4 @@ def register() -> None:
     urls.register()
     fragments.register()
     dates.register()
+    compiled.register()

@@ -18,12 +18,21 @@ It replaces Pelican's `Content.get_url_setting` (the one place both properties g
 `URLWrapper`'s three URL properties, so it is used only on the Pelican versions in `PROVEN`; on any
 other the tripwire logs once and every URL is computed by Pelican. `FAST_URL_MEMO = False` turns it
 off.
+
+`Content.get_relative_source_path` (a source file's path relative to PATH: two `abspath`, a
+`relpath`, ~5 µs) is asked ~7 times per post and build — at reading, by the validity checks,
+post_contract's name check, the syndication manifest and every URL computed. It depends on nothing
+but the two paths (and the working directory when one is relative), so from `initialized` to
+`finalized` it is remembered for the whole build, keyed by those; the memo is used only while
+Pelican's method is the one it repeats (`_RELATIVE_SOURCE_SHA256`).
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import inspect
+import os
 
 from pelican import signals
 from pelican.contents import Content
@@ -80,6 +89,32 @@ def _wrapper_property(name: str) -> property:
 _MEMO_WRAPPER_PROPERTIES = {name: _wrapper_property(name) for name in _WRAPPER_PROPERTIES}
 
 
+_PELICAN_RELATIVE_SOURCE_PATH = Content.get_relative_source_path
+#: sha256 of Pelican 4.12.0's `Content.get_relative_source_path` source, which `_relative_source_path`
+#: remembers (it must stay a function of PATH, the source path and the working directory only)
+_RELATIVE_SOURCE_SHA256 = "6c1f5107e08bf7eaf5bc3b05b246a3187e7be458752bd2826eff0fcb6e9d32bc"
+#: (PATH, source path, working directory or None) → relative path, from `initialized` to `finalized`
+_RELATIVE: list[dict[tuple, str | None] | None] = [None]
+
+
+def _relative_source_path(self: Content, source_path: str | None = None) -> str | None:
+    """Pelican's `get_relative_source_path`, remembered for the build (see the module docstring)."""
+    memo = _RELATIVE[0]
+    path = source_path or self.source_path
+    if memo is None or type(path) is not str:  # None (no file) or a path-like: as Pelican does
+        return _PELICAN_RELATIVE_SOURCE_PATH(self, source_path)
+    root = self.settings["PATH"]
+    # abspath() reads the working directory only for a relative path
+    key = (root, path, None if os.path.isabs(root) and os.path.isabs(path) else os.getcwd())
+    try:
+        return memo[key]
+    except KeyError:
+        value = memo[key] = _PELICAN_RELATIVE_SOURCE_PATH(self, source_path)
+        return value
+    except TypeError:  # a PATH that cannot be a key
+        return _PELICAN_RELATIVE_SOURCE_PATH(self, source_path)
+
+
 def _pelican_internals() -> bool:
     """`url` and `save_as` must still be computed by `get_url_setting(key)` alone, and nothing
     else may have replaced it (another plugin's patch would be bypassed)."""
@@ -101,6 +136,14 @@ def _pelican_internals() -> bool:
     for cls in URLWrapper.__subclasses__():
         if any(name in vars(cls) for name in _WRAPPER_PROPERTIES):
             raise AttributeError(f"{cls.__name__} defines its own URL properties")
+    source = inspect.getsource(_PELICAN_RELATIVE_SOURCE_PATH)
+    if hashlib.sha256(source.encode()).hexdigest() != _RELATIVE_SOURCE_SHA256:
+        raise AttributeError("Content.get_relative_source_path is not the one the memo repeats")
+    if Content.get_relative_source_path not in (_PELICAN_RELATIVE_SOURCE_PATH, _relative_source_path):
+        raise AttributeError("Content.get_relative_source_path was replaced by someone else")
+    for cls in Content.__subclasses__():
+        if "get_relative_source_path" in vars(cls):
+            raise AttributeError(f"{cls.__name__} defines its own get_relative_source_path")
     return True
 
 
@@ -123,11 +166,21 @@ def start_writing(pelican) -> None:
 
 
 def stop(*_args, **_kwargs) -> None:
-    """initialized / finalized: compute as Pelican does, and forget this build's values."""
+    """finalized: compute as Pelican does, and forget this build's values."""
     _MEMO[0] = None
+    _RELATIVE[0] = None
+
+
+def start_build(pelican) -> None:
+    """initialized: no URL memo yet (see `start_writing`); relative source paths remembered from now."""
+    stop()
+    if not value_of(pelican.settings, "FAST_URL_MEMO") or WIRE.get() is None:
+        return
+    Content.get_relative_source_path = _relative_source_path
+    _RELATIVE[0] = {}
 
 
 def register() -> None:
-    signals.initialized.connect(stop)
+    signals.initialized.connect(start_build)
     signals.get_writer.connect(start_writing)
     signals.finalized.connect(stop)

@@ -27,6 +27,7 @@ import time
 import jinja2
 import jinja2.environment
 import jinja2.runtime
+from jinja2.runtime import new_context
 from pelican import signals
 from pelican.writers import FileOverwriteFailedError, Writer
 
@@ -139,13 +140,17 @@ class ParallelWriter(Writer):
             return 0
         start = time.perf_counter()
         used = pool_size(self.settings, len(jobs), "FAST_WRITER_MIN_POOL")
-        if used is None:
-            for index in range(len(jobs)):
-                _render(jobs, index)
-            used = 1
-        else:
-            rest = _render_first_of_each_template(_render_home_listing(jobs))
-            sharedwork.run(lambda index: _render(rest, index), len(rest), used)
+        _GLOBALS[0] = {}
+        try:
+            if used is None:
+                for index in range(len(jobs)):
+                    _render(jobs, index)
+                used = 1
+            else:
+                rest = _render_first_of_each_template(_render_home_listing(jobs))
+                sharedwork.run(lambda index: _render(rest, index), len(rest), used)
+        finally:
+            _GLOBALS[0] = None
         logger.debug("fast_reader: rendered %d pages with %d process(es) in %.2fs",
                      len(jobs), used, time.perf_counter() - start)
         return len(jobs)
@@ -185,10 +190,16 @@ def _render_template(template, localcontext: dict) -> str:
     template's globals (`dict(globals, **vars)`, the slower keyword path): ~230 variables per page,
     both times. One merge in the same order (globals first, the page's variables winning) passed
     as the context's own (`shared=True`: taken as is, no further copy) gives the same context.
+    The template's globals (a ChainMap over the environment's, iterated in Python) are read once
+    per flush (`_globals_of`), not twice per page (the merge and the context's `globals_keys`).
     """
     if not isinstance(template, jinja2.Template) or template.environment.is_async:
         return template.render(localcontext)
-    context = template.new_context({**template.globals, **localcontext}, shared=True)
+    template_globals = _globals_of(template)
+    variables = dict(template_globals)
+    variables.update(localcontext)
+    context = new_context(template.environment, template.name, template.blocks, variables, True,
+                          template_globals, None)
     try:
         return template.environment.concat(template.root_render_func(context))
     except Exception:
@@ -234,6 +245,27 @@ def _release(context: jinja2.runtime.Context, page: dict) -> None:
 
 
 _ABSENT = object()
+
+
+#: id(template) → (template, a plain copy of its globals) while a flush renders; None outside
+_GLOBALS: list[dict[int, tuple[jinja2.Template, dict]] | None] = [None]
+
+
+def _globals_of(template: jinja2.Template) -> dict:
+    """`dict(template.globals)`, read once per template and flush.
+
+    Nothing adds a Jinja global while a flush renders (plugins add theirs at generator_init); the
+    copies are dropped when the flush ends, so the next flush sees any global added in between.
+    An entry holds its template, so the id cannot be reused by another while the copy lives.
+    Outside a flush (direct calls) the globals are read at every call.
+    """
+    memo = _GLOBALS[0]
+    if memo is None:
+        return dict(template.globals)
+    entry = memo.get(id(template))
+    if entry is None:
+        entry = memo[id(template)] = (template, dict(template.globals))
+    return entry[1]
 
 
 def _render_home_listing(jobs: list[tuple]) -> list[tuple]:
