@@ -21,10 +21,12 @@ tests/test_fast_reader.py:
   is computed once and its listing card (the theme's `post_card`) rendered once per build.
 - `dates`: Pelican's `strftime` (every `SafeDatetime` format: URLs, `locale_date`, the sitemap)
   with each format parsed once per process instead of at every call.
+- `compiled`: every theme template is compiled once per build, not once per generator.
 
 Settings: `FAST_READER_PROCESSES` (default: usable CPUs; 1 does everything in-process),
 `FAST_READER_MIN_POOL` / `FAST_WRITER_MIN_POOL` (smaller batches never start a pool),
-`FAST_READER_PREFILTER`, `FAST_WRITER`, `FAST_URL_MEMO`, `FAST_FRAGMENT_MEMO` and `FAST_DATES`
+`FAST_READER_PREFILTER`, `FAST_WRITER`, `FAST_URL_MEMO`, `FAST_FRAGMENT_MEMO`, `FAST_DATES` and
+`FAST_TEMPLATE_SHARING`
 (True; False falls back to Pelican's behaviour).
 Fork is required for the pools (Linux, macOS); without it everything runs in-process.
 `plugin`, `writer` and `prefilter` reach into Pelican's and Python-Markdown's private internals, so
