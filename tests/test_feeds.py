@@ -209,3 +209,55 @@ def test_extensions_are_those_load_extension_registers():
         want = loaded._FeedGenerator__extensions[name]
         got = registered._FeedGenerator__extensions[name]
         assert {**got, "inst": type(got["inst"])} == {**want, "inst": type(want["inst"])}
+
+
+def test_shared_entry_elements_serialize_as_copies(tmp_path, monkeypatch):
+    """Feeds hand each entry's one element from feed to feed (lxml moves it): every feed's bytes
+    are those of feeds given deep copies, with and without images, authors, a WebSub hub, and an
+    entry listed twice in one feed."""
+    import copy
+    import sys
+    from datetime import UTC, datetime, timedelta
+
+    from sitebuild import REPO
+
+    sys.path.insert(0, str(REPO))
+    from plugins.feeds import plugin
+    from plugins.feeds.entries import FeedItem
+
+    def items():
+        made = []
+        for number in range(6):
+            date = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=number)
+            made.append(FeedItem(
+                url=f"https://s/posts/{number}/", title=f"T{number} & <b>",
+                content_html=f"<p>c{number} &amp;</p>",
+                summary_html="<p>s</p>" if number % 2 else "", author="Dana" if number % 3 else "",
+                categories=["Ops", f"tag {number}"], published=date, updated=date,
+                image_url="https://s/images/a.png" if number % 2 else None, image_length=10,
+                image_type="image/png" if number % 2 else None))
+        return made
+
+    def write_all(root, hub):
+        settings = {"SITENAME": "Site", "SITESUBTITLE": "Sub", "WEBSUB_HUB": hub, "DEFAULT_LANG": "en"}
+        made = items()
+        entries: dict = {}
+        orders = [made, made[::2], made[1:4] + [made[1]], made[::-1][:3], made]
+        for number, chosen in enumerate(orders):
+            for fmt in ("ATOM", "RSS"):
+                plugin._write(settings, "https://s", f"f{number}.{fmt.lower()}.xml", fmt, f"L{number}",
+                              chosen, str(root), entries)
+        return {p.name: p.read_bytes() for p in root.iterdir()}
+
+    for hub in ("", "https://hub.example/"):
+        moved = write_all(tmp_path / f"moved{bool(hub)}", hub)
+        with monkeypatch.context() as patch:
+            def copied(self, fmt, extensions, make):
+                made = self.__dict__.setdefault("_made", {})
+                if (fmt, extensions) not in made:
+                    made[(fmt, extensions)] = make(extensions=extensions)
+                return copy.deepcopy(made[(fmt, extensions)])
+
+            patch.setattr(plugin._SharedEntry, "_element", copied)
+            assert write_all(tmp_path / f"copied{bool(hub)}", hub) == moved
+        assert moved["f2.atom.xml"].count(b"<entry>") == 4  # the entry listed twice is there twice
