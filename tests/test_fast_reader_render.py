@@ -20,7 +20,8 @@ HOSTILE = {
                  "{% endblock %}</title>\n  {% block b %}{% endblock %}|{{ m.hi('<x>') }}",
     "m.html": "{% macro hi(who) -%}\n  {{ who }}\u200b/{{ site|shout }}&amp;{%- endmacro %}",
     "page.html": "{% extends 'base.html' %}{% block b %}\n    {{ '<b>'|shout }} {{ 'x'|stamp }}\u2028"
-                 "{{ items|join(', ') }} {% if 3 is odd %}odd{% endif %}{% endblock %}",
+                 "{{ items|join(', ') }} {% if 3 is odd %}odd{% endif %}{{ {'b': 1, 'a': '<'}|tojson }}"
+                 "{% endblock %}",
     "empty.html": "",
     "huge.html": "".join(f"{{% if v > {i} %}}<p a=\"{i}\">é&lt;{{{{ v }}}}</p>{{% endif %}}\n"
                          for i in range(400)),
@@ -55,9 +56,11 @@ def _env(**options):
 
     shout = options.pop("shout", _shout)
     stamp = options.pop("stamp", "!")
+    policies = options.pop("policies", {})
     env = Environment(loader=DictLoader(HOSTILE), **{"autoescape": True, "trim_blocks": True,
                                                    "lstrip_blocks": True, **options})
     env.filters.update(shout=shout, stamp=_Stamp(stamp))
+    env.policies.update(policies)
     env.tests["enabled"] = functools.partial(_enabled, plugins=["a", "b"])  # as Pelican's plugin_enabled
     return env
 
@@ -104,6 +107,7 @@ def test_environments_alike_share_compiled_templates_and_render_the_same(monkeyp
     {"shout": _whisper},  # same name, another function: constant folding differs
     {"stamp": "?"},  # same filter class, other state
     {"extensions": ["jinja2.ext.loopcontrols"]},
+    {"policies": {"json.dumps_kwargs": {"sort_keys": False}}},  # read by a folded `|tojson`
 ])
 def test_environments_that_compile_differently_never_share(monkeypatch, difference):
     from plugins.fast_reader.compiled import SharedCode

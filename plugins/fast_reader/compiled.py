@@ -11,11 +11,11 @@ its own filters, tests and globals bound at run time, exactly as after compiling
 
 What compiled code depends on is the key: the template's name, file and full source, and every
 environment option the lexer, parser, optimizer and code generator read — delimiters, whitespace
-options, autoescape, finalize, async, sandboxing, code generator class, and each filter and test
-(whether it exists, how it is called: the compiler fixes `pass_context`/`pass_environment`; the
-optimizer may call one on constant arguments). A filter or test is the same when it is the same
-function, or a callable of the same class with the same state (Pelican's per-generator
-`DateFormatter` and `plugin_enabled` partial). Environments with extensions never share (an
+options, autoescape, finalize, async, sandboxing, undefined, policies, code generator class, and
+each filter and test (whether it exists, how it is called: the compiler fixes `pass_context`/
+`pass_environment`; the optimizer may call one on constant arguments). A filter or test is the
+same when it is the same function, or a callable of the same class with the same state (Pelican's
+per-generator `DateFormatter` and `plugin_enabled` partial). Environments with extensions never share (an
 extension may read settings anywhere). The cache lives from `initialized` to `finalized` in memory
 only (nothing survives a build); `FAST_TEMPLATE_SHARING = False` turns it off.
 Public Jinja and Pelican API only: no tripwire.
@@ -74,9 +74,11 @@ def environment_key(env) -> tuple | None:
            env.variable_start_string, env.variable_end_string, env.comment_start_string,
            env.comment_end_string, env.line_statement_prefix, env.line_comment_prefix,
            env.trim_blocks, env.lstrip_blocks, env.newline_sequence, env.keep_trailing_newline,
-           env.optimized, env.is_async, env.autoescape, env.finalize, env.sandboxed,
+           env.optimized, env.is_async, env.autoescape, env.finalize, env.sandboxed, env.undefined,
            frozenset(getattr(env, "intercepted_binops", ())),
-           frozenset(getattr(env, "intercepted_unops", ())), filters, tests)
+           frozenset(getattr(env, "intercepted_unops", ())), filters, tests,
+           # folded constants may go through a filter that reads a policy (tojson, truncate)
+           repr(sorted(env.policies.items(), key=lambda item: str(item[0]))))
     try:
         hash(key)
     except TypeError:
