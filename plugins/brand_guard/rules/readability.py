@@ -47,8 +47,10 @@ def long_sentences(text: str, max_words: int, severity: str = "warning", names=N
     `names` (rules/names.NamesMatcher) counts as one word."""
     # split() alternates sentence, break, sentence, ...; the loops below run in C except for
     # sentences long enough to be over the limit (a word and a space are two characters).
-    pieces = sentence_pieces(text)
     min_chars = max_words * 2
+    if len(text) <= min_chars:  # no sentence of it can pass the first test below (titles, most social texts)
+        return []
+    pieces = sentence_pieces(text)
     sentences = pieces[0::2]
     # `_check`'s cheap tests too, for every sentence at once and in C (most sentences stop here):
     # fewer spaces and line breaks than half the limit, or fewer gaps of any kind than 80% of it.
