@@ -51,17 +51,20 @@ def long_sentences(text: str, max_words: int, severity: str = "warning", names=N
     if len(text) <= min_chars:  # no sentence of it can pass the first test below (titles, most social texts)
         return []
     pieces = sentence_pieces(text)
-    sentences = pieces[0::2]
     # `_check`'s cheap tests too, for every sentence at once and in C (most sentences stop here):
-    # fewer spaces and line breaks than half the limit, or fewer gaps of any kind than 80% of it.
+    # at most two characters a word, then fewer spaces and line breaks than half the limit, or
+    # fewer gaps of any kind than 80% of it (counted only in the sentences the first test kept).
+    index = list(compress(range(0, len(pieces), 2), map(min_chars.__lt__, map(len, pieces[0::2]))))
+    if not index:
+        return []
+    sentences = list(map(pieces.__getitem__, index))
     gaps = list(map(add, map(str.count, sentences, repeat(" ")), map(str.count, sentences, repeat("\n"))))
     wide = gaps
     for sep in _GAPS:
         if sep in text:
             wide = list(map(add, wide, map(str.count, sentences, repeat(sep))))
-    maybe = map(and_, map(and_, map(min_chars.__lt__, map(len, sentences)),
-                          map((0.5 * max_words).__le__, gaps)), map((0.8 * max_words).__le__, wide))
-    long = list(compress(range(0, len(pieces), 2), maybe))
+    maybe = map(and_, map((0.5 * max_words).__le__, gaps), map((0.8 * max_words).__le__, wide))
+    long = list(compress(index, maybe))
     if not long:
         return []
     offsets = list(accumulate(map(len, pieces), initial=0))
