@@ -223,3 +223,32 @@ def test_flush_globals_copy_renders_like_jinja_and_sees_new_globals_next_flush()
         assert "added" in template.render(page)
     finally:
         writer._GLOBALS[0] = None
+
+
+@pytest.mark.parametrize("page", [
+    {"SITEURL": "https://x.example", "localsiteurl": None},
+    {"SITEURL": "..", "localsiteurl": ".."},  # relative URLs: each folder depth its own base
+    {}, {"SITEURL": ""}, {"localsiteurl": "ü/<"},
+])
+def test_fragment_keys_by_the_page_base_as_context_get(page):
+    """`lectern_fragment` reads SITEURL/localsiteurl with resolve_or_missing: the same base as
+    `context.get` (None when absent, a page-level `set` winning), so the same memo entries."""
+    from jinja2 import Environment
+
+    from plugins.fast_reader import fragments
+
+    env = Environment(autoescape=True)
+    env.globals["lectern_fragment"] = fragments.fragment
+    template = env.from_string(
+        "{% macro m(x) %}[{{ x }}|{{ SITEURL|default('-') }}]{% endmacro %}"
+        "{{ lectern_fragment(m, 'a') }}{% set SITEURL = 'set-by-page' %}{{ lectern_fragment(m, 'a') }}")
+    memo: dict = {}
+    fragments._MEMO[0] = memo
+    try:
+        rendered = template.render(page)
+    finally:
+        fragments._MEMO[0] = None
+    assert rendered == template.render(page)  # memo off: every call renders
+    bases = sorted((key[3] or "", key[4] or "") for key in memo)
+    assert bases == sorted([(page.get("SITEURL") or "", page.get("localsiteurl") or ""),
+                            ("set-by-page", page.get("localsiteurl") or "")])
