@@ -144,7 +144,11 @@ def preconvert(paths: list[str], settings, checks: list[tuple[str, dict]] = ()) 
         results = map(convert.convert, paths)
         used = 1
     else:
-        results = sharedwork.run(lambda index: convert.convert(paths[index]), len(paths), used)
+        # The first file is converted here, before forking: the helpers inherit what a first
+        # conversion warms (Pygments lexers compiled for its languages, regex and Markdown caches).
+        first = [convert.convert(paths[0])]
+        rest = paths[1:]
+        results = first + sharedwork.run(lambda index: convert.convert(rest[index]), len(rest), used)
     count = 0
     for path, ready in results:
         if ready is not None:
