@@ -17,9 +17,11 @@ older generations never. A 1,000-post build then collects once in one render wor
 The processes forked meanwhile (fast_reader's pools, the brand check) inherit the thresholds;
 cyclic garbage in a process is bounded by that count rather than left to grow with the site.
 At `finalized` the thresholds are back, so a resident process (`pelican -r`, the dev server)
-collects as before between builds. A build that raises never reaches `finalized`: the next
-build restores and collects once before pausing again (a Pelican object made and never run
-leaves the paused thresholds in place: fewer collections, garbage still bounded).
+collects as before between builds; the build's own objects are handed to the oldest generation
+without a walk (see `resume`), and after a build the heap is frozen at exit. A build that
+raises never reaches `finalized`: the next build restores and collects once before pausing
+again (a Pelican object made and never run leaves the paused thresholds in place: fewer
+collections, garbage still bounded).
 
 Only thresholds this plugin set are restored, and a collector someone turned off (`gc.disable()`,
 threshold 0) is left alone. `FAST_GC_PAUSE = False` leaves the collector as it is.

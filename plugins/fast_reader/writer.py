@@ -224,8 +224,7 @@ def _release(context: jinja2.runtime.Context, page: dict) -> None:
     is not a global of the template): a module made for the page has it in its context, the shared one cannot.
     Only public attributes and closure cells are read, except Jinja's `Macro._func`: without it a
     module is left as it is and the collector frees it, as before."""
-    shared = getattr(context, "globals_keys", None) or context.environment.globals
-    probe = next((key for key in page if key not in shared), None)
+    probe = next((key for key in page if key not in context.globals_keys), None)
     for value in context.vars.values():
         if probe is None or not isinstance(value, jinja2.environment.TemplateModule):
             continue
